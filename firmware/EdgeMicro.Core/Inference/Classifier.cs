@@ -1,0 +1,197 @@
+using System;
+using EdgeMicro.Core.Model;
+
+namespace EdgeMicro.Core.Inference
+{
+    /// <summary>
+    /// Runs a quantized model with integer arithmetic only. All buffers are allocated by the constructor
+    /// (two ping-pong int8 activation buffers of the largest tensor and one long scratch buffer); <see cref="Classify(int[])"/>
+    /// allocates nothing. Results are read from the properties after each call. Not thread-safe: one instance per
+    /// inference thread. The host twin uses this exact class, so host and device agree bit for bit.
+    /// </summary>
+    public sealed class Classifier
+    {
+        private readonly ModelDefinition _model;
+        private readonly PreparedLayer[] _layers;
+        private readonly ISpecializedKernel _special;
+        private readonly bool[] _useSpecial;
+        private readonly sbyte[] _bufferA;
+        private readonly sbyte[] _bufferB;
+        private readonly sbyte[] _input;
+        private readonly long[] _scratch;
+        private readonly long[] _inputRounding;
+        private sbyte[] _output;
+
+        /// <summary>Initializes a new instance of the <see cref="Classifier"/> class with the generic kernels.</summary>
+        /// <param name="model">The model (validated here).</param>
+        public Classifier(ModelDefinition model)
+            : this(model, null)
+        {
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="Classifier"/> class.</summary>
+        /// <param name="model">The model (validated here).</param>
+        /// <param name="special">Generated kernels for some layers, or null.</param>
+        public Classifier(ModelDefinition model, ISpecializedKernel special)
+        {
+            ModelValidator.Validate(model);
+            _model = model;
+            _special = special;
+            int layerCount = model.Layers.Length;
+            _layers = new PreparedLayer[layerCount];
+            _useSpecial = new bool[layerCount];
+            int largest = model.InputLength;
+            int scratch = 8;
+            for (int i = 0; i < layerCount; i++)
+            {
+                _layers[i] = SwarPacker.Prepare(model.Layers[i]);
+                _useSpecial[i] = special != null && special.Accepts(i, _layers[i]);
+                int outLength = model.Layers[i].OutputLength;
+                largest = outLength > largest ? outLength : largest;
+                scratch = _layers[i].ScratchLength > scratch ? _layers[i].ScratchLength : scratch;
+            }
+
+            _input = new sbyte[model.InputLength];
+            _bufferA = new sbyte[largest];
+            _bufferB = new sbyte[largest];
+            _scratch = new long[scratch];
+            _inputRounding = new long[model.InputLength];
+            for (int j = 0; j < model.InputLength; j++)
+            {
+                int s = model.InputShift[j];
+                _inputRounding[j] = s == 0 ? 0 : 1L << (s - 1);
+            }
+
+            ActivationBytes = _input.Length + (2 * largest) + (8 * scratch);
+        }
+
+        /// <summary>Gets the model.</summary>
+        public ModelDefinition Model
+        {
+            get { return _model; }
+        }
+
+        /// <summary>Gets the prepared layers (packing mode per layer, for reports and generated kernels).</summary>
+        public PreparedLayer[] Layers
+        {
+            get { return _layers; }
+        }
+
+        /// <summary>Gets the bytes of working memory allocated for activations and scratch.</summary>
+        public int ActivationBytes { get; private set; }
+
+        /// <summary>Gets the predicted class of the last inference.</summary>
+        public int PredictedClass { get; private set; }
+
+        /// <summary>Gets the second most likely class of the last inference.</summary>
+        public int RunnerUpClass { get; private set; }
+
+        /// <summary>Gets the confidence of the predicted class, Q15 (32768 = 1).</summary>
+        public int ConfidenceQ15 { get; private set; }
+
+        /// <summary>Gets the top-1 minus top-2 probability margin, Q15.</summary>
+        public int MarginQ15 { get; private set; }
+
+        /// <summary>Gets the quantized model input of the last inference.</summary>
+        public sbyte[] QuantizedInput
+        {
+            get { return _input; }
+        }
+
+        /// <summary>Gets the buffer holding the last layer's int8 outputs (first OutputLength values).</summary>
+        public sbyte[] Outputs
+        {
+            get { return _output; }
+        }
+
+        /// <summary>Classifies one raw sample (FeatureCount values in Q(InputFractionBits) fixed point).</summary>
+        /// <param name="sample">The raw sample.</param>
+        public void Classify(int[] sample)
+        {
+            Classify(sample, null);
+        }
+
+        /// <summary>Classifies one raw sample and copies each layer's output into <paramref name="capture"/> (host use).</summary>
+        /// <param name="sample">The raw sample.</param>
+        /// <param name="capture">Per-layer destination arrays, or null.</param>
+        public void Classify(int[] sample, sbyte[][] capture)
+        {
+            QuantizeInput(sample);
+            Run(capture);
+        }
+
+        /// <summary>Runs the layers on an already quantized model input.</summary>
+        /// <param name="modelInput">InputLength int8 values.</param>
+        public void ClassifyQuantized(sbyte[] modelInput)
+        {
+            Array.Copy(modelInput, _input, _input.Length);
+            Run(null);
+        }
+
+        /// <summary>Sets the result fields (used by <see cref="OutputHead"/>).</summary>
+        /// <param name="predicted">Predicted class.</param>
+        /// <param name="runnerUp">Runner-up class.</param>
+        /// <param name="confidence">Q15 confidence.</param>
+        /// <param name="margin">Q15 margin.</param>
+        internal void SetResult(int predicted, int runnerUp, int confidence, int margin)
+        {
+            PredictedClass = predicted;
+            RunnerUpClass = runnerUp;
+            ConfidenceQ15 = confidence;
+            MarginQ15 = margin;
+        }
+
+        private void QuantizeInput(int[] sample)
+        {
+            ModelDefinition m = _model;
+            short[] gather = m.InputGather;
+            int[] offset = m.InputOffset, multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
+            long[] rounding = _inputRounding;
+            sbyte[] q = _input;
+            for (int j = 0; j < q.Length; j++)
+            {
+                long x = sample[gather == null ? j : gather[j]];
+                long v = ((((x - offset[j]) * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+            }
+        }
+
+        private void Run(sbyte[][] capture)
+        {
+            sbyte[] input = _input;
+            sbyte[] output = _bufferA;
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                PreparedLayer p = _layers[i];
+                int kind = p.Definition.Kind;
+                if (_useSpecial[i])
+                {
+                    _special.Run(i, p, input, output);
+                }
+                else if (kind == LayerKind.Dense)
+                {
+                    DenseKernel.Run(p, input, output, _scratch);
+                }
+                else if (kind == LayerKind.Conv)
+                {
+                    ConvKernel.Run(p, input, output, _scratch);
+                }
+                else
+                {
+                    PoolKernel.Run(p.Definition, input, output);
+                }
+
+                if (capture != null)
+                {
+                    Array.Copy(output, capture[i], p.Definition.OutputLength);
+                }
+
+                input = output;
+                output = output == _bufferA ? _bufferB : _bufferA;
+            }
+
+            _output = input;
+            OutputHead.Evaluate(_model, input, this);
+        }
+    }
+}

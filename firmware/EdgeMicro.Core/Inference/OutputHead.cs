@@ -1,0 +1,72 @@
+using EdgeMicro.Core.Model;
+
+namespace EdgeMicro.Core.Inference
+{
+    /// <summary>
+    /// Turns the last layer's int8 outputs into class, runner-up, confidence and margin, integer only.
+    /// <para>Softmax head: top = argmax q (lowest index on ties), runner-up = best of the rest; with
+    /// T[d] = round(2^16 exp(-d s_out)) for d in [0, 255] (model's OutputTable), sum = sum_j T[q_top - q_j];
+    /// confidence = (2^31 + sum/2) / sum (Q15 of softmax(top)); margin = confidence - (T[q_top - q_second] * 2^15 +
+    /// sum/2) / sum (Q15 of p_top - p_second).</para>
+    /// <para>Sigmoid head: T[q + 128] = Q15 of sigmoid(s_out (q - zp_out)). One output: class 1 when
+    /// T &gt;= 2^14, confidence = max(T, 2^15 - T), margin = |2T - 2^15|. Several outputs: argmax q, confidence =
+    /// T[top], margin = T[top] - T[second].</para>
+    /// </summary>
+    public static class OutputHead
+    {
+        /// <summary>Q15 one.</summary>
+        public const int One = 32768;
+
+        /// <summary>Evaluates the head into the classifier's result fields.</summary>
+        /// <param name="m">The model.</param>
+        /// <param name="q">Last layer outputs (at least the model's output count).</param>
+        /// <param name="result">Where the class, runner-up, confidence and margin go.</param>
+        public static void Evaluate(ModelDefinition m, sbyte[] q, Classifier result)
+        {
+            int[] table = m.OutputTable;
+            int outputs = m.Layers[m.Layers.Length - 1].OutputLength;
+            if (m.OutputKind == OutputKind.Sigmoid && outputs == 1)
+            {
+                int p = table[q[0] + 128];
+                bool positive = p >= One / 2;
+                result.SetResult(positive ? 1 : 0, positive ? 0 : 1, positive ? p : One - p, positive ? (2 * p) - One : One - (2 * p));
+                return;
+            }
+
+            int top = 0;
+            for (int j = 1; j < outputs; j++)
+            {
+                if (q[j] > q[top])
+                {
+                    top = j;
+                }
+            }
+
+            int second = top == 0 ? 1 : 0;
+            for (int j = 0; j < outputs; j++)
+            {
+                if (j != top && q[j] > q[second])
+                {
+                    second = j;
+                }
+            }
+
+            if (m.OutputKind == OutputKind.Sigmoid)
+            {
+                int pt = table[q[top] + 128];
+                result.SetResult(top, second, pt, pt - table[q[second] + 128]);
+                return;
+            }
+
+            long sum = 0;
+            for (int j = 0; j < outputs; j++)
+            {
+                sum += table[q[top] - q[j]];
+            }
+
+            int confidence = (int)(((1L << 31) + (sum / 2)) / sum);
+            int runnerUp = (int)((((long)table[q[top] - q[second]] << 15) + (sum / 2)) / sum);
+            result.SetResult(top, second, confidence, confidence - runnerUp);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using EdgeMicro.Core.Model;
+
+namespace EdgeMicro.Core.Inference
+{
+    /// <summary>
+    /// Requantization of one accumulator to int8, shared by the generic kernels' lane loops and by generated kernels.
+    /// <para>Contract: v = ((acc * M + 2^(S-1)) &gt;&gt; S) + zp_out with a 64-bit product and an arithmetic shift,
+    /// i.e. rounding half up (toward +infinity) - the TFLite reference rounds half away from zero, which differs only
+    /// on exact negative ties; the host's float-to-int8 comparison and all kernels use this one rule. LeakyRelu uses
+    /// (M, S) of the negative arrays when acc &lt; 0. The result saturates to [ActivationMin, ActivationMax] (the fused
+    /// ReLU/ReLU6/Clip); the clamp happens in 64 bits, so no intermediate wraps.</para>
+    /// </summary>
+    public static class Requantizer
+    {
+        /// <summary>Requantizes the accumulator of output channel <paramref name="o"/> and stores it.</summary>
+        /// <param name="p">Prepared layer.</param>
+        /// <param name="acc">Exact accumulator (bias and zero points included).</param>
+        /// <param name="o">Output channel.</param>
+        /// <param name="output">Destination buffer.</param>
+        /// <param name="index">Destination index.</param>
+        public static void Store(PreparedLayer p, long acc, int o, sbyte[] output, int index)
+        {
+            LayerDefinition l = p.Definition;
+            long v;
+            if (acc < 0 && p.NegativeMultiplier != null)
+            {
+                v = ((acc * p.NegativeMultiplier[o]) + p.NegativeRounding[o]) >> p.NegativeShift[o];
+            }
+            else
+            {
+                v = ((acc * p.Multiplier[o]) + p.Rounding[o]) >> p.Shift[o];
+            }
+
+            v += l.OutputZeroPoint;
+            if (v < l.ActivationMin)
+            {
+                v = l.ActivationMin;
+            }
+            else if (v > l.ActivationMax)
+            {
+                v = l.ActivationMax;
+            }
+
+            output[index] = (sbyte)v;
+        }
+    }
+}

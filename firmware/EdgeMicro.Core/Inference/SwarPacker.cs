@@ -1,0 +1,164 @@
+using EdgeMicro.Core.Model;
+
+namespace EdgeMicro.Core.Inference
+{
+    /// <summary>
+    /// Packs int8 weight rows for SWAR (several multiply-accumulates per 64-bit multiply).
+    /// <para>Contract. Rows r0, r1, r2 of one row group share a 64-bit word per input i:
+    /// SWAR3: W = w0 + w1 * 2^21 + w2 * 2^42; SWAR2: W = w0 + w1 * 2^32. Then acc = B + sum_i x_i * W_i (wrapping
+    /// 64-bit arithmetic) holds lane k = bias'_k + sum_i x_i * w_k,i in bits [21k, 21k+21) (SWAR3) or [32k, 32k+32)
+    /// (SWAR2), where bias'_k = Bias - sum_i w_k,i * zp(i) folds the input zero points. Lanes are recovered exactly by
+    /// sign extension: l0 = (acc &lt;&lt; 43) &gt;&gt; 43; acc = (acc - l0) &gt;&gt; 21; l1 = (acc &lt;&lt; 43) &gt;&gt; 43;
+    /// l2 = (acc - l1) &gt;&gt; 21 (SWAR2: l0 = (acc &lt;&lt; 32) &gt;&gt; 32; l1 = (acc - l0) &gt;&gt; 32).</para>
+    /// <para>Exactness condition, checked here for every row over the whole box of possible inputs
+    /// [InputMin, InputMax]: SWAR3 needs every lane value in [-2^20, 2^20) (top lane [-2^21, 2^21)); otherwise the
+    /// layer falls back to SWAR2, exact for any int32 accumulator. Accumulators outside int32 reject the model.
+    /// Reference: nanoFramework interpreter measurements (V7G/V7H) in the project's interpreter-speed notes.</para>
+    /// </summary>
+    public static class SwarPacker
+    {
+        private const long Lane3Limit = 1L << 20;
+
+        /// <summary>Prepares a Dense or Conv layer (pools get rounding-free preparation).</summary>
+        /// <param name="l">A validated layer.</param>
+        /// <returns>The prepared layer.</returns>
+        public static PreparedLayer Prepare(LayerDefinition l)
+        {
+            PreparedLayer p = new PreparedLayer();
+            p.Definition = l;
+            if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv)
+            {
+                p.ScratchLength = 0;
+                return p;
+            }
+
+            int outC = l.OutChannels;
+            int perOutput = l.WeightsPerOutput;
+            int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
+            int rowsPerGroup = outC / groups;
+            p.Lanes = FitsThreeLanes(l, perOutput) ? 3 : 2;
+            p.RowGroupsPerGroup = (rowsPerGroup + p.Lanes - 1) / p.Lanes;
+            p.RowGroups = p.RowGroupsPerGroup * groups;
+            p.Stride = (perOutput + 7) & ~7;
+            p.ScratchLength = p.Stride;
+            p.PackedWeights = new long[p.RowGroups * p.Stride];
+            p.PackedBias = new long[p.RowGroups];
+            int laneBits = p.Lanes == 3 ? 21 : 32;
+            for (int t = 0; t < p.RowGroups; t++)
+            {
+                int g = t / p.RowGroupsPerGroup;
+                int firstRow = (g * rowsPerGroup) + ((t % p.RowGroupsPerGroup) * p.Lanes);
+                for (int lane = 0; lane < p.Lanes; lane++)
+                {
+                    int row = firstRow + lane;
+                    if (row >= (g + 1) * rowsPerGroup)
+                    {
+                        break;
+                    }
+
+                    long scale = 1L << (laneBits * lane);
+                    p.PackedBias[t] += FoldedBias(l, row, perOutput) * scale;
+                    for (int i = 0; i < perOutput; i++)
+                    {
+                        p.PackedWeights[(t * p.Stride) + i] += l.Weights[(row * perOutput) + i] * scale;
+                    }
+                }
+            }
+
+            p.Multiplier = Widen(l.Multiplier);
+            p.Shift = l.Shift;
+            p.Rounding = RoundingTerms(l.Shift);
+            if (l.NegativeMultiplier != null)
+            {
+                p.NegativeMultiplier = Widen(l.NegativeMultiplier);
+                p.NegativeShift = l.NegativeShift;
+                p.NegativeRounding = RoundingTerms(l.NegativeShift);
+            }
+
+            return p;
+        }
+
+        /// <summary>Bias of a row with the input zero points folded in: Bias[o] - sum_i W[o,i] * zp(i).</summary>
+        /// <param name="l">The layer.</param>
+        /// <param name="row">Output channel.</param>
+        /// <param name="perOutput">Weights per output channel.</param>
+        /// <returns>The folded bias (64-bit).</returns>
+        public static long FoldedBias(LayerDefinition l, int row, int perOutput)
+        {
+            long b = l.Bias[row];
+            int kernelArea = l.KernelHeight * l.KernelWidth;
+            int inPerGroup = l.Kind == LayerKind.Conv ? l.InChannels / l.Groups : 0;
+            int group = l.Kind == LayerKind.Conv ? row / (l.OutChannels / l.Groups) : 0;
+            for (int i = 0; i < perOutput; i++)
+            {
+                int zpIndex = l.Kind == LayerKind.Dense ? i : (group * inPerGroup) + (i / kernelArea);
+                b -= (long)l.Weights[(row * perOutput) + i] * l.InputZeroPoints[zpIndex];
+            }
+
+            return b;
+        }
+
+        /// <summary>Range of a row's accumulator over all inputs in [InputMin, InputMax] (zero points folded).</summary>
+        /// <param name="l">The layer.</param>
+        /// <param name="row">Output channel.</param>
+        /// <param name="perOutput">Weights per output channel.</param>
+        /// <param name="low">Smallest possible accumulator.</param>
+        /// <param name="high">Largest possible accumulator.</param>
+        public static void AccumulatorRange(LayerDefinition l, int row, int perOutput, out long low, out long high)
+        {
+            long b = FoldedBias(l, row, perOutput);
+            low = b;
+            high = b;
+            for (int i = 0; i < perOutput; i++)
+            {
+                long w = l.Weights[(row * perOutput) + i];
+                long a = w * l.InputMin, c = w * l.InputMax;
+                low += a < c ? a : c;
+                high += a < c ? c : a;
+            }
+        }
+
+        private static bool FitsThreeLanes(LayerDefinition l, int perOutput)
+        {
+            bool fits = true;
+            for (int row = 0; row < l.OutChannels; row++)
+            {
+                long low, high;
+                AccumulatorRange(l, row, perOutput, out low, out high);
+                if (low < int.MinValue || high > int.MaxValue)
+                {
+                    throw new ModelFormatException("layer accumulator of row " + row.ToString() + " can leave int32");
+                }
+
+                if (low < -Lane3Limit || high >= Lane3Limit)
+                {
+                    fits = false;
+                }
+            }
+
+            return fits;
+        }
+
+        private static long[] Widen(int[] values)
+        {
+            long[] wide = new long[values.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                wide[i] = values[i];
+            }
+
+            return wide;
+        }
+
+        private static long[] RoundingTerms(int[] shift)
+        {
+            long[] r = new long[shift.Length];
+            for (int i = 0; i < shift.Length; i++)
+            {
+                r[i] = 1L << (shift[i] - 1);
+            }
+
+            return r;
+        }
+    }
+}

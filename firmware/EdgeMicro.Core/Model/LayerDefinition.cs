@@ -1,0 +1,152 @@
+namespace EdgeMicro.Core.Model
+{
+    /// <summary>
+    /// One quantized layer, exactly as stored in a blob or weight table (no derived data). Feature maps are CHW int8
+    /// (a vector of n values is n x 1 x 1). Integer semantics, TFLite int8 style (see Inference/ReferenceFormulas.md
+    /// in the contract comments of the kernels):
+    /// <code>
+    /// acc[o]  = Bias[o] + sum_i W[o, i] * (q_in[i] - InputZeroPoints[channel(i)])
+    /// v       = (acc * M + 2^(S-1)) &gt;&gt; S          M = Multiplier[o], S = Shift[o]   (round half up)
+    ///           (acc &lt; 0 and NegativeMultiplier != null: M, S from the Negative arrays: LeakyRelu)
+    /// q_out   = clamp(v + OutputZeroPoint, ActivationMin, ActivationMax)
+    /// </code>
+    /// Pooling keeps the input scale: MaxPool takes the max of the in-bounds window; AveragePool sums the window
+    /// (padded positions read InputZeroPoints, i.e. real zero) and divides by the window size (CountIncludePad) or the
+    /// in-bounds count, rounding half away from zero, then clamps.
+    /// </summary>
+    public sealed class LayerDefinition
+    {
+        /// <summary>Gets or sets the <see cref="LayerKind"/>.</summary>
+        public int Kind { get; set; }
+
+        /// <summary>Gets or sets the input channels.</summary>
+        public int InChannels { get; set; }
+
+        /// <summary>Gets or sets the input height.</summary>
+        public int InHeight { get; set; }
+
+        /// <summary>Gets or sets the input width.</summary>
+        public int InWidth { get; set; }
+
+        /// <summary>Gets or sets the output channels.</summary>
+        public int OutChannels { get; set; }
+
+        /// <summary>Gets or sets the output height.</summary>
+        public int OutHeight { get; set; }
+
+        /// <summary>Gets or sets the output width.</summary>
+        public int OutWidth { get; set; }
+
+        /// <summary>Gets or sets the kernel height (Conv, pools).</summary>
+        public int KernelHeight { get; set; }
+
+        /// <summary>Gets or sets the kernel width (Conv, pools).</summary>
+        public int KernelWidth { get; set; }
+
+        /// <summary>Gets or sets the vertical stride.</summary>
+        public int StrideHeight { get; set; }
+
+        /// <summary>Gets or sets the horizontal stride.</summary>
+        public int StrideWidth { get; set; }
+
+        /// <summary>Gets or sets the padding rows above.</summary>
+        public int PadTop { get; set; }
+
+        /// <summary>Gets or sets the padding columns left.</summary>
+        public int PadLeft { get; set; }
+
+        /// <summary>Gets or sets the padding rows below.</summary>
+        public int PadBottom { get; set; }
+
+        /// <summary>Gets or sets the padding columns right.</summary>
+        public int PadRight { get; set; }
+
+        /// <summary>Gets or sets the vertical dilation (Conv).</summary>
+        public int DilationHeight { get; set; }
+
+        /// <summary>Gets or sets the horizontal dilation (Conv).</summary>
+        public int DilationWidth { get; set; }
+
+        /// <summary>Gets or sets the number of groups (Conv; InChannels for depthwise).</summary>
+        public int Groups { get; set; }
+
+        /// <summary>Gets or sets whether average pooling divides by the full window (1) or the in-bounds count (0).</summary>
+        public int CountIncludePad { get; set; }
+
+        /// <summary>Gets or sets the output zero point.</summary>
+        public int OutputZeroPoint { get; set; }
+
+        /// <summary>Gets or sets the lowest output value (fused activation clamp).</summary>
+        public int ActivationMin { get; set; }
+
+        /// <summary>Gets or sets the highest output value (fused activation clamp).</summary>
+        public int ActivationMax { get; set; }
+
+        /// <summary>Gets or sets the lowest value the input can take (the producer's clamp; -128 for the model input).</summary>
+        public int InputMin { get; set; }
+
+        /// <summary>Gets or sets the highest value the input can take.</summary>
+        public int InputMax { get; set; }
+
+        /// <summary>Gets or sets the input zero point per input channel (per element for Dense).</summary>
+        public int[] InputZeroPoints { get; set; }
+
+        /// <summary>Gets or sets the int8 weights: Dense [out, in]; Conv [out, in/groups, kh, kw]. Null for pools.</summary>
+        public sbyte[] Weights { get; set; }
+
+        /// <summary>Gets or sets the int32 bias per output channel (input and weight scale). Null for pools.</summary>
+        public int[] Bias { get; set; }
+
+        /// <summary>Gets or sets the requantization multiplier per output channel, in [2^30, 2^31).</summary>
+        public int[] Multiplier { get; set; }
+
+        /// <summary>Gets or sets the requantization right shift per output channel, in [1, 62].</summary>
+        public int[] Shift { get; set; }
+
+        /// <summary>Gets or sets the multiplier for negative accumulators (LeakyRelu), or null.</summary>
+        public int[] NegativeMultiplier { get; set; }
+
+        /// <summary>Gets or sets the shift for negative accumulators (LeakyRelu), or null.</summary>
+        public int[] NegativeShift { get; set; }
+
+        /// <summary>Gets the number of input elements.</summary>
+        public int InputLength
+        {
+            get { return InChannels * InHeight * InWidth; }
+        }
+
+        /// <summary>Gets the number of output elements.</summary>
+        public int OutputLength
+        {
+            get { return OutChannels * OutHeight * OutWidth; }
+        }
+
+        /// <summary>Gets the number of weights per output channel (Dense: inputs; Conv: in/groups x kh x kw).</summary>
+        public int WeightsPerOutput
+        {
+            get
+            {
+                if (Kind == LayerKind.Dense)
+                {
+                    return InputLength;
+                }
+
+                return Groups == 0 ? 0 : (InChannels / Groups) * KernelHeight * KernelWidth;
+            }
+        }
+
+        /// <summary>Gets the multiply-accumulates per inference.</summary>
+        public int Macs
+        {
+            get
+            {
+                if (Kind == LayerKind.Dense)
+                {
+                    return InputLength * OutChannels;
+                }
+
+                return Kind == LayerKind.Conv ? OutputLength * WeightsPerOutput : 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+namespace EdgeMicro.Core.Model
+{
+    /// <summary>
+    /// A complete quantized classifier: input quantizer, layers, output head. Built from a blob
+    /// (<see cref="EdgeMicro.Core.Format.ModelBlobReader"/>) or a compiled weight table
+    /// (<see cref="EdgeMicro.Core.Format.ModelTable"/>); both give the same definition and the same CRC.
+    /// <para>Input quantizer, per model-input element j (integer only):</para>
+    /// <code>
+    /// x       = sample[InputGather[j]]                 raw sensor value in Q(InputFractionBits) fixed point
+    /// q_in[j] = clamp(((x - InputOffset[j]) * InputMultiplier[j] + 2^(InputShift[j]-1)) &gt;&gt; InputShift[j]
+    ///                 + InputZeroPoint[j], -128, 127)   (64-bit product, round half up)
+    /// </code>
+    /// </summary>
+    public sealed class ModelDefinition
+    {
+        /// <summary>Gets or sets the model identifier (e.g. "digits").</summary>
+        public string ModelId { get; set; }
+
+        /// <summary>Gets or sets the model version (monotonic per model id).</summary>
+        public uint ModelVersion { get; set; }
+
+        /// <summary>Gets or sets the class names, one per class.</summary>
+        public string[] ClassNames { get; set; }
+
+        /// <summary>Gets or sets the number of raw features in a sample (CSV columns).</summary>
+        public int FeatureCount { get; set; }
+
+        /// <summary>Gets or sets the fixed-point fraction bits of raw samples (a sample value v is stored as round(v * 2^F)).</summary>
+        public int InputFractionBits { get; set; }
+
+        /// <summary>Gets or sets which sample feature feeds each model-input element (input layout), or null for identity.</summary>
+        public short[] InputGather { get; set; }
+
+        /// <summary>Gets or sets the per-element raw offset (Q(F)) subtracted before scaling.</summary>
+        public int[] InputOffset { get; set; }
+
+        /// <summary>Gets or sets the per-element input multiplier.</summary>
+        public int[] InputMultiplier { get; set; }
+
+        /// <summary>Gets or sets the per-element input right shift, in [0, 62].</summary>
+        public int[] InputShift { get; set; }
+
+        /// <summary>Gets or sets the per-element input zero point.</summary>
+        public int[] InputZeroPoint { get; set; }
+
+        /// <summary>Gets or sets the layers in execution order.</summary>
+        public LayerDefinition[] Layers { get; set; }
+
+        /// <summary>Gets or sets the <see cref="OutputKind"/>.</summary>
+        public int OutputKind { get; set; }
+
+        /// <summary>Gets or sets the number of classes.</summary>
+        public int ClassCount { get; set; }
+
+        /// <summary>
+        /// Gets or sets the 256-entry output lookup table. Softmax: Q16 of exp(-d * s_out) for a logit distance
+        /// d = q_top - q_j in [0, 255]. Sigmoid: Q15 of sigmoid(s_out * (q - zp_out)) at index q + 128.
+        /// </summary>
+        public int[] OutputTable { get; set; }
+
+        /// <summary>Gets the number of model-input elements (after the input layout).</summary>
+        public int InputLength
+        {
+            get { return InputZeroPoint == null ? 0 : InputZeroPoint.Length; }
+        }
+    }
+}
