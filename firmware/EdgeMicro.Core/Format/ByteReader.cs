@@ -54,7 +54,7 @@ namespace EdgeMicro.Core.Format
             Need(2, field);
             int v = _data[_position] | (_data[_position + 1] << 8);
             _position += 2;
-            return (short)v;
+            return v > 32767 ? v - 65536 : v;
         }
 
         /// <summary>Reads an unsigned 16-bit value.</summary>
@@ -94,7 +94,12 @@ namespace EdgeMicro.Core.Format
         {
             int n = ReadUInt16(field);
             Need(n, field);
-            string s = new string(System.Text.Encoding.UTF8.GetChars(_data, _position, n));
+            string s = Utf8.Decode(_data, _position, n);
+            if (s == null)
+            {
+                throw Error(field + ": not valid UTF-8");
+            }
+
             _position += n;
             return s;
         }
@@ -135,7 +140,8 @@ namespace EdgeMicro.Core.Format
             sbyte[] values = new sbyte[n];
             for (int i = 0; i < n; i++)
             {
-                values[i] = (sbyte)_data[_position + i];
+                int b = _data[_position + i];
+                values[i] = (sbyte)(b > 127 ? b - 256 : b);
             }
 
             _position += n;

@@ -72,7 +72,7 @@ namespace EdgeMicro.Core.Format
         /// <param name="value">The string.</param>
         public void WriteString(string value)
         {
-            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(value == null ? string.Empty : value);
+            byte[] bytes = Utf8.Encode(value == null ? string.Empty : value);
             WriteInt16(bytes.Length);
             WriteBytes(bytes, 0, bytes.Length);
         }
@@ -144,10 +144,10 @@ namespace EdgeMicro.Core.Format
                 throw new InvalidOperationException("checksum-only writer cannot patch");
             }
 
-            _buffer[position] = (byte)value;
-            _buffer[position + 1] = (byte)(value >> 8);
-            _buffer[position + 2] = (byte)(value >> 16);
-            _buffer[position + 3] = (byte)(value >> 24);
+            _buffer[position] = (byte)(value & 0xFF);
+            _buffer[position + 1] = (byte)((value >> 8) & 0xFF);
+            _buffer[position + 2] = (byte)((value >> 16) & 0xFF);
+            _buffer[position + 3] = (byte)((value >> 24) & 0xFF);
         }
 
         /// <summary>Returns the bytes written (buffer mode).</summary>

@@ -5,49 +5,66 @@ namespace EdgeMicro.Core.Inference
     /// <summary>
     /// A layer made ready for the fast kernels (once, at model load): weights packed for SWAR, input zero points
     /// folded into the packed bias, rounding constants precomputed. See <see cref="SwarPacker"/> for the packing.
+    /// Public fields rather than properties on purpose: on the nanoFramework interpreter a property read is a call
+    /// (4 executed IL instructions instead of 1), and kernels read these once per layer.
     /// </summary>
     public sealed class PreparedLayer
     {
-        /// <summary>Gets or sets the definition this was prepared from.</summary>
-        public LayerDefinition Definition { get; set; }
+        /// <summary>The definition this was prepared from.</summary>
+        public LayerDefinition Definition;
 
-        /// <summary>Gets or sets the number of output rows packed in one 64-bit word: 3 (21/21/22-bit lanes) or 2 (32/32).</summary>
-        public int Lanes { get; set; }
+        /// <summary>The number of output rows packed in one 64-bit word: 3 (21/21/22-bit lanes) or 2 (32/32).</summary>
+        public int Lanes;
 
-        /// <summary>Gets or sets the number of packed row groups.</summary>
-        public int RowGroups { get; set; }
+        /// <summary>The number of packed row groups.</summary>
+        public int RowGroups;
 
-        /// <summary>Gets or sets the row groups per convolution group (Conv) or <see cref="RowGroups"/> (Dense).</summary>
-        public int RowGroupsPerGroup { get; set; }
+        /// <summary>The row groups per convolution group (Conv) or <see cref="RowGroups"/> (Dense).</summary>
+        public int RowGroupsPerGroup;
 
-        /// <summary>Gets or sets the packed row length: weights per output rounded up to a multiple of 8.</summary>
-        public int Stride { get; set; }
+        /// <summary>The packed row length: weights per output rounded up to a multiple of 8.</summary>
+        public int Stride;
 
-        /// <summary>Gets or sets the packed weights, [RowGroups][Stride]; padding weights are zero.</summary>
-        public long[] PackedWeights { get; set; }
+        /// <summary>The packed weights, [RowGroups][Stride]; padding weights are zero.</summary>
+        public long[] PackedWeights;
 
-        /// <summary>Gets or sets the packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane.</summary>
-        public long[] PackedBias { get; set; }
+        /// <summary>The packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane.</summary>
+        public long[] PackedBias;
 
-        /// <summary>Gets or sets the multiplier per output channel (widened).</summary>
-        public long[] Multiplier { get; set; }
+        /// <summary>The multiplier per output channel (widened).</summary>
+        public long[] Multiplier;
 
-        /// <summary>Gets or sets the rounding term 2^(S-1) per output channel.</summary>
-        public long[] Rounding { get; set; }
+        /// <summary>The rounding term 2^(S-1) per output channel.</summary>
+        public long[] Rounding;
 
-        /// <summary>Gets or sets the shift per output channel.</summary>
-        public int[] Shift { get; set; }
+        /// <summary>The shift per output channel.</summary>
+        public int[] Shift;
 
-        /// <summary>Gets or sets the LeakyRelu multiplier per output channel, or null.</summary>
-        public long[] NegativeMultiplier { get; set; }
+        /// <summary>The LeakyRelu multiplier per output channel, or null.</summary>
+        public long[] NegativeMultiplier;
 
-        /// <summary>Gets or sets the LeakyRelu rounding term per output channel, or null.</summary>
-        public long[] NegativeRounding { get; set; }
+        /// <summary>The LeakyRelu rounding term per output channel, or null.</summary>
+        public long[] NegativeRounding;
 
-        /// <summary>Gets or sets the LeakyRelu shift per output channel, or null.</summary>
-        public int[] NegativeShift { get; set; }
+        /// <summary>The LeakyRelu shift per output channel, or null.</summary>
+        public int[] NegativeShift;
 
-        /// <summary>Gets or sets the length of the long scratch buffer this layer needs.</summary>
-        public int ScratchLength { get; set; }
+        /// <summary>Number of input elements (copied from the definition).</summary>
+        public int InputLength;
+
+        /// <summary>Number of output channels (copied from the definition).</summary>
+        public int OutChannels;
+
+        /// <summary>Output zero point (copied from the definition).</summary>
+        public int OutputZeroPoint;
+
+        /// <summary>Lowest output value (copied from the definition).</summary>
+        public int ActivationMin;
+
+        /// <summary>Highest output value (copied from the definition).</summary>
+        public int ActivationMax;
+
+        /// <summary>The length of the long scratch buffer this layer needs.</summary>
+        public int ScratchLength;
     }
 }

@@ -1,5 +1,3 @@
-using EdgeMicro.Core.Model;
-
 namespace EdgeMicro.Core.Inference
 {
     /// <summary>
@@ -20,7 +18,6 @@ namespace EdgeMicro.Core.Inference
         /// <param name="index">Destination index.</param>
         public static void Store(PreparedLayer p, long acc, int o, sbyte[] output, int index)
         {
-            LayerDefinition l = p.Definition;
             long v;
             if (acc < 0 && p.NegativeMultiplier != null)
             {
@@ -31,14 +28,14 @@ namespace EdgeMicro.Core.Inference
                 v = ((acc * p.Multiplier[o]) + p.Rounding[o]) >> p.Shift[o];
             }
 
-            v += l.OutputZeroPoint;
-            if (v < l.ActivationMin)
+            v += p.OutputZeroPoint;
+            if (v < p.ActivationMin)
             {
-                v = l.ActivationMin;
+                v = p.ActivationMin;
             }
-            else if (v > l.ActivationMax)
+            else if (v > p.ActivationMax)
             {
-                v = l.ActivationMax;
+                v = p.ActivationMax;
             }
 
             output[index] = (sbyte)v;

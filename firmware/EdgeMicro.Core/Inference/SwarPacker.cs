@@ -26,6 +26,11 @@ namespace EdgeMicro.Core.Inference
         {
             PreparedLayer p = new PreparedLayer();
             p.Definition = l;
+            p.InputLength = l.InputLength;
+            p.OutChannels = l.OutChannels;
+            p.OutputZeroPoint = l.OutputZeroPoint;
+            p.ActivationMin = l.ActivationMin;
+            p.ActivationMax = l.ActivationMax;
             if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv)
             {
                 p.ScratchLength = 0;
@@ -57,7 +62,14 @@ namespace EdgeMicro.Core.Inference
                     }
 
                     long scale = 1L << (laneBits * lane);
-                    p.PackedBias[t] += FoldedBias(l, row, perOutput) * scale;
+                    long folded = FoldedBias(l, row, perOutput);
+                    unchecked
+                    {
+                        // Modulo 2^64 like the kernels: a folded bias wider than its lane (inputs clamped far from
+                        // the zero points) wraps here and comes back exactly when the lanes are extracted.
+                        p.PackedBias[t] += folded * scale;
+                    }
+
                     for (int i = 0; i < perOutput; i++)
                     {
                         p.PackedWeights[(t * p.Stride) + i] += l.Weights[(row * perOutput) + i] * scale;
@@ -86,7 +98,8 @@ namespace EdgeMicro.Core.Inference
         public static long FoldedBias(LayerDefinition l, int row, int perOutput)
         {
             long b = l.Bias[row];
-            int kernelArea = l.KernelHeight * l.KernelWidth;
+            // Dense layers do not use (or validate) the window fields: never multiply them.
+            int kernelArea = l.Kind == LayerKind.Conv ? l.KernelHeight * l.KernelWidth : 1;
             int inPerGroup = l.Kind == LayerKind.Conv ? l.InChannels / l.Groups : 0;
             int group = l.Kind == LayerKind.Conv ? row / (l.OutChannels / l.Groups) : 0;
             for (int i = 0; i < perOutput; i++)

@@ -212,6 +212,13 @@ namespace EdgeMicro.Core.Model
 
             Range(at + " count include pad", l.CountIncludePad, 0, 1);
             CheckWindow(l, at, 1, 1);
+            bool padsCount = l.Kind == LayerKind.AveragePool && l.CountIncludePad != 0;
+            if (!padsCount && (l.PadTop >= l.KernelHeight || l.PadBottom >= l.KernelHeight || l.PadLeft >= l.KernelWidth || l.PadRight >= l.KernelWidth))
+            {
+                // A window entirely in padding has no input tap: its max is undefined and its in-bounds average has
+                // nothing to divide (only an average that counts the padded zeros is defined there).
+                throw new ModelFormatException(at + " padding (top " + l.PadTop.ToString() + ", left " + l.PadLeft.ToString() + ", bottom " + l.PadBottom.ToString() + ", right " + l.PadRight.ToString() + ") must be smaller than its " + l.KernelHeight.ToString() + "x" + l.KernelWidth.ToString() + " window: a window would lie entirely in padding");
+            }
         }
 
         private static void CheckWindow(LayerDefinition l, string at, int dilationH, int dilationW)

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using EdgeMicro.Host;
+using Spectre.Console;
+
+namespace EdgeMicro.Cli;
+
+/// <summary>Shared plumbing for command actions: error reporting and consoles.</summary>
+public static class CommandRunner
+{
+    /// <summary>Runs an action, turning input errors into one message and a non-zero exit code.</summary>
+    /// <param name="parse">Parse result (for the output writers).</param>
+    /// <param name="action">The work; returns an exit code.</param>
+    /// <returns>The exit code.</returns>
+    public static int Guard(ParseResult parse, Func<int> action)
+    {
+        TextWriter error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return action();
+        }
+        catch (InputDataException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.InputError;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine("internal error: " + e);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>A Spectre console writing to the given writer (tables go to stdout, progress to stderr).</summary>
+    /// <param name="writer">Destination.</param>
+    /// <returns>The console.</returns>
+    public static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Interactive = InteractionSupport.No,
+        Ansi = writer == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+    });
+
+    /// <summary>Progress reporter printing one line per step change on stderr.</summary>
+    /// <param name="error">Standard error.</param>
+    /// <returns>The reporter.</returns>
+    public static Action<string, double> StepPrinter(TextWriter error)
+    {
+        string last = string.Empty;
+        int lastDecile = -1;
+        return (step, fraction) =>
+        {
+            int decile = (int)(fraction * 10);
+            if (step != last)
+            {
+                last = step;
+                lastDecile = decile;
+                error.WriteLine("  " + step + "...");
+            }
+            else if (decile != lastDecile && fraction < 1)
+            {
+                lastDecile = decile;
+                error.WriteLine($"  {step}: {decile * 10}%");
+            }
+        };
+    }
+}

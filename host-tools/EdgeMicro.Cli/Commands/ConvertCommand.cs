@@ -1,0 +1,98 @@
+using System.CommandLine;
+using EdgeMicro.Host.Conversion;
+using Spectre.Console;
+
+namespace EdgeMicro.Cli.Commands;
+
+/// <summary><c>edgemicro convert</c>: ONNX classifier to a bit-exact int8 model for nanoFramework firmware.</summary>
+internal sealed class ConvertCommand : Command
+{
+    public ConvertCommand()
+        : base("convert", "Quantize an ONNX classifier to int8, report what it costs, and export the C# weight table, specialized kernel and .emm blob.")
+    {
+        Arguments.Add(Model);
+        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, InputLayout, NameOption, ModelVersion, RamBudget, Out, Json })
+        {
+            Options.Add(o);
+        }
+
+        SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
+    }
+
+    internal Argument<string> Model { get; } = new("MODEL.onnx") { Description = "Trained classifier exported to ONNX (opsets 11-17)." };
+
+    internal Option<string> Calibration { get; } = new("--calibration") { Description = "CSV of calibration samples (header; features in model-input order; label column optional).", Required = true };
+
+    internal Option<string?> Test { get; } = new("--test") { Description = "CSV of labelled test samples for the accuracy report." };
+
+    internal Option<string?> Normalization { get; } = new("--normalization") { Description = "JSON with 'mean' and 'std' arrays (StandardScaler); folded into the model so the device feeds raw values." };
+
+    internal Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+
+    internal Option<string?> Classes { get; } = new("--classes") { Description = "Comma-separated class names (labels may then be names)." };
+
+    internal Option<string?> InputLayout { get; } = new("--input-layout") { Description = "How CSV columns fill the model input, einops style, e.g. '(r c) -> c r'. Default: C order." };
+
+    internal Option<string?> NameOption { get; } = new("--name") { Description = "Name for generated classes (<Name>Model, <Name>Kernel) and the blob. Default: from the model path." };
+
+    internal Option<uint> ModelVersion { get; } = new("--model-version") { Description = "Model version stored in the model (for over-the-air updates).", DefaultValueFactory = _ => 1u };
+
+    internal Option<int> RamBudget { get; } = new("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48 };
+
+    internal Option<string> Out { get; } = new("--out") { Description = "Output directory (written atomically).", Required = true };
+
+    internal Option<bool> Json { get; } = new("--json") { Description = "Print report.json to stdout instead of the summary table." };
+
+    private int Execute(ParseResult parse)
+    {
+        TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
+        var options = new ConvertOptions
+        {
+            ModelPath = parse.GetValue(Model)!,
+            CalibrationPath = parse.GetValue(Calibration)!,
+            TestPath = parse.GetValue(Test),
+            NormalizationPath = parse.GetValue(Normalization),
+            LabelColumn = parse.GetValue(LabelColumn)!,
+            ClassNames = parse.GetValue(Classes)?.Split(',').Select(c => c.Trim()).ToArray(),
+            InputLayout = parse.GetValue(InputLayout),
+            Name = parse.GetValue(NameOption),
+            ModelVersion = parse.GetValue(ModelVersion),
+            RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
+            OutputDirectory = parse.GetValue(Out)!,
+        };
+        ConversionReport report = ProgressHost.Run(stderr, progress => ConvertPipeline.Run(options, progress));
+        if (parse.GetValue(Json))
+        {
+            stdout.Write(ReportWriter.ToJson(report));
+        }
+        else
+        {
+            Summary(CommandRunner.Console(stdout), report, options.OutputDirectory);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void Summary(IAnsiConsole console, ConversionReport r, string outDir)
+    {
+        var table = new Table().Title($"{r.ModelId} v{r.ModelVersion}: int8 conversion").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("float top-1 accuracy", ReportWriter.Pct(r.FloatAccuracy));
+        table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
+        table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
+        table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes));
+        table.AddRow("device RAM for the model", ReportWriter.Bytes(r.RamBytes));
+        table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
+        table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("kernel IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}");
+        table.AddRow("estimated ESP32 latency", $"{r.EstimatedEsp32Ms:F2} ms ({r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2})");
+        console.Write(table);
+        var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "SQNR dB", "sat.", "SWAR");
+        foreach (LayerReport l in r.Layers)
+        {
+            layers.AddRow(l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture), l.SqnrDb?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "exact", ReportWriter.Pct(l.Saturation), l.SwarLanes == 0 ? "-" : l.SwarLanes + (l.Specialized ? "*" : string.Empty));
+        }
+
+        console.Write(layers);
+        console.WriteLine($"Wrote {string.Join(", ", r.Files)} to {outDir}");
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using EdgeMicro.Cli;
+
+return EdgeMicroApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,35 @@
+using EdgeMicro.Onnx.Ir;
+
+namespace EdgeMicro.Onnx;
+
+/// <summary>
+/// Lowers an imported <see cref="OnnxGraph"/> to the layer IR (<see cref="FloatModel"/>): Gemm/MatMul(+Add) become
+/// Dense, Conv becomes Conv (1-D as height 1), BatchNormalization and bias Adds are folded, Relu/Clip/LeakyRelu
+/// become activations, pools become Pool layers, constant zero Pads merge into the next Conv/AveragePool,
+/// Flatten/Reshape/Identity/Dropout vanish, and a final Softmax/Sigmoid becomes <see cref="FloatModel.Output"/>.
+/// </summary>
+public static class OnnxLowering
+{
+    /// <summary>Lowers the graph, or rejects it listing every unsupported node.</summary>
+    /// <param name="graph">Imported graph.</param>
+    /// <returns>The float layer model.</returns>
+    /// <exception cref="OnnxUnsupportedModelException">Some node or the graph structure is not supported.</exception>
+    public static FloatModel Lower(OnnxGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var session = new LoweringSession(graph);
+        session.Run();
+        if (session.Problems.Count > 0)
+        {
+            throw new OnnxUnsupportedModelException(session.Problems);
+        }
+
+        return new FloatModel
+        {
+            InputDims = session.InputDims,
+            Layers = session.Layers.Select(l => LayerNaming.WithName(l.Layer, string.Join("+", l.Names))).ToArray(),
+            Output = session.Output,
+            OutputName = graph.Outputs[0].Name,
+        };
+    }
+}

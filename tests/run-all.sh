@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every EdgeMicro test on a fresh machine (this is the README's test command; .ci/run calls it).
+# Installs what the tests need if missing (Debian: mosquitto = real MQTT broker for the MQTT/device tests),
+# non-interactively, then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -q
+  $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+export PATH="$PATH:/usr/sbin"
+
+dotnet test EdgeMicro.sln --nologo "$@"
