@@ -33,12 +33,22 @@ public static class CommandRunner
     /// <summary>A Spectre console writing to the given writer (tables go to stdout, progress to stderr).</summary>
     /// <param name="writer">Destination.</param>
     /// <returns>The console.</returns>
-    public static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole Console(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Interactive = InteractionSupport.No,
-        Ansi = writer == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-    });
+        bool terminal = writer == System.Console.Out && !System.Console.IsOutputRedirected;
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
 
     /// <summary>Progress reporter printing one line per step change on stderr.</summary>
     /// <param name="error">Standard error.</param>

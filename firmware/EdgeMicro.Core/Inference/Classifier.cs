@@ -48,10 +48,11 @@ namespace EdgeMicro.Core.Inference
                 _useSpecial[i] = special != null && special.Accepts(i, _layers[i]);
                 int outLength = model.Layers[i].OutputLength;
                 largest = outLength > largest ? outLength : largest;
+                largest = _layers[i].Stride > largest ? _layers[i].Stride : largest;
                 scratch = _layers[i].ScratchLength > scratch ? _layers[i].ScratchLength : scratch;
             }
 
-            _input = new sbyte[model.InputLength];
+            _input = new sbyte[largest];
             _bufferA = new sbyte[largest];
             _bufferB = new sbyte[largest];
             _scratch = new long[scratch];
@@ -92,7 +93,8 @@ namespace EdgeMicro.Core.Inference
         /// <summary>Gets the top-1 minus top-2 probability margin, Q15.</summary>
         public int MarginQ15 { get; private set; }
 
-        /// <summary>Gets the quantized model input of the last inference.</summary>
+        /// <summary>Gets the quantized model input of the last inference (first InputLength values; the buffer may be
+        /// longer because kernels read whole packed rows).</summary>
         public sbyte[] QuantizedInput
         {
             get { return _input; }
@@ -124,7 +126,7 @@ namespace EdgeMicro.Core.Inference
         /// <param name="modelInput">InputLength int8 values.</param>
         public void ClassifyQuantized(sbyte[] modelInput)
         {
-            Array.Copy(modelInput, _input, _input.Length);
+            Array.Copy(modelInput, _input, _model.InputLength);
             Run(null);
         }
 
@@ -148,7 +150,8 @@ namespace EdgeMicro.Core.Inference
             int[] offset = m.InputOffset, multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
             long[] rounding = _inputRounding;
             sbyte[] q = _input;
-            for (int j = 0; j < q.Length; j++)
+            int n = m.InputLength;
+            for (int j = 0; j < n; j++)
             {
                 long x = sample[gather == null ? j : gather[j]];
                 long v = ((((x - offset[j]) * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];

@@ -20,26 +20,31 @@ namespace EdgeMicro.Core.Inference
         {
             bool isMax = l.Kind == LayerKind.MaxPool;
             int inH = l.InHeight, inW = l.InWidth, outH = l.OutHeight, outW = l.OutWidth;
-            int window = l.KernelHeight * l.KernelWidth;
-            for (int c = 0; c < l.InChannels; c++)
+            int kh = l.KernelHeight, kw = l.KernelWidth, sh = l.StrideHeight, sw = l.StrideWidth;
+            int padTop = l.PadTop, padLeft = l.PadLeft, channels = l.InChannels;
+            int lo = l.ActivationMin, hi = l.ActivationMax;
+            bool includePad = l.CountIncludePad != 0;
+            int[] zp = l.InputZeroPoints;
+            int window = kh * kw;
+            for (int c = 0; c < channels; c++)
             {
-                int pad = l.InputZeroPoints[c];
+                int pad = zp[c];
                 for (int oy = 0; oy < outH; oy++)
                 {
                     for (int ox = 0; ox < outW; ox++)
                     {
-                        int y0 = (oy * l.StrideHeight) - l.PadTop;
-                        int x0 = (ox * l.StrideWidth) - l.PadLeft;
+                        int y0 = (oy * sh) - padTop;
+                        int x0 = (ox * sw) - padLeft;
                         int best = -129, sum = 0, count = 0;
-                        for (int ky = 0; ky < l.KernelHeight; ky++)
+                        for (int ky = 0; ky < kh; ky++)
                         {
                             int y = y0 + ky;
-                            for (int kx = 0; kx < l.KernelWidth; kx++)
+                            for (int kx = 0; kx < kw; kx++)
                             {
                                 int x = x0 + kx;
                                 if (y < 0 || y >= inH || x < 0 || x >= inW)
                                 {
-                                    sum += l.CountIncludePad != 0 ? pad : 0;
+                                    sum += includePad ? pad : 0;
                                     continue;
                                 }
 
@@ -57,11 +62,11 @@ namespace EdgeMicro.Core.Inference
                         }
                         else
                         {
-                            int d = l.CountIncludePad != 0 ? window : (count == 0 ? 1 : count);
+                            int d = includePad ? window : (count == 0 ? 1 : count);
                             result = sum >= 0 ? (sum + (d / 2)) / d : (sum - (d / 2)) / d;
                         }
 
-                        result = result < l.ActivationMin ? l.ActivationMin : (result > l.ActivationMax ? l.ActivationMax : result);
+                        result = result < lo ? lo : (result > hi ? hi : result);
                         output[(((c * outH) + oy) * outW) + ox] = (sbyte)result;
                     }
                 }

@@ -37,6 +37,12 @@ namespace EdgeMicro.Core.Inference
         /// <summary>The rounding term 2^(S-1) per output channel.</summary>
         public long[] Rounding;
 
+        /// <summary>Rounding term with the output zero point folded in, 2^(S-1) + zp_out * 2^S, so that
+        /// ((acc * M + this) &gt;&gt; S) = requant + zp_out exactly; set only for SWAR3 layers without LeakyRelu whose
+        /// shifts are at most 54 (|acc| &lt; 2^21 then keeps the sum below 2^62), else null. The inline fast paths
+        /// require it.</summary>
+        public long[] RoundingWithZeroPoint;
+
         /// <summary>The shift per output channel.</summary>
         public int[] Shift;
 
@@ -63,6 +69,10 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Highest output value (copied from the definition).</summary>
         public int ActivationMax;
+
+        /// <summary>Conv: input offset of each receptive-field tap (ic, ky, kx) from the window's top-left element in the
+        /// group's first channel, in packed-weight order; used for windows that need no padding.</summary>
+        public int[] TapOffsets;
 
         /// <summary>The length of the long scratch buffer this layer needs.</summary>
         public int ScratchLength;

@@ -77,9 +77,15 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
+            if (l.Kind == LayerKind.Conv)
+            {
+                p.TapOffsets = TapOffsets(l);
+            }
+
             p.Multiplier = Widen(l.Multiplier);
             p.Shift = l.Shift;
             p.Rounding = RoundingTerms(l.Shift);
+            p.RoundingWithZeroPoint = FoldZeroPoint(p);
             if (l.NegativeMultiplier != null)
             {
                 p.NegativeMultiplier = Widen(l.NegativeMultiplier);
@@ -150,6 +156,46 @@ namespace EdgeMicro.Core.Inference
             }
 
             return fits;
+        }
+
+        private static long[] FoldZeroPoint(PreparedLayer p)
+        {
+            if (p.Lanes != 3 || p.Definition.NegativeMultiplier != null)
+            {
+                return null;
+            }
+
+            long[] folded = new long[p.Shift.Length];
+            for (int o = 0; o < folded.Length; o++)
+            {
+                if (p.Shift[o] > 54)
+                {
+                    return null;
+                }
+
+                folded[o] = p.Rounding[o] + ((long)p.OutputZeroPoint << p.Shift[o]);
+            }
+
+            return folded;
+        }
+
+        private static int[] TapOffsets(LayerDefinition l)
+        {
+            int inPerGroup = l.InChannels / l.Groups;
+            int[] offsets = new int[inPerGroup * l.KernelHeight * l.KernelWidth];
+            int k = 0;
+            for (int ic = 0; ic < inPerGroup; ic++)
+            {
+                for (int ky = 0; ky < l.KernelHeight; ky++)
+                {
+                    for (int kx = 0; kx < l.KernelWidth; kx++)
+                    {
+                        offsets[k++] = (((ic * l.InHeight) + (ky * l.DilationHeight)) * l.InWidth) + (kx * l.DilationWidth);
+                    }
+                }
+            }
+
+            return offsets;
         }
 
         private static long[] Widen(int[] values)

@@ -1,13 +1,87 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeMicro.Host.Benchmarks;
+using EdgeMicro.Host.Conversion;
+using Spectre.Console;
 
 namespace EdgeMicro.Cli.Commands;
 
-/// <summary><c>edgemicro bench</c>: host-twin speed and exact interpreter cost of converted models.</summary>
+/// <summary><c>edgemicro bench</c>: host-twin speed and exact interpreter cost of the example models.</summary>
 internal sealed class BenchCommand : Command
 {
     public BenchCommand()
-        : base("bench", "Benchmark converted models: host-twin inferences/s and MAC/s, executed IL instructions per MAC (generic and specialized kernels), nanoFramework code limits.")
+        : base("bench", "Benchmark the example models: host-twin inferences/s and MAC/s, executed IL instructions per MAC (generic and specialized kernels), nanoFramework code limits of the generated kernel.")
     {
-        SetAction(parse => CommandRunner.Guard(parse, () => ExitCodes.Success));
+        Options.Add(Manifest);
+        Options.Add(Only);
+        Options.Add(Json);
+        SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
+
+    internal Option<string> Manifest { get; } = new("--manifest") { Description = "Example manifest (models/examples.json).", DefaultValueFactory = _ => "models/examples.json" };
+
+    internal Option<string?> Only { get; } = new("--only") { Description = "Comma-separated example names to run (default: all)." };
+
+    internal Option<bool> Json { get; } = new("--json") { Description = "Print results as JSON." };
+
+    private int Execute(ParseResult parse)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "edgemicro-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        string[]? only = parse.GetValue(Only)?.Split(',', StringSplitOptions.TrimEntries);
+        var examples = ExampleManifest.Load(parse.GetValue(Manifest)!, root).Where(e => only == null || only.Contains(e.Name)).ToList();
+        var results = new List<BenchmarkResult>();
+        try
+        {
+            results = ProgressHost.Run(parse.InvocationConfiguration.Error, progress =>
+            {
+                var list = new List<BenchmarkResult>();
+                for (int i = 0; i < examples.Count; i++)
+                {
+                    progress("Benchmarking " + examples[i].Name, (double)i / examples.Count);
+                    list.Add(ModelBenchmark.Run(examples[i]));
+                }
+
+                progress("Done", 1);
+                return list;
+            });
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+
+        TextWriter stdout = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(Json))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+            {
+                name = r.Name, macs = r.Macs, host_inferences_per_s_generic = Math.Round(r.GenericPerSecond), host_inferences_per_s_specialized = Math.Round(r.SpecializedPerSecond),
+                host_macs_per_s_specialized = Math.Round(r.SpecializedMacsPerSecond), il_per_inference_generic = r.Generic.IlPerInference, il_per_inference_specialized = r.Specialized.IlPerInference,
+                kernel_il_per_mac_generic = Math.Round(r.Generic.KernelIlPerMac, 3), kernel_il_per_mac_specialized = Math.Round(r.Specialized.KernelIlPerMac, 3),
+                il_per_mac_generic = Math.Round(r.Generic.IlPerMac, 3), il_per_mac_specialized = Math.Round(r.Specialized.IlPerMac, 3),
+                estimated_esp32_ms_specialized = Math.Round(r.Specialized.EstimatedMs, 3), kernel_il_bytes = r.KernelLimits.TotalIlBytes, kernel_max_locals = r.KernelLimits.MaxLocals,
+                kernel_within_nanoframework_limits = r.KernelLimits.IsWithinLimits,
+            }), new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "kernel IL/MAC gen/spec", "whole IL/MAC gen/spec", "ESP32 est. ms", "kernel IL bytes, max locals");
+        foreach (BenchmarkResult r in results)
+        {
+            table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
+                $"{F(r.Generic.IlPerInference, "N0")} / {F(r.Specialized.IlPerInference, "N0")}", $"{F(r.Generic.KernelIlPerMac, "F2")} / {F(r.Specialized.KernelIlPerMac, "F2")}",
+                $"{F(r.Generic.IlPerMac, "F2")} / {F(r.Specialized.IlPerMac, "F2")}", F(r.Specialized.EstimatedMs, "F2"),
+                $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {r.KernelLimits.MaxLocals}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"));
+        }
+
+        CommandRunner.Console(stdout).Write(table);
+        return ExitCodes.Success;
+    }
+
+    private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 }

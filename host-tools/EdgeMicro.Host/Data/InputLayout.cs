@@ -65,6 +65,11 @@ public sealed class InputLayout
             string[] kv = token.Split('=');
             if (kv.Length == 2 && int.TryParse(kv[1], out int size) && size > 0)
             {
+                if (sizes.TryGetValue(kv[0], out int modelSize) && modelSize != size)
+                {
+                    throw new InputDataException($"--input-layout '{spec}': {kv[0]}={size} contradicts the model input, where axis {kv[0]} has size {modelSize}");
+                }
+
                 sizes[kv[0]] = size;
             }
 

@@ -12,7 +12,7 @@ namespace EdgeMicro.Host.Export;
 /// <c>ldloc x; ldloc w; ldc idx; ldelem.i8; mul; add</c> (6 IL instructions for 3 MACs). Lane extraction and
 /// requantization are inlined. <see cref="ISpecializedKernel.Accepts"/> checks shape, lanes and stride, so a model
 /// with different shapes falls back to the generic kernels. Layers not specialized: Conv, pools, LeakyRelu, SWAR2
-/// packing, and Dense layers with more than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals).
+/// packing or shifts over 54, and Dense layers with more than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals).
 /// </summary>
 public static class KernelGenerator
 {
@@ -23,7 +23,7 @@ public static class KernelGenerator
     /// <param name="p">The prepared layer.</param>
     /// <returns>True when specialized.</returns>
     public static bool IsSpecialized(PreparedLayer p) =>
-        p.Definition.Kind == LayerKind.Dense && p.Lanes == 3 && p.NegativeMultiplier == null && p.InputLength <= MaxInputs;
+        p.Definition.Kind == LayerKind.Dense && p.RoundingWithZeroPoint != null && p.InputLength <= MaxInputs;
 
     /// <summary>Generates the kernel source.</summary>
     /// <param name="layers">The model's prepared layers (from a <see cref="Classifier"/>).</param>
@@ -55,7 +55,7 @@ public static class KernelGenerator
             PreparedLayer p = layers[i];
             if (IsSpecialized(p))
             {
-                sb.Append("                case ").Append(N(i)).Append(": return layer.Definition.Kind == LayerKind.Dense && layer.Lanes == 3 && layer.NegativeMultiplier == null && layer.InputLength == ")
+                sb.Append("                case ").Append(N(i)).Append(": return layer.Definition.Kind == LayerKind.Dense && layer.RoundingWithZeroPoint != null && layer.InputLength == ")
                     .Append(N(p.InputLength)).Append(" && layer.OutChannels == ").Append(N(p.OutChannels)).Append(" && layer.Stride == ").Append(N(p.Stride)).AppendLine(";");
             }
         }
@@ -99,9 +99,9 @@ public static class KernelGenerator
         int n = p.InputLength;
         sb.Append("        private static void Dense").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
         sb.AppendLine("        {");
-        sb.Append(I).AppendLine("long[] w = p.PackedWeights, b = p.PackedBias, m = p.Multiplier, r = p.Rounding;");
+        sb.Append(I).AppendLine("long[] w = p.PackedWeights, b = p.PackedBias, m = p.Multiplier, r = p.RoundingWithZeroPoint;");
         sb.Append(I).AppendLine("int[] s = p.Shift;");
-        sb.Append(I).AppendLine("long zp = p.OutputZeroPoint, lo = p.ActivationMin, hi = p.ActivationMax;");
+        sb.Append(I).AppendLine("long lo = p.ActivationMin, hi = p.ActivationMax;");
         for (int i = 0; i < n; i++)
         {
             sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
@@ -137,7 +137,7 @@ public static class KernelGenerator
                 }
 
                 string src = lane == 2 ? "a" : "l";
-                sb.Append(I).Append("    v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).AppendLine("]) + zp;");
+                sb.Append(I).Append("    v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).AppendLine("]);");
                 sb.Append(I).Append("    output[").Append(N(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
             }
         }
