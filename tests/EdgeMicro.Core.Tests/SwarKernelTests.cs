@@ -54,7 +54,9 @@ public sealed class SwarKernelTests
         PreparedLayer p = SwarPacker.Prepare(l);
         var output = new sbyte[3];
 
-        DenseKernel.Run(p, new[] { (sbyte)input }, output, new long[p.ScratchLength]);
+        var buffer = new sbyte[p.Stride]; // kernels read whole packed rows (contract of DenseKernel)
+        buffer[0] = (sbyte)input;
+        DenseKernel.Run(p, buffer, output, new long[p.ScratchLength]);
 
         Assert.Equal(expectedLanes, p.Lanes);
         Assert.Equal(new sbyte[3], output);

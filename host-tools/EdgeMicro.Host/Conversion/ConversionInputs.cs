@@ -43,7 +43,10 @@ public sealed record ConversionInputs(
         }
         catch (OnnxImportException e)
         {
-            throw new InputDataException($"{o.ModelPath}: {e.Message}", e);
+            // OnnxModelLoader already prefixes its messages with the file name; name the file once, by its path.
+            string prefix = Path.GetFileName(o.ModelPath) + ": ";
+            string detail = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new InputDataException($"{o.ModelPath}: {detail}", e);
         }
 
         int outputs = model.OutputLength;
