@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every EdgeMicro test on a fresh machine (this is the README's test command; .ci/run calls it).
-# Installs what the tests need if missing (Debian: mosquitto = real MQTT broker for the MQTT/device tests),
+# Installs what the tests need if missing (Debian: mosquitto = real MQTT broker for the MQTT/device tests,
+# chromium = real headless browser for the statistics HTML report test),
 # non-interactively, then runs the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo_cmd=""

@@ -13,6 +13,13 @@ public static class EdgeMicroApp
         var root = new RootCommand("EdgeMicro: tiny int8 classifiers for nanoFramework on ESP32, and the field data loop back.");
         root.Subcommands.Add(new ConvertCommand());
         root.Subcommands.Add(new BenchCommand());
+        root.Subcommands.Add(new FlashCommand());
+        root.Subcommands.Add(new DevicesCommand());
+        root.Subcommands.Add(new HilCommand());
+        root.Subcommands.Add(new StatsCommand());
+        root.Subcommands.Add(new BalanceCommand());
+        root.Subcommands.Add(new DeviceCommand());
+        root.Subcommands.Add(new ModelCommand());
         return root;
     }
 

@@ -13,7 +13,7 @@ public sealed class ModelValidatorTests
         ["missing layer"] = (m => m.Layers[1] = null!, "layer 1 is missing"),
         ["class count"] = (m => m.ClassCount = 1, "class count is 1, expected 2..256"),
         ["class names"] = (m => m.ClassNames = new[] { "a", "b" }, "model has 2 class names for 3 classes"),
-        ["feature count"] = (m => m.FeatureCount = 0, "feature count is 0, expected 1..65536"),
+        ["feature count"] = (m => m.FeatureCount = 0, "feature count is 0, expected 1..65535"),
         ["input fraction bits"] = (m => m.InputFractionBits = 25, "input fraction bits is 25, expected 0..24"),
         ["missing input zero points"] = (m => m.InputZeroPoint = null!, "input length is 0, expected 1..65536"),
         ["missing input offsets"] = (m => m.InputOffset = null!, "input offset has 0 values, expected 64"),

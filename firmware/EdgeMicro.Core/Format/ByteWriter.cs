@@ -73,6 +73,11 @@ namespace EdgeMicro.Core.Format
         public void WriteString(string value)
         {
             byte[] bytes = Utf8.Encode(value == null ? string.Empty : value);
+            if (bytes.Length > 65535)
+            {
+                throw new Model.ModelFormatException("string of " + bytes.Length.ToString() + " UTF-8 bytes exceeds the 65535-byte limit");
+            }
+
             WriteInt16(bytes.Length);
             WriteBytes(bytes, 0, bytes.Length);
         }

@@ -136,16 +136,16 @@ namespace EdgeMicro.Core.Model
         }
 
         /// <summary>Gets the multiply-accumulates per inference.</summary>
-        public int Macs
+        public long Macs
         {
             get
             {
                 if (Kind == LayerKind.Dense)
                 {
-                    return InputLength * OutChannels;
+                    return (long)InputLength * OutChannels;
                 }
 
-                return Kind == LayerKind.Conv ? OutputLength * WeightsPerOutput : 0;
+                return Kind == LayerKind.Conv ? (long)OutputLength * WeightsPerOutput : 0;
             }
         }
     }

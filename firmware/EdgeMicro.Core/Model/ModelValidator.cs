@@ -23,6 +23,9 @@ namespace EdgeMicro.Core.Model
         /// <summary>Largest input multiplier (2^30 - 1): (x - offset) * multiplier + rounding then fits 64 bits.</summary>
         public const int MaxInputMultiplier = (1 << 30) - 1;
 
+        /// <summary>Largest number of raw features in a sample (the blob stores the count in 16 bits).</summary>
+        public const int MaxFeatures = 65535;
+
         /// <summary>Largest number of weights in a model.</summary>
         public const int MaxWeights = 1 << 20;
 
@@ -41,7 +44,7 @@ namespace EdgeMicro.Core.Model
                 throw new ModelFormatException("model has " + m.ClassNames.Length.ToString() + " class names for " + m.ClassCount.ToString() + " classes");
             }
 
-            Range("feature count", m.FeatureCount, 1, MaxActivation);
+            Range("feature count", m.FeatureCount, 1, MaxFeatures);
             Range("input fraction bits", m.InputFractionBits, 0, 24);
             int n = m.InputLength;
             Range("input length", n, 1, MaxActivation);

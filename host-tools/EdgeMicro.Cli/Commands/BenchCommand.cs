@@ -65,18 +65,20 @@ internal sealed class BenchCommand : Command
                 il_per_mac_generic = Math.Round(r.Generic.IlPerMac, 3), il_per_mac_specialized = Math.Round(r.Specialized.IlPerMac, 3),
                 estimated_esp32_ms_specialized = Math.Round(r.Specialized.EstimatedMs, 3), kernel_il_bytes = r.KernelLimits.TotalIlBytes, kernel_max_locals = r.KernelLimits.MaxLocals,
                 kernel_within_nanoframework_limits = r.KernelLimits.IsWithinLimits,
+                statistics_il_per_update = Math.Round(r.StatisticsIlPerUpdate, 1),
             }), new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "kernel IL/MAC gen/spec", "whole IL/MAC gen/spec", "ESP32 est. ms", "kernel IL bytes, max locals");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "kernel IL/MAC gen/spec", "whole IL/MAC gen/spec", "ESP32 est. ms", "kernel IL bytes, max locals", "stats IL/update");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
                 $"{F(r.Generic.IlPerInference, "N0")} / {F(r.Specialized.IlPerInference, "N0")}", $"{F(r.Generic.KernelIlPerMac, "F2")} / {F(r.Specialized.KernelIlPerMac, "F2")}",
                 $"{F(r.Generic.IlPerMac, "F2")} / {F(r.Specialized.IlPerMac, "F2")}", F(r.Specialized.EstimatedMs, "F2"),
-                $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {r.KernelLimits.MaxLocals}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"));
+                $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {r.KernelLimits.MaxLocals}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"),
+                $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)");
         }
 
         CommandRunner.Console(stdout).Write(table);

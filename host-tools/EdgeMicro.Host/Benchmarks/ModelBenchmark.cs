@@ -16,9 +16,10 @@ namespace EdgeMicro.Host.Benchmarks;
 /// <param name="Generic">Interpreter cost, generic kernels.</param>
 /// <param name="Specialized">Interpreter cost, specialized kernel.</param>
 /// <param name="KernelLimits">nanoFramework code limits of the compiled specialized kernel.</param>
+/// <param name="StatisticsIlPerUpdate">Executed IL of the device statistics update after each inference.</param>
 public sealed record BenchmarkResult(
     string Name, long Macs, double GenericPerSecond, double SpecializedPerSecond,
-    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits)
+    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate)
 {
     /// <summary>Host-twin MAC/s with the specialized kernel.</summary>
     public double SpecializedMacsPerSecond => SpecializedPerSecond * Macs;
@@ -51,7 +52,8 @@ public static class ModelBenchmark
         double special = Throughput(new Classifier(blob.Model, kernel.Instantiate()), samples, seconds);
         InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
         InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
-        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image));
+        double statistics = InterpreterCostMeter.MeasureStatisticsUpdate(blobBytes, samples);
+        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics);
     }
 
     private static double Throughput(Classifier classifier, int[][] samples, double seconds)

@@ -54,7 +54,16 @@ public sealed class AtomicDirectory : IDisposable
             Directory.Move(_target, aside);
         }
 
-        Directory.Move(_staging, _target);
+        try
+        {
+            Directory.Move(_staging, _target);
+        }
+        catch (Exception) when (aside != null)
+        {
+            Directory.Move(aside, _target); // put the previous output back: never leave the user with none
+            throw;
+        }
+
         _committed = true;
         if (aside != null)
         {

@@ -48,7 +48,39 @@ public static class InterpreterCostMeter
             .Where(kv => KernelTypes.Any(t => kv.Key.Contains(t, StringComparison.Ordinal)) || (kernelAssembly != null && kv.Key.StartsWith("[" + kernelAssembly + "]", StringComparison.Ordinal)))
             .Sum(kv => kv.Value) / (double)samples.Count;
         long macs = ((Array)model.GetType().GetProperty("Layers")!.GetValue(model)!).Cast<object>()
-            .Sum(l => (long)(int)l.GetType().GetProperty("Macs")!.GetValue(l)!);
+            .Sum(l => (long)l.GetType().GetProperty("Macs")!.GetValue(l)!);
         return new InterpreterCost(total, kernelIl, macs);
+    }
+
+    /// <summary>
+    /// Measures the device statistics update (<c>DeviceStatistics.OnInference</c>, default settings) that follows
+    /// every inference on the device, in executed IL instructions per update, averaged over the samples.
+    /// </summary>
+    /// <param name="blob">The model blob bytes.</param>
+    /// <param name="samples">Raw fixed-point samples.</param>
+    /// <returns>IL instructions per statistics update.</returns>
+    public static double MeasureStatisticsUpdate(byte[] blob, IReadOnlyList<int[]> samples)
+    {
+        var images = new List<(string Name, byte[] Image)> { ("EdgeMicro.Core", File.ReadAllBytes(typeof(Classifier).Assembly.Location)) };
+        using var counter = new IlExecutionCounter(images, IlCountingMode.Total);
+        Assembly core = counter.GetAssembly("EdgeMicro.Core");
+        object parsed = core.GetType("EdgeMicro.Core.Format.ModelBlobReader")!.GetMethod("Read")!.Invoke(null, [blob])!;
+        object model = parsed.GetType().GetProperty("Model")!.GetValue(parsed)!;
+        object classifier = Activator.CreateInstance(core.GetType("EdgeMicro.Core.Inference.Classifier")!, model, null)!;
+        object stats = Activator.CreateInstance(core.GetType("EdgeMicro.Core.Stats.DeviceStatistics")!, parsed, 1u)!;
+        MethodInfo classify = classifier.GetType().GetMethod("Classify", [typeof(int[])])!;
+        MethodInfo update = stats.GetType().GetMethod("OnInference")!;
+        long total = 0;
+        int rounds = Math.Max(64, samples.Count);
+        for (int n = 0; n < rounds; n++)
+        {
+            int[] sample = samples[n % samples.Count];
+            classify.Invoke(classifier, [sample]);
+            counter.Reset();
+            update.Invoke(stats, [sample, classifier, (uint)n, (long)n]);
+            total += counter.ExecutedInstructions;
+        }
+
+        return total / (double)rounds;
     }
 }

@@ -1,0 +1,13 @@
+namespace EdgeMicro.Core.Device
+{
+    /// <summary>A configuration file, manifest or command that the device cannot accept; the message says why.</summary>
+    public sealed class DeviceFormatException : System.Exception
+    {
+        /// <summary>Initializes a new instance of the <see cref="DeviceFormatException"/> class.</summary>
+        /// <param name="message">What is wrong.</param>
+        public DeviceFormatException(string message)
+            : base(message)
+        {
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace EdgeMicro.Core.Device
+{
+    /// <summary>
+    /// The device's MQTT connection (M2Mqtt on the device, EdgeMicro.Mqtt on the desktop). The adapter reconnects
+    /// with backoff by itself, restores the subscriptions after reconnecting, and queues received messages for
+    /// <see cref="Receive"/>, so the core stays single-threaded.
+    /// </summary>
+    public interface IMqttLink
+    {
+        /// <summary>Gets a value indicating whether the link is connected now.</summary>
+        bool IsConnected { get; }
+
+        /// <summary>Subscribes (QoS 1) and keeps the subscription across reconnects.</summary>
+        /// <param name="filter">Topic filter.</param>
+        void Subscribe(string filter);
+
+        /// <summary>Publishes with QoS 1 and waits (bounded) for the broker's acknowledgement.</summary>
+        /// <param name="topic">Topic.</param>
+        /// <param name="payload">Buffer holding the payload.</param>
+        /// <param name="length">Payload length (the first bytes of the buffer).</param>
+        /// <param name="retain">RETAIN flag.</param>
+        /// <returns>True once acknowledged; false when not connected or not acknowledged in time (the caller keeps it queued).</returns>
+        bool Publish(string topic, byte[] payload, int length, bool retain);
+
+        /// <summary>Takes the oldest received message.</summary>
+        /// <returns>The message, or null when none is waiting.</returns>
+        MqttInbound Receive();
+    }
+}

@@ -1,0 +1,196 @@
+namespace EdgeMicro.Core.Device
+{
+    /// <summary>Incoming commands and update messages, outgoing events and status, and the outbox flush.</summary>
+    public sealed partial class DeviceRuntime
+    {
+        /// <summary>Command: clear statistics.</summary>
+        public const string CommandResetStats = "reset-stats";
+
+        /// <summary>Command: swap active and previous model.</summary>
+        public const string CommandRollback = "rollback";
+
+        /// <summary>Command: take a sample now.</summary>
+        public const string CommandSampleNow = "sample-now";
+
+        /// <summary>Command: change the sampling period (field period_ms).</summary>
+        public const string CommandSetPeriod = "set-period";
+
+        /// <summary>Command field with the new period.</summary>
+        public const string FieldPeriod = "period_ms";
+
+        private void HandleInbound(MqttInbound m, long now)
+        {
+            int kind = _topics.Incoming(m.Topic);
+            if (kind == TopicLayout.Command)
+            {
+                HandleCommand(m.Payload, now);
+            }
+            else if (kind == TopicLayout.Manifest)
+            {
+                int status = _updater.OnManifest(m.Payload);
+                UpdateManifest old = _updater.Superseded;
+                if (old != null)
+                {
+                    Event(now, PayloadFields.EventRejected, old.UpdateId, old.ModelId, old.ModelVersion, UpdateReasons.Superseded, "a new manifest arrived");
+                }
+
+                Report(status, now);
+            }
+            else if (kind == TopicLayout.Chunk)
+            {
+                Report(_updater.OnChunk(m.Payload), now);
+            }
+            else if (kind == TopicLayout.Commit)
+            {
+                Report(_updater.OnCommit(m.Payload), now);
+            }
+        }
+
+        private void Report(int status, long now)
+        {
+            UpdateManifest m = _updater.Manifest;
+            if (status == ModelUpdater.StatusAccepted)
+            {
+                SetModel(_updater.Accepted);
+                Event(now, PayloadFields.EventAccepted, m.UpdateId, m.ModelId, m.ModelVersion, null, null);
+                Status(now);
+            }
+            else if (status == ModelUpdater.StatusRejected)
+            {
+                _ports.Platform.Log("update rejected: " + _updater.Reason + ": " + _updater.Detail);
+                Event(now, PayloadFields.EventRejected, m == null ? -1 : m.UpdateId, m == null ? null : m.ModelId, m == null ? -1 : m.ModelVersion, _updater.Reason, _updater.Detail);
+            }
+        }
+
+        private void HandleCommand(byte[] payload, long now)
+        {
+            string name = null;
+            long id = -1;
+            FlatJson j;
+            try
+            {
+                j = FlatJson.Parse(payload, 0, payload.Length);
+                name = j.GetString(PayloadFields.Command, null);
+                id = j.GetNumber(PayloadFields.CommandId, -1);
+            }
+            catch (System.Exception e)
+            {
+                Reply(now, name, id, false, e.Message);
+                return;
+            }
+
+            if (name == CommandResetStats)
+            {
+                if (_ports.Stats != null)
+                {
+                    _ports.Stats.Reset();
+                }
+
+                Reply(now, name, id, true, null);
+            }
+            else if (name == CommandSampleNow)
+            {
+                _sampleRequested = true;
+                Reply(now, name, id, true, null);
+            }
+            else if (name == CommandSetPeriod)
+            {
+                long period = j.GetNumber(FieldPeriod, -1);
+                if (period < 1 || period > 86400000)
+                {
+                    Reply(now, name, id, false, "period_ms must be 1..86400000");
+                    return;
+                }
+
+                PeriodMs = (int)period;
+                _nextSampleMs = now + PeriodMs;
+                Reply(now, name, id, true, null);
+                Status(now);
+            }
+            else if (name == CommandRollback)
+            {
+                Rollback(now, id);
+            }
+            else
+            {
+                Reply(now, name, id, false, "unknown command");
+            }
+        }
+
+        private void Rollback(long now, long id)
+        {
+            ActiveModel previous = _slots.TryLoad(ModelSlots.PreviousFile, ActiveModel.SourceActive, _ports.Sensor.FeatureCount, _ports.Platform);
+            if (previous == null)
+            {
+                Reply(now, CommandRollback, id, false, UpdateReasons.NoPrevious);
+                return;
+            }
+
+            try
+            {
+                _slots.SwapActiveAndPrevious();
+            }
+            catch (System.Exception e)
+            {
+                try
+                {
+                    _slots.Recover();
+                }
+                catch (System.Exception)
+                {
+                    // Recovery runs again at boot.
+                }
+
+                Reply(now, CommandRollback, id, false, UpdateReasons.Storage + ": " + e.Message);
+                return;
+            }
+
+            SetModel(previous);
+            Event(now, PayloadFields.EventRolledBack, -1, previous.Model.ModelId, previous.Model.ModelVersion, null, null);
+            Reply(now, CommandRollback, id, true, null);
+            Status(now);
+        }
+
+        private void Reply(long now, string command, long id, bool ok, string detail)
+        {
+            Payloads.CommandReply(_writer, BootNumber, _outbox.NextSequence, now, command, id, ok, detail);
+            Commit(TopicLayout.Events, false);
+        }
+
+        private void Event(long now, string name, long updateId, string modelId, long version, string reason, string detail)
+        {
+            Payloads.Event(_writer, BootNumber, _outbox.NextSequence, now, name, updateId, modelId, version, reason, detail);
+            Commit(TopicLayout.Events, false);
+        }
+
+        private void Status(long now)
+        {
+            _nextStatusMs = now + _config.StatusPeriodMs;
+            Payloads.Status(_writer, BootNumber, _outbox.NextSequence, now, FirmwareVersion, _model, _ports.Platform.FreeMemoryBytes, PeriodMs, _outbox);
+            Commit(TopicLayout.Status, true);
+        }
+
+        private void Commit(int kind, bool retain)
+        {
+            if (_writer.Overflowed || !_outbox.Enqueue(kind, retain, _writer.Buffer, _writer.Length))
+            {
+                Oversized++;
+            }
+        }
+
+        private void Flush()
+        {
+            IMqttLink link = _ports.Link;
+            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected; sent++)
+            {
+                if (!link.Publish(_topics.Outgoing(_outbox.PeekKind()), _outbox.PeekPayload(), _outbox.PeekLength(), _outbox.PeekRetain()))
+                {
+                    break;
+                }
+
+                _outbox.RemoveOldest();
+                Published++;
+            }
+        }
+    }
+}

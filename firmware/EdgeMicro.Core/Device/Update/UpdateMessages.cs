@@ -1,0 +1,146 @@
+namespace EdgeMicro.Core.Device
+{
+    /// <summary>
+    /// Encoding of the model update messages, used by the device to read them and by the host to write them:
+    /// manifest and commit are JSON (<see cref="FlatJson"/> subset); a chunk is binary, little-endian
+    /// <c>u32 update id, u32 offset, bytes</c>.
+    /// </summary>
+    public static class UpdateMessages
+    {
+        /// <summary>Bytes before the data in a chunk.</summary>
+        public const int ChunkHeaderLength = 8;
+
+        /// <summary>Manifest field: update id.</summary>
+        public const string FieldUpdate = "update";
+
+        /// <summary>Manifest field: model id.</summary>
+        public const string FieldModel = "model";
+
+        /// <summary>Manifest field: model version.</summary>
+        public const string FieldVersion = "ver";
+
+        /// <summary>Manifest field: size.</summary>
+        public const string FieldSize = "size";
+
+        /// <summary>Manifest field: CRC-32.</summary>
+        public const string FieldCrc = "crc32";
+
+        /// <summary>Manifest field: HMAC-SHA256 as hex.</summary>
+        public const string FieldHmac = "hmac";
+
+        /// <summary>Writes a manifest.</summary>
+        /// <param name="w">Writer (512 bytes is plenty).</param>
+        /// <param name="m">Manifest.</param>
+        public static void WriteManifest(PayloadWriter w, UpdateManifest m)
+        {
+            w.Begin();
+            w.Number(FieldUpdate, m.UpdateId);
+            w.Text(FieldModel, m.ModelId);
+            w.Number(FieldVersion, m.ModelVersion);
+            w.Number(FieldSize, m.Size);
+            w.Number(FieldCrc, m.Crc32);
+            w.Text(FieldHmac, Hex.Encode(m.Hmac));
+            w.End();
+        }
+
+        /// <summary>Reads a manifest.</summary>
+        /// <param name="payload">Bytes.</param>
+        /// <param name="maxSize">Largest blob this device accepts.</param>
+        /// <returns>The manifest.</returns>
+        public static UpdateManifest ReadManifest(byte[] payload, int maxSize)
+        {
+            FlatJson j = FlatJson.Parse(payload, 0, payload.Length);
+            UpdateManifest m = new UpdateManifest();
+            m.UpdateId = (uint)Range(j, FieldUpdate, 0, 4294967295L);
+            m.ModelId = j.GetString(FieldModel, null);
+            if (m.ModelId == null || m.ModelId.Length == 0)
+            {
+                throw new DeviceFormatException("manifest has no model id");
+            }
+
+            m.ModelVersion = (uint)Range(j, FieldVersion, 0, 4294967295L);
+            m.Size = (int)Range(j, FieldSize, 1, maxSize);
+            m.Crc32 = (uint)Range(j, FieldCrc, 0, 4294967295L);
+            m.Hmac = Hex.Decode(j.GetString(FieldHmac, null));
+            if (m.Hmac == null || m.Hmac.Length != 32)
+            {
+                throw new DeviceFormatException("manifest hmac must be 64 hex digits");
+            }
+
+            return m;
+        }
+
+        /// <summary>Builds a chunk message.</summary>
+        /// <param name="updateId">Update id.</param>
+        /// <param name="offset">Offset of the data in the blob.</param>
+        /// <param name="blob">Blob.</param>
+        /// <param name="count">Bytes from the offset.</param>
+        /// <returns>The payload.</returns>
+        public static byte[] WriteChunk(uint updateId, int offset, byte[] blob, int count)
+        {
+            byte[] p = new byte[ChunkHeaderLength + count];
+            PutUInt32(p, 0, updateId);
+            PutUInt32(p, 4, (uint)offset);
+            System.Array.Copy(blob, offset, p, ChunkHeaderLength, count);
+            return p;
+        }
+
+        /// <summary>Gets a chunk's update id.</summary>
+        /// <param name="chunk">Payload (at least <see cref="ChunkHeaderLength"/> bytes).</param>
+        /// <returns>The id.</returns>
+        public static uint ChunkUpdateId(byte[] chunk)
+        {
+            return GetUInt32(chunk, 0);
+        }
+
+        /// <summary>Gets a chunk's offset.</summary>
+        /// <param name="chunk">Payload.</param>
+        /// <returns>The offset.</returns>
+        public static long ChunkOffset(byte[] chunk)
+        {
+            return GetUInt32(chunk, 4);
+        }
+
+        /// <summary>Writes a commit message.</summary>
+        /// <param name="w">Writer.</param>
+        /// <param name="updateId">Update id.</param>
+        public static void WriteCommit(PayloadWriter w, uint updateId)
+        {
+            w.Begin();
+            w.Number(FieldUpdate, updateId);
+            w.End();
+        }
+
+        /// <summary>Reads a commit message.</summary>
+        /// <param name="payload">Bytes.</param>
+        /// <returns>The update id.</returns>
+        public static uint ReadCommit(byte[] payload)
+        {
+            return (uint)Range(FlatJson.Parse(payload, 0, payload.Length), FieldUpdate, 0, 4294967295L);
+        }
+
+        private static long Range(FlatJson j, string key, long min, long max)
+        {
+            long v = j.GetNumber(key, -1);
+            if (v < min || v > max)
+            {
+                throw new DeviceFormatException("manifest '" + key + "' is missing or out of range");
+            }
+
+            return v;
+        }
+
+        private static void PutUInt32(byte[] p, int at, uint v)
+        {
+            p[at] = unchecked((byte)v);
+            p[at + 1] = unchecked((byte)(v >> 8));
+            p[at + 2] = unchecked((byte)(v >> 16));
+            p[at + 3] = unchecked((byte)(v >> 24));
+        }
+
+        private static uint GetUInt32(byte[] p, int at)
+        {
+            return p[at] | ((uint)p[at + 1] << 8) | ((uint)p[at + 2] << 16) | ((uint)p[at + 3] << 24);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using EdgeMicro.Core.Format;
+
+namespace EdgeMicro.Core.Protocol
+{
+    /// <summary>
+    /// What the serial request handler needs from the device it runs on: identity, clock, memory, statistics and
+    /// model persistence. The firmware implements it over nanoFramework APIs; the desktop virtual device over .NET.
+    /// </summary>
+    public interface IDevicePlatform
+    {
+        /// <summary>Gets the device id.</summary>
+        string DeviceId { get; }
+
+        /// <summary>Gets the firmware version.</summary>
+        string FirmwareVersion { get; }
+
+        /// <summary>Gets the frequency of <see cref="Ticks"/>.</summary>
+        uint TicksPerSecond { get; }
+
+        /// <summary>Reads a monotonic tick counter.</summary>
+        /// <returns>Ticks.</returns>
+        long Ticks();
+
+        /// <summary>Reads the free managed memory.</summary>
+        /// <returns>Bytes.</returns>
+        int FreeMemory();
+
+        /// <summary>Returns the statistics in the device statistics format, or null when not built in.</summary>
+        /// <returns>Opaque bytes or null.</returns>
+        byte[] GetStatistics();
+
+        /// <summary>Clears the statistics.</summary>
+        /// <returns>False when statistics are not built in.</returns>
+        bool ResetStatistics();
+
+        /// <summary>Returns up to <paramref name="maxCount"/> buffered samples, or null when not built in.</summary>
+        /// <param name="maxCount">Largest number of samples.</param>
+        /// <returns>Opaque bytes or null.</returns>
+        byte[] GetSamples(int maxCount);
+
+        /// <summary>Persists a verified model (e.g. to I:\model.emm) after it was activated in memory.</summary>
+        /// <param name="blobBytes">The blob file.</param>
+        /// <param name="blob">The parsed blob.</param>
+        void StoreModel(byte[] blobBytes, ModelBlob blob);
+    }
+}

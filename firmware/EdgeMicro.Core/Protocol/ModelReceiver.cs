@@ -1,0 +1,149 @@
+using System;
+using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+
+namespace EdgeMicro.Core.Protocol
+{
+    /// <summary>
+    /// Receives a model blob in chunks (PUT_MODEL) and verifies it before anything is activated, with the same gate
+    /// as an over-the-air update: declared size, CRC-32 of the whole blob, <see cref="ModelBlobReader"/> (format,
+    /// section CRCs, semantic validation), a classifier built from it, and <see cref="SelfTest.Run"/> on the blob's
+    /// own vectors (at least one is required). Only a blob that passes all of them is handed out by
+    /// <see cref="Commit"/>; a failed upload leaves the active model untouched.
+    /// </summary>
+    public sealed class ModelReceiver
+    {
+        private byte[] _data;
+        private int _received;
+        private uint _crc;
+
+        /// <summary>Gets a value indicating whether an upload is in progress.</summary>
+        public bool Active
+        {
+            get { return _data != null; }
+        }
+
+        /// <summary>Gets the bytes received so far.</summary>
+        public int Received
+        {
+            get { return _received; }
+        }
+
+        /// <summary>Gets the verified blob after a successful <see cref="Commit"/>.</summary>
+        public ModelBlob VerifiedBlob { get; private set; }
+
+        /// <summary>Gets the classifier built from <see cref="VerifiedBlob"/>.</summary>
+        public Classifier VerifiedClassifier { get; private set; }
+
+        /// <summary>Gets the verified blob bytes.</summary>
+        public byte[] VerifiedBytes { get; private set; }
+
+        /// <summary>Starts an upload, discarding any unfinished one.</summary>
+        /// <param name="size">Blob size in bytes.</param>
+        /// <param name="crc">CRC-32 of the whole blob.</param>
+        /// <returns>Null, or why the upload cannot start.</returns>
+        public string Begin(int size, uint crc)
+        {
+            _data = null;
+            _received = 0;
+            if (size < ModelBlobFormat.HeaderLength + 4 || size > ModelBlobFormat.MaxLength)
+            {
+                return "model size " + size.ToString() + " outside " + (ModelBlobFormat.HeaderLength + 4).ToString() + ".." + ModelBlobFormat.MaxLength.ToString();
+            }
+
+            _data = new byte[size];
+            _crc = crc;
+            return null;
+        }
+
+        /// <summary>Adds a chunk. A chunk that was already received (a retry) is accepted and ignored.</summary>
+        /// <param name="offset">Offset of the chunk in the blob.</param>
+        /// <param name="data">Source bytes.</param>
+        /// <param name="start">First chunk byte in <paramref name="data"/>.</param>
+        /// <param name="count">Chunk length.</param>
+        /// <returns>Null, or why the chunk was refused.</returns>
+        public string Add(int offset, byte[] data, int start, int count)
+        {
+            if (_data == null)
+            {
+                return "no model upload in progress";
+            }
+
+            if (offset < 0 || count < 0 || offset > _data.Length - count)
+            {
+                return "chunk at " + offset.ToString() + " (+" + count.ToString() + ") is outside the " + _data.Length.ToString() + "-byte model";
+            }
+
+            if (offset + count <= _received)
+            {
+                return null;
+            }
+
+            if (offset != _received)
+            {
+                return "chunk at " + offset.ToString() + " but " + _received.ToString() + " bytes received";
+            }
+
+            Array.Copy(data, start, _data, offset, count);
+            _received += count;
+            return null;
+        }
+
+        /// <summary>Verifies the complete blob. On success the Verified* properties hold it; the upload ends either way.</summary>
+        /// <returns>Null when the model may be activated, else why it was rejected.</returns>
+        public string Commit()
+        {
+            byte[] data = _data;
+            int received = _received;
+            _data = null;
+            _received = 0;
+            VerifiedBlob = null;
+            VerifiedClassifier = null;
+            VerifiedBytes = null;
+            if (data == null)
+            {
+                return "no model upload in progress";
+            }
+
+            if (received != data.Length)
+            {
+                return "model incomplete: " + received.ToString() + " of " + data.Length.ToString() + " bytes";
+            }
+
+            uint crc = Crc32.Compute(data);
+            if (crc != _crc)
+            {
+                return "model CRC 0x" + crc.ToString("X8") + " differs from the declared 0x" + _crc.ToString("X8");
+            }
+
+            ModelBlob blob;
+            Classifier classifier;
+            try
+            {
+                blob = ModelBlobReader.Read(data);
+                classifier = new Classifier(blob.Model);
+            }
+            catch (Exception e)
+            {
+                return "model rejected: " + e.Message;
+            }
+
+            if (blob.SelfTestCount == 0)
+            {
+                return "model rejected: no self-test vectors to verify it on the device";
+            }
+
+            string failure = SelfTest.Run(blob, classifier);
+            if (failure != null)
+            {
+                return "model rejected: " + failure;
+            }
+
+            VerifiedBlob = blob;
+            VerifiedClassifier = classifier;
+            VerifiedBytes = data;
+            return null;
+        }
+    }
+}

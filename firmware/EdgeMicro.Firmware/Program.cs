@@ -1,0 +1,74 @@
+using System;
+using System.Device.Gpio;
+using System.Threading;
+using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Firmware.Adapters;
+using EdgeMicro.Firmware.Models;
+using nanoFramework.Networking;
+
+namespace EdgeMicro.Firmware
+{
+    /// <summary>
+    /// Sensor node firmware: read I:\device.json, verify the compiled-in weight table (CRC), join Wi-Fi, build the
+    /// adapters and run the portable <see cref="DeviceRuntime"/> (the same code the desktop virtual device runs):
+    /// model slot selection at boot, sample, classify, drive GPIO, publish, OTA updates, commands.
+    /// </summary>
+    public static class Program
+    {
+        /// <summary>Configuration file on the internal drive.</summary>
+        public const string ConfigFile = "device.json";
+
+        /// <summary>Entry point.</summary>
+        public static void Main()
+        {
+            EspPlatform platform = new EspPlatform();
+            FileStorage storage = new FileStorage("I:\\");
+            DeviceConfig config;
+            ActiveModel compiled;
+            try
+            {
+                config = DeviceConfigParser.Parse(storage.Read(ConfigFile));
+                compiled = new ActiveModel(new Classifier(DigitsModel.Create(), new DigitsKernel()), ActiveModel.SourceCompiled);
+            }
+            catch (Exception e)
+            {
+                // Nothing sensible to run without a configuration or a valid built-in model: report and stop.
+                platform.Log("EdgeMicro cannot start: " + e.Message);
+                Thread.Sleep(Timeout.Infinite);
+                return;
+            }
+
+            platform.Log("EdgeMicro " + DeviceRuntime.FirmwareVersion + " device " + config.DeviceId + ", built-in model " + compiled.Model.ModelId + " v" + compiled.Model.ModelVersion.ToString());
+            if (config.WifiSsid != null)
+            {
+                CancellationTokenSource wifiTimeout = new CancellationTokenSource(60000);
+                if (!WifiNetworkHelper.ConnectDhcp(config.WifiSsid, config.WifiPassword, requiresDateTime: true, token: wifiTimeout.Token))
+                {
+                    platform.Log("Wi-Fi not connected yet (the MQTT link keeps retrying)");
+                }
+            }
+
+            platform.Restart();
+            GpioController gpio = new GpioController();
+            ISensor sensor = config.Sensor == DeviceConfig.SensorThermal ? (ISensor)new Amg8833Sensor(config) : new AdcWindowSensor(config);
+            M2MqttLink link = new M2MqttLink(config, platform);
+            DevicePorts ports = new DevicePorts();
+            ports.Storage = storage;
+            ports.Sensor = sensor;
+            ports.Outputs = new GpioOutputs(gpio);
+            ports.Labels = config.LabelButtonPin >= 0 ? new LabelButton(gpio, config.LabelButtonPin, config.LabelWindowMs, platform) : null;
+            ports.Link = link;
+            ports.Platform = platform;
+
+            DeviceRuntime runtime = new DeviceRuntime(config, ports, compiled);
+            link.Start();
+            runtime.Boot();
+            EspSleeper sleeper = new EspSleeper(platform);
+            while (true)
+            {
+                DeviceLoop.RunOnce(runtime, sleeper, config.DeepSleep);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeMicro.Host;
+using EdgeMicro.Host.Balancing;
+
+namespace EdgeMicro.Cli.Commands;
+
+/// <summary><c>edgemicro balance</c>: plan the next labelling and training round from the stored device statistics.</summary>
+internal sealed class BalanceCommand : Command
+{
+    private readonly Option<string> _store = StatsCommand.Store();
+    private readonly Option<string> _model = new("--model") { Description = "Converted model directory (its .emm blob).", Required = true };
+    private readonly Option<string> _train = new("--train") { Description = "Training CSV (features + label).", Required = true };
+    private readonly Option<string> _holdout = new("--holdout") { Description = "Labelled hold-out CSV for the BBSE confusion matrix.", Required = true };
+    private readonly Option<int> _budget = new("--budget") { Description = "Number of samples to label.", Required = true };
+    private readonly Option<string> _out = new("--out") { Description = "Output directory (plan.json, plan.md, samples-to-label.csv, report.html).", Required = true };
+    private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform" };
+    private readonly Option<double> _floor = new("--floor") { Description = "Minimum target share per class.", DefaultValueFactory = _ => 0.02 };
+    private readonly Option<string> _tiers = new("--tiers") { Description = "Easy/medium/hard shares.", DefaultValueFactory = _ => "0.3,0.5,0.2" };
+    private readonly Option<string> _label = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+
+    public BalanceCommand()
+        : base("balance", "Estimate the deployment class distribution (naive and BBSE), plan per-class labelling quotas, pick the samples to label, and report class weights and data health.")
+    {
+        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _target, _floor, _tiers, _label })
+        {
+            Options.Add(o);
+        }
+
+        SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
+    }
+
+    private int Execute(ParseResult parse)
+    {
+        string store = parse.GetValue(_store)!;
+        if (!File.Exists(store))
+        {
+            throw new InputDataException($"{store}: no statistics store (run 'edgemicro stats pull' first)");
+        }
+
+        QuotaTarget target = parse.GetValue(_target) switch
+        {
+            "uniform" => QuotaTarget.Uniform,
+            "sqrt" => QuotaTarget.Sqrt,
+            "deployment" => QuotaTarget.Deployment,
+            var t => throw new InputDataException($"--target {t}: expected uniform, sqrt or deployment"),
+        };
+        double[] tiers = parse.GetValue(_tiers)!.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 ? v : -1).ToArray();
+        if (tiers.Length != 3 || tiers.Any(t => t < 0) || Math.Abs(tiers.Sum() - 1) > 1e-9)
+        {
+            throw new InputDataException("--tiers: expected three non-negative shares summing to 1, e.g. 0.3,0.5,0.2");
+        }
+
+        int budget = parse.GetValue(_budget);
+        if (budget < 0)
+        {
+            throw new InputDataException("--budget must not be negative");
+        }
+
+        var options = new BalanceOptions
+        {
+            StorePath = store, ModelDirectory = parse.GetValue(_model)!, TrainPath = parse.GetValue(_train)!, HoldoutPath = parse.GetValue(_holdout)!,
+            Budget = budget, OutputDirectory = parse.GetValue(_out)!, Target = target, Floor = parse.GetValue(_floor), TierShares = tiers, LabelColumn = parse.GetValue(_label)!,
+        };
+        BalancePlan plan = BalancePlanner.Run(options);
+        TextWriter stdout = parse.InvocationConfiguration.Output;
+        stdout.Write(PlanWriter.ToMarkdown(plan));
+        stdout.WriteLine($"Wrote {string.Join(", ", BalancePlanner.Files)} to {options.OutputDirectory}");
+        return ExitCodes.Success;
+    }
+}

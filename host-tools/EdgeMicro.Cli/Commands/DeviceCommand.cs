@@ -1,0 +1,124 @@
+using System.CommandLine;
+using EdgeMicro.Device;
+using EdgeMicro.Device.Fleet;
+
+namespace EdgeMicro.Cli.Commands;
+
+/// <summary><c>edgemicro device run|fleet</c>: the firmware's runtime on simulated hardware (desktop virtual devices).</summary>
+internal sealed class DeviceCommand : Command
+{
+    public DeviceCommand()
+        : base("device", "Run virtual devices: the firmware's own runtime with a CSV replay sensor, logged GPIO, I:\\ in a directory and MQTT to a real broker.")
+    {
+        Subcommands.Add(new RunCommand());
+        Subcommands.Add(new FleetCommand());
+    }
+
+    /// <summary>Options both subcommands share.</summary>
+    private abstract class DeviceRunBase : Command
+    {
+        protected DeviceRunBase(string name, string description)
+            : base(name, description)
+        {
+            foreach (Option o in new Option[] { Config, Replay, Model, Loop, NoLabels, Duration, Quiet })
+            {
+                Options.Add(o);
+            }
+        }
+
+        protected Option<string> Config { get; } = new("--config") { Description = "Device configuration JSON (the firmware's I:\\device.json format).", Required = true };
+
+        protected Option<string> Replay { get; } = new("--replay") { Description = "CSV of samples to replay (model-input column order; a label column simulates the label button).", Required = true };
+
+        protected Option<string> Model { get; } = new("--model") { Description = "The firmware's compiled-in model: a .emm blob or a directory written by `edgemicro convert`.", Required = true };
+
+        protected Option<bool> Loop { get; } = new("--loop") { Description = "Replay forever instead of stopping after the last row." };
+
+        protected Option<bool> NoLabels { get; } = new("--no-labels") { Description = "Do not give the CSV labels as button presses." };
+
+        protected Option<double?> Duration { get; } = new("--duration") { Description = "Stop after this many seconds." };
+
+        protected Option<bool> Quiet { get; } = new("--quiet") { Description = "No device log on stderr." };
+
+        protected VirtualDeviceOptions BuildOptions(ParseResult parse, string storage) => new()
+        {
+            Config = VirtualDeviceOptions.ReadConfig(parse.GetValue(Config)!),
+            ReplayPath = parse.GetValue(Replay)!,
+            CompiledModel = VirtualDeviceOptions.ReadBlob(parse.GetValue(Model)!),
+            StorageDirectory = storage,
+            Loop = parse.GetValue(Loop),
+            PressLabels = !parse.GetValue(NoLabels),
+            StopWhenDone = !parse.GetValue(Loop),
+            Log = parse.GetValue(Quiet) ? null : parse.InvocationConfiguration.Error,
+        };
+
+        protected static int RunAll(ParseResult parse, IReadOnlyList<VirtualDevice> devices, double? seconds)
+        {
+            using var stop = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                if (seconds is { } s)
+                {
+                    stop.CancelAfter(TimeSpan.FromSeconds(s));
+                }
+
+                FleetRunner.StartAllAsync(devices).GetAwaiter().GetResult();
+                Task.WhenAll(devices.Select(d => d.WaitAsync(stop.Token))).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+                Task.WhenAll(devices.Select(d => d.StopAsync(graceful: true))).GetAwaiter().GetResult();
+            }
+
+            TextWriter output = parse.InvocationConfiguration.Output;
+            foreach (VirtualDevice d in devices)
+            {
+                output.WriteLine($"{d.DeviceId}: {d.Runtime.SampleCount} samples, model {d.Runtime.Model.Model.ModelId} v{d.Runtime.Model.Model.ModelVersion} ({d.Runtime.Model.SourceName}), {d.Runtime.Published} published, {d.Runtime.Outbox.Count} queued, {d.Runtime.Outbox.Dropped} dropped");
+            }
+
+            return ExitCodes.Success;
+        }
+    }
+
+    private sealed class RunCommand : DeviceRunBase
+    {
+        public RunCommand()
+            : base("run", "Run one virtual device.")
+        {
+            Options.Add(Storage);
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                string storage = parse.GetValue(Storage) ?? Path.Combine("virtual-devices", VirtualDeviceOptions.ReadConfig(parse.GetValue(Config)!).DeviceId);
+                return RunAll(parse, [new VirtualDevice(BuildOptions(parse, storage))], parse.GetValue(Duration));
+            }));
+        }
+
+        private Option<string?> Storage { get; } = new("--storage") { Description = "Directory standing for the I:\\ drive (default: virtual-devices/<device id>)." };
+    }
+
+    private sealed class FleetCommand : DeviceRunBase
+    {
+        public FleetCommand()
+            : base("fleet", "Run N virtual devices in one process (ids <device_id>-1..N).")
+        {
+            Options.Add(Count);
+            Options.Add(StorageRoot);
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                VirtualDeviceOptions template = BuildOptions(parse, "unused");
+                return RunAll(parse, FleetRunner.Create(template, parse.GetValue(Count), parse.GetValue(StorageRoot)!), parse.GetValue(Duration));
+            }));
+        }
+
+        private Option<int> Count { get; } = new("--count") { Description = "Number of devices.", Required = true };
+
+        private Option<string> StorageRoot { get; } = new("--storage-root") { Description = "Directory for the devices' I:\\ directories.", DefaultValueFactory = _ => "virtual-devices" };
+    }
+}

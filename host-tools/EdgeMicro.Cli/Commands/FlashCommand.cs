@@ -1,0 +1,104 @@
+using System.CommandLine;
+using EdgeMicro.Host;
+using EdgeMicro.Host.Flashing;
+using EdgeMicro.Host.Serial;
+
+namespace EdgeMicro.Cli.Commands;
+
+/// <summary><c>edgemicro flash firmware|model</c>: drives nanoff to flash nanoCLR, the firmware app and model files.</summary>
+internal sealed class FlashCommand : Command
+{
+    public FlashCommand()
+        : base("flash", "Flash a device over USB with nanoff (install: " + NanoffRunner.InstallCommand + "): nanoCLR and the firmware app, or a model blob on the I: drive.")
+    {
+        Subcommands.Add(new FirmwareCommand());
+        Subcommands.Add(new ModelCommand());
+    }
+
+    private static Option<string> PortOption() => new("--port") { Description = "The device's USB serial port (e.g. /dev/ttyUSB0, COM5; see: edgemicro devices).", Required = true };
+
+    private sealed class FirmwareCommand : Command
+    {
+        public FirmwareCommand()
+            : base("firmware", "Update nanoCLR (--update) and/or deploy the firmware app's .pe files (--app DIR) as one deployment image.")
+        {
+            foreach (Option o in new Option[] { Port, Target, App, AppName, Update, Address, Image })
+            {
+                Options.Add(o);
+            }
+
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                var options = new FlashFirmwareOptions
+                {
+                    Port = parse.GetValue(Port)!,
+                    Target = parse.GetValue(Target)!,
+                    AppDirectory = parse.GetValue(App),
+                    AppName = parse.GetValue(AppName),
+                    Update = parse.GetValue(Update),
+                    Address = parse.GetValue(Address),
+                    ImagePath = parse.GetValue(Image),
+                };
+                TextWriter log = parse.InvocationConfiguration.Error;
+                int code = FlashFirmwareJob.Run(options, NanoffRunner.Locate(), log.WriteLine);
+                return code == 0 ? ExitCodes.Success : code;
+            }));
+        }
+
+        private Option<string> Port { get; } = PortOption();
+
+        private Option<string> Target { get; } = new("--target") { Description = "nanoFramework target, e.g. ESP32_REV3, ESP32_PSRAM_REV3, ESP32_S3 (nanoff --listtargets --platform esp32).", Required = true };
+
+        private Option<string?> App { get; } = new("--app") { Description = "Build output directory of the firmware app (its .pe files and the app .exe)." };
+
+        private Option<string?> AppName { get; } = new("--app-name") { Description = "Application assembly name when the directory has no single .exe." };
+
+        private Option<bool> Update { get; } = new("--update") { Description = "Update nanoCLR (the firmware) before deploying." };
+
+        private Option<string?> Address { get; } = new("--address") { Description = "Deployment region address (hex), when it differs from nanoff's default for the target." };
+
+        private Option<string?> Image { get; } = new("--image-out") { Description = "Also keep the deployment image (.bin) at this path." };
+    }
+
+    private sealed class ModelCommand : Command
+    {
+        public ModelCommand()
+            : base("model", "Write a model blob (and optionally the device config) to the device's I: drive with nanoff --filedeployment, then verify the device reports it.")
+        {
+            Arguments.Add(Model);
+            foreach (Option o in new Option[] { Port, Config, VerifyPort, Baud, VerifyTimeout })
+            {
+                Options.Add(o);
+            }
+
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                string? verifyPort = parse.GetValue(VerifyPort);
+                int baud = parse.GetValue(Baud);
+                var options = new FlashModelOptions
+                {
+                    ModelPath = parse.GetValue(Model)!,
+                    Port = parse.GetValue(Port)!,
+                    ConfigPath = parse.GetValue(Config),
+                    OpenVerifyPort = verifyPort == null ? null : () => LinuxSerialPort.Open(verifyPort, baud),
+                    VerifyTimeout = TimeSpan.FromSeconds(parse.GetValue(VerifyTimeout)),
+                };
+                TextWriter log = parse.InvocationConfiguration.Error;
+                int code = FlashModelJob.Run(options, NanoffRunner.Locate(), log.WriteLine);
+                return code == 0 ? ExitCodes.Success : code;
+            }));
+        }
+
+        private Argument<string> Model { get; } = new("MODEL") { Description = "A .emm model blob, or the directory edgemicro convert wrote." };
+
+        private Option<string> Port { get; } = PortOption();
+
+        private Option<string?> Config { get; } = new("--config") { Description = "Device configuration JSON to write as " + FileDeployment.ConfigDestination + "." };
+
+        private Option<string?> VerifyPort { get; } = new("--verify-port") { Description = "The device's serial test link (second UART) to check it reports the new model." };
+
+        private Option<int> Baud { get; } = new("--baud") { Description = "Baud rate of the serial test link.", DefaultValueFactory = _ => 115200 };
+
+        private Option<int> VerifyTimeout { get; } = new("--verify-timeout") { Description = "Seconds to wait for the device to report the new model.", DefaultValueFactory = _ => 30 };
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeMicro.Host;
+using EdgeMicro.Host.Flashing;
+using EdgeMicro.Host.Hil;
+using EdgeMicro.Host.Serial;
+
+namespace EdgeMicro.Cli.Commands;
+
+/// <summary><c>edgemicro hil</c>: device versus host twin on every test vector, over the serial test link.</summary>
+internal sealed class HilCommand : Command
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public HilCommand()
+        : base("hil", "Hardware-in-the-loop: run every test vector on the device over its serial test link and require results identical to the host twin; reports accuracy, agreement and on-device latency.")
+    {
+        foreach (Option o in new Option[] { Port, Virtual, VirtualModel, Model, Test, LabelColumn, Baud, TimeoutMs, Retries, MaxMismatches, Json })
+        {
+            Options.Add(o);
+        }
+
+        SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
+    }
+
+    private Option<string?> Port { get; } = new("--port") { Description = "The device's serial test link (second UART, e.g. /dev/ttyUSB1), not the USB debugger port." };
+
+    private Option<bool> Virtual { get; } = new("--virtual") { Description = "Run against an in-process virtual device (the portable device code) instead of hardware." };
+
+    private Option<string?> VirtualModel { get; } = new("--virtual-model") { Description = "Model the virtual device runs (default: --model).", Hidden = true };
+
+    private Option<string> Model { get; } = new("--model") { Description = "The converter's output directory or a .emm blob: the host twin.", Required = true };
+
+    private Option<string> Test { get; } = new("--test") { Description = "Test CSV (features in model-input order; label column optional).", Required = true };
+
+    private Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+
+    private Option<int> Baud { get; } = new("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 115200 };
+
+    private Option<int> TimeoutMs { get; } = new("--timeout-ms") { Description = "Response timeout per attempt.", DefaultValueFactory = _ => 1000 };
+
+    private Option<int> Retries { get; } = new("--retries") { Description = "Retransmissions after a timeout.", DefaultValueFactory = _ => 3 };
+
+    private Option<int> MaxMismatches { get; } = new("--max-mismatches") { Description = "How many mismatches to list.", DefaultValueFactory = _ => 10 };
+
+    private Option<bool> Json { get; } = new("--json") { Description = "Print the report as JSON." };
+
+    private int Execute(ParseResult parse)
+    {
+        TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
+        string? portName = parse.GetValue(Port);
+        bool isVirtual = parse.GetValue(Virtual);
+        if ((portName == null) == !isVirtual)
+        {
+            throw new InputDataException("pass exactly one of --port PORT (a device) and --virtual (the in-process virtual device)");
+        }
+
+        var options = new HilOptions
+        {
+            ModelPath = parse.GetValue(Model)!,
+            TestPath = parse.GetValue(Test)!,
+            LabelColumn = parse.GetValue(LabelColumn)!,
+            MaxListedMismatches = parse.GetValue(MaxMismatches),
+        };
+        var clientOptions = new DeviceClientOptions { TimeoutMs = parse.GetValue(TimeoutMs), Retries = parse.GetValue(Retries) };
+        VirtualDevice? device = null;
+        ISerialPort port;
+        if (isVirtual)
+        {
+            var (hostEnd, deviceEnd) = MemorySerialPair.Create();
+            device = new VirtualDevice(deviceEnd, ModelFile.Load(parse.GetValue(VirtualModel) ?? options.ModelPath).Bytes);
+            port = hostEnd;
+        }
+        else
+        {
+            port = LinuxSerialPort.Open(portName!, parse.GetValue(Baud));
+        }
+
+        HilReport report;
+        try
+        {
+            var client = new DeviceClient(port, clientOptions);
+            Action<string, double> step = CommandRunner.StepPrinter(stderr);
+            report = HilRunner.Run(options, client, isVirtual ? "virtual" : port.Name, (done, total) => step("Running test vectors on the device", (double)done / total));
+        }
+        finally
+        {
+            device?.Dispose();
+            port.Dispose();
+        }
+
+        if (parse.GetValue(Json))
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+        }
+        else
+        {
+            Print(stdout, report);
+        }
+
+        return report.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    private static void Print(TextWriter o, HilReport r)
+    {
+        static string Pct(double? v) => v == null ? "-" : (v.Value * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
+        static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture) + " ms";
+        o.WriteLine($"device      {r.DeviceId} on {r.Port}, firmware {r.Firmware}");
+        o.WriteLine($"device model {r.DeviceModel}");
+        o.WriteLine($"host model   {r.HostModel}{(r.SameModel ? string.Empty : "   <-- DIFFERENT MODEL")}");
+        o.WriteLine($"vectors      {r.Compared} of {r.Vectors} compared, {r.MismatchCount} mismatches");
+        o.WriteLine($"accuracy     device {Pct(r.DeviceAccuracy)}, host twin {Pct(r.HostAccuracy)}");
+        o.WriteLine($"agreement    class {Pct(r.Agreement)}, bit-exact {Pct(r.ExactMatch)}");
+        o.WriteLine($"latency      p50 {Ms(r.LatencyP50Ms)}, p95 {Ms(r.LatencyP95Ms)}, max {Ms(r.LatencyMaxMs)} (on-device ticks)");
+        o.WriteLine($"link         {r.LinkRetries} retries, {r.CorruptFrames} corrupted frames, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        if (r.Problem != null)
+        {
+            o.WriteLine("problem      " + r.Problem);
+        }
+
+        foreach (HilMismatch m in r.FirstMismatches)
+        {
+            o.WriteLine($"mismatch #{m.Index}{(m.Label >= 0 ? " (label " + m.Label + ")" : string.Empty)} in {m.Field}: host {m.Host} | device {m.Device}");
+        }
+
+        o.WriteLine(r.Passed ? "PASS: the device matches the host twin on every vector" : r.SameModel ? "FAIL: the device differs from the host twin" : "FAIL: the device runs a different model than --model");
+    }
+}

@@ -1,0 +1,142 @@
+using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Device.Simulation;
+
+namespace EdgeMicro.Device;
+
+/// <summary>
+/// One simulated sensor node running the firmware's <see cref="DeviceRuntime"/> (the same code as the ESP32 build)
+/// on its own thread, with simulated hardware: <see cref="ReplaySensor"/>, <see cref="LoggingGpio"/>,
+/// <see cref="DirectoryStorage"/> for I:\ and <see cref="MqttLink"/> to a real broker.
+/// </summary>
+public sealed class VirtualDevice : IAsyncDisposable
+{
+    private readonly VirtualDeviceOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _booted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _thread;
+    private Exception? _failure;
+
+    /// <summary>Builds the device; <see cref="Start"/> boots it.</summary>
+    /// <param name="options">Options.</param>
+    /// <exception cref="EdgeMicro.Host.InputDataException">The compiled-in model or the replay file is invalid.</exception>
+    public VirtualDevice(VirtualDeviceOptions options)
+    {
+        _options = options;
+        ModelDefinition compiled;
+        try
+        {
+            compiled = ModelBlobReader.Read(options.CompiledModel).Model;
+        }
+        catch (ModelFormatException e)
+        {
+            throw new EdgeMicro.Host.InputDataException("compiled-in model: " + e.Message);
+        }
+
+        Platform = new DesktopPlatform(options.Config.DeviceId, options.Log);
+        Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop) { PressLabels = options.PressLabels };
+        Gpio = new LoggingGpio(Platform.Log);
+        Storage = new DirectoryStorage(options.StorageDirectory);
+        Link = new MqttLink(options.Config, options.PublishTimeout);
+        var ports = new DevicePorts
+        {
+            Storage = Storage, Sensor = Sensor, Outputs = Gpio, Labels = Sensor, Link = Link, Platform = Platform,
+            Listener = options.Listener, Stats = options.Stats,
+        };
+        Runtime = new DeviceRuntime(options.Config, ports, new ActiveModel(new Classifier(compiled), ActiveModel.SourceCompiled));
+    }
+
+    /// <summary>Device id.</summary>
+    public string DeviceId => _options.Config.DeviceId;
+
+    /// <summary>The firmware runtime (read its state from other threads only for reporting).</summary>
+    public DeviceRuntime Runtime { get; }
+
+    /// <summary>The replay sensor.</summary>
+    public ReplaySensor Sensor { get; }
+
+    /// <summary>The simulated GPIO.</summary>
+    public LoggingGpio Gpio { get; }
+
+    /// <summary>The simulated I:\ drive.</summary>
+    public DirectoryStorage Storage { get; }
+
+    /// <summary>The MQTT link.</summary>
+    public MqttLink Link { get; }
+
+    /// <summary>Clock and log.</summary>
+    public DesktopPlatform Platform { get; }
+
+    /// <summary>True once the loop has ended (finished, stopped or failed).</summary>
+    public bool HasExited => _thread is { IsAlive: false };
+
+    /// <summary>Starts the MQTT link and the firmware loop thread.</summary>
+    /// <returns>A task that completes when the runtime has booted.</returns>
+    public Task Start()
+    {
+        Link.Start();
+        _thread = new Thread(Loop) { IsBackground = true, Name = "device " + DeviceId };
+        _thread.Start();
+        return _booted.Task;
+    }
+
+    /// <summary>Waits for the loop to end (with <see cref="VirtualDeviceOptions.StopWhenDone"/>) or the token.</summary>
+    /// <param name="cancellationToken">Stops waiting and the device.</param>
+    /// <returns>A task.</returns>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration r = cancellationToken.Register(() => _stop.Cancel());
+        while (_thread is { IsAlive: true })
+        {
+            await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException($"device {DeviceId} failed: {_failure.Message}", _failure);
+        }
+    }
+
+    /// <summary>Stops the loop and disconnects (graceful: DISCONNECT; otherwise the broker publishes the offline will).</summary>
+    /// <param name="graceful">Send DISCONNECT.</param>
+    /// <returns>A task.</returns>
+    public async Task StopAsync(bool graceful = true)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _thread?.Join();
+        await Link.CloseAsync(graceful).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(graceful: true).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Loop()
+    {
+        try
+        {
+            var sleeper = new DesktopSleeper(_stop.Token, Platform.Log);
+            Runtime.Boot();
+            _booted.TrySetResult();
+            while (!_stop.IsCancellationRequested)
+            {
+                DeviceLoop.RunOnce(Runtime, sleeper, _options.Config.DeepSleep);
+                if (_options.StopWhenDone && Sensor.Finished && Runtime.Outbox.Count == 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            Platform.Log("firmware loop failed: " + e);
+            _booted.TrySetException(e);
+        }
+    }
+}

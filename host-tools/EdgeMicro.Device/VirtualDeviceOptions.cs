@@ -1,0 +1,81 @@
+using EdgeMicro.Core.Device;
+
+namespace EdgeMicro.Device;
+
+/// <summary>What a <see cref="VirtualDevice"/> runs with.</summary>
+public sealed record VirtualDeviceOptions
+{
+    /// <summary>Device configuration (the same file format as the firmware's I:\device.json).</summary>
+    public required DeviceConfig Config { get; init; }
+
+    /// <summary>CSV of samples to replay (model-input column order, optional label column).</summary>
+    public required string ReplayPath { get; init; }
+
+    /// <summary>The firmware's compiled-in model: a .emm blob (the desktop stand-in for the generated weight table).</summary>
+    public required byte[] CompiledModel { get; init; }
+
+    /// <summary>Directory standing for the device's I:\ drive.</summary>
+    public required string StorageDirectory { get; init; }
+
+    /// <summary>Replay the CSV forever instead of stopping at its end.</summary>
+    public bool Loop { get; init; }
+
+    /// <summary>Give the CSV's labels as label-button presses.</summary>
+    public bool PressLabels { get; init; } = true;
+
+    /// <summary>Stop once the replay finished and the outbox is empty (otherwise run until cancelled).</summary>
+    public bool StopWhenDone { get; init; }
+
+    /// <summary>How long a publish waits for PUBACK before the message stays queued.</summary>
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Device statistics fed with every inference and label (the firmware's IInferenceListener), or null.</summary>
+    public IInferenceListener? Listener { get; init; }
+
+    /// <summary>Statistics published on the stats topic, or null.</summary>
+    public IStatsSource? Stats { get; init; }
+
+    /// <summary>Log destination (GPIO changes, model selection, rejections), or null.</summary>
+    public TextWriter? Log { get; init; }
+
+    /// <summary>Reads and parses a device configuration file with the firmware's own parser.</summary>
+    /// <param name="path">device.json.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="EdgeMicro.Host.InputDataException">The file is missing or invalid.</exception>
+    public static DeviceConfig ReadConfig(string path)
+    {
+        try
+        {
+            return DeviceConfigParser.Parse(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is DeviceFormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new EdgeMicro.Host.InputDataException($"{path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads a model blob from a file or from the only .emm file of a directory (as `edgemicro convert` writes).</summary>
+    /// <param name="path">File or directory.</param>
+    /// <returns>The blob bytes.</returns>
+    /// <exception cref="EdgeMicro.Host.InputDataException">Nothing usable found.</exception>
+    public static byte[] ReadBlob(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            string[] blobs = Directory.GetFiles(path, "*.emm");
+            if (blobs.Length != 1)
+            {
+                throw new EdgeMicro.Host.InputDataException($"{path} must hold exactly one .emm model blob (found {blobs.Length}).");
+            }
+
+            path = blobs[0];
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new EdgeMicro.Host.InputDataException($"{path} does not exist.");
+        }
+
+        return File.ReadAllBytes(path);
+    }
+}

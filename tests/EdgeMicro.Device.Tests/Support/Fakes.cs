@@ -1,0 +1,72 @@
+using EdgeMicro.Core.Device;
+
+namespace EdgeMicro.Device.Tests.Support;
+
+/// <summary>Manual clock, log capture.</summary>
+public sealed class FakePlatform : IRuntimePlatform
+{
+    public long NowMs { get; set; }
+
+    public long FreeMemoryBytes => 12345;
+
+    public List<string> Lines { get; } = [];
+
+    public void Log(string line) => Lines.Add(line);
+}
+
+/// <summary>Plays a fixed list of samples (already fixed-point), cycling.</summary>
+public sealed class ListSensor(int[][] samples) : ISensor
+{
+    private int _next;
+
+    public int FeatureCount => samples[0].Length;
+
+    public bool Read(int[] sample, int fractionBits)
+    {
+        Array.Copy(samples[_next++ % samples.Length], sample, sample.Length);
+        return true;
+    }
+}
+
+/// <summary>Records pin writes.</summary>
+public sealed class RecordingGpio : IGpioOutputs
+{
+    public Dictionary<int, bool> Pins { get; } = [];
+
+    public List<(int Pin, bool High)> Writes { get; } = [];
+
+    public void Write(int pin, bool high)
+    {
+        Pins[pin] = high;
+        Writes.Add((pin, high));
+    }
+}
+
+/// <summary>In-memory link: inbound queue, published list, switchable connection and acknowledgement.</summary>
+public sealed class FakeLink : IMqttLink
+{
+    public Queue<MqttInbound> Inbound { get; } = new();
+
+    public List<(string Topic, string Payload, bool Retain)> Published { get; } = [];
+
+    public List<string> Subscriptions { get; } = [];
+
+    public bool IsConnected { get; set; } = true;
+
+    public void Subscribe(string filter) => Subscriptions.Add(filter);
+
+    public bool Publish(string topic, byte[] payload, int length, bool retain)
+    {
+        if (!IsConnected)
+        {
+            return false;
+        }
+
+        Published.Add((topic, System.Text.Encoding.UTF8.GetString(payload, 0, length), retain));
+        return true;
+    }
+
+    public MqttInbound? Receive() => Inbound.Count > 0 ? Inbound.Dequeue() : null;
+
+    public void Send(string topic, byte[] payload) => Inbound.Enqueue(new MqttInbound(topic, payload));
+}

@@ -1,0 +1,83 @@
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Protocol;
+using EdgeMicro.Host.Data;
+using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EdgeMicro.Serial.Tests;
+
+/// <summary>
+/// Host and virtual device on two socat pty pairs joined by a relay in the test that drops or corrupts 1% of the
+/// bytes in each direction (seeded). Every transfer must complete correctly after retries or fail with a clear
+/// error, and a corrupted model must never be activated.
+/// </summary>
+public sealed class FaultInjectionTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1)]
+    public void NoisyLink_WhenInferringAndUploading_CompletesCorrectlyOrFailsClearly(int seed)
+    {
+        using var hostPair = new SocatPair();
+        using var devicePair = new SocatPair();
+        byte[] digits = File.ReadAllBytes(Models.Blob("digits"));
+        byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
+        using var device = new VirtualDevice(LinuxSerialPort.Open(devicePair.First), digits);
+        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.01, seed);
+        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        var client = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 100, CommitTimeoutMs = 300, Retries = 25, ChunkSize = 32 });
+        int ok = 0, failed = 0;
+
+        // 1. A corrupted model (bytes flipped before sending, so the transfer CRC matches) is rejected, never activated.
+        byte[] corrupted = (byte[])wine.Clone();
+        corrupted[corrupted.Length / 3] ^= 0x40;
+        Exception? rejected = Record.Exception(() => client.PutModel(corrupted));
+        Assert.IsAssignableFrom<DeviceLinkException>(rejected);
+        Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(digits).Model), device.Handler.ActiveModelCrc);
+        Assert.Same(digits, device.StoredModel);
+
+        // 2. A valid model upload completes (or fails clearly; then the old model stays).
+        try
+        {
+            var (id, _, crc) = client.PutModel(wine);
+            Assert.Equal("wine", id);
+            Assert.Equal(crc, device.Handler.ActiveModelCrc);
+            Assert.Equal(wine, device.StoredModel);
+            ok++;
+        }
+        catch (DeviceLinkException e)
+        {
+            output.WriteLine("upload failed clearly: " + e.Message);
+            Assert.Contains("no valid response", e.Message, StringComparison.Ordinal);
+            failed++;
+        }
+
+        // 3. Every inference result that arrives equals the host twin, bit for bit.
+        ModelBlob active = device.Handler.ActiveBlob!;
+        var twin = new Classifier(active.Model);
+        LabeledDataset data = CsvDatasetReader.Read(Models.TestCsv(active.Model.ModelId), "label", active.Model.ClassNames, active.Model.ClassCount, requireLabels: false);
+        for (int n = 0; n < 12; n++)
+        {
+            int[] raw = RawSamples.ToFixed(data.Features[n], active.Model.InputFractionBits);
+            twin.Classify(raw);
+            try
+            {
+                InferenceReply reply = client.Infer(raw);
+                Assert.Equal((twin.PredictedClass, twin.ConfidenceQ15, twin.MarginQ15), (reply.PredictedClass, reply.ConfidenceQ15, reply.MarginQ15));
+                Assert.Equal(twin.Outputs[..reply.Outputs.Length], reply.Outputs);
+                ok++;
+            }
+            catch (DeviceLinkException e)
+            {
+                Assert.Contains("no valid response to INFER", e.Message, StringComparison.Ordinal);
+                failed++;
+            }
+        }
+
+        output.WriteLine($"seed {seed}: {ok} ok, {failed} failed clearly; {client.Requests} requests, {client.Retries} retries, {client.RejectedFrames} corrupted frames; relay {relay.Relayed} bytes, {relay.Dropped} dropped, {relay.Corrupted} corrupted");
+        Assert.True(relay.Dropped + relay.Corrupted > 0, "the relay injected no faults");
+        Assert.True(client.Retries > 0, "no retries: the faults were not exercised");
+        Assert.True(ok >= 10, $"only {ok} transfers completed");
+    }
+}
