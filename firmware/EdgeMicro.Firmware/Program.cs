@@ -3,6 +3,7 @@ using System.Device.Gpio;
 using System.Threading;
 using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Stats;
 using EdgeMicro.Firmware.Adapters;
 using EdgeMicro.Firmware.Models;
 using nanoFramework.Networking;
@@ -60,14 +61,21 @@ namespace EdgeMicro.Firmware
             ports.Labels = config.LabelButtonPin >= 0 ? new LabelButton(gpio, config.LabelButtonPin, config.LabelWindowMs, platform) : null;
             ports.Link = link;
             ports.Platform = platform;
+            RuntimeStatistics statistics = new RuntimeStatistics(config.DeviceId);
+            ports.Statistics = statistics;
 
             DeviceRuntime runtime = new DeviceRuntime(config, ports, compiled);
             link.Start();
             runtime.Boot();
+            Com2SerialLink serial = config.SerialRxPin >= 0 && config.SerialTxPin >= 0 ? new Com2SerialLink(config, runtime, statistics, platform) : null;
             EspSleeper sleeper = new EspSleeper(platform);
             while (true)
             {
-                DeviceLoop.RunOnce(runtime, sleeper, config.DeepSleep);
+                DeviceLoop.RunOnce(runtime, sleeper, config.DeepSleep && serial == null);
+                if (serial != null)
+                {
+                    serial.Poll();
+                }
             }
         }
     }

@@ -2,6 +2,9 @@ using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
+using EdgeMicro.Core.Stats;
+using EdgeMicro.Device.Serial;
+using EdgeMicro.Host.Serial;
 using EdgeMicro.Device.Simulation;
 
 namespace EdgeMicro.Device;
@@ -18,6 +21,7 @@ public sealed class VirtualDevice : IAsyncDisposable
     private readonly TaskCompletionSource _booted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _thread;
     private Exception? _failure;
+    private SerialEndpoint? _serial;
 
     /// <summary>Builds the device; <see cref="Start"/> boots it.</summary>
     /// <param name="options">Options.</param>
@@ -25,16 +29,18 @@ public sealed class VirtualDevice : IAsyncDisposable
     public VirtualDevice(VirtualDeviceOptions options)
     {
         _options = options;
-        ModelDefinition compiled;
+        ModelBlob blob;
         try
         {
-            compiled = ModelBlobReader.Read(options.CompiledModel).Model;
+            blob = ModelBlobReader.Read(options.CompiledModel);
         }
         catch (ModelFormatException e)
         {
             throw new EdgeMicro.Host.InputDataException("compiled-in model: " + e.Message);
         }
 
+        ModelDefinition compiled = blob.Model;
+        Statistics = options.Statistics ? new RuntimeStatistics(options.Config.DeviceId) : null;
         Platform = new DesktopPlatform(options.Config.DeviceId, options.Log);
         Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop) { PressLabels = options.PressLabels };
         Gpio = new LoggingGpio(Platform.Log);
@@ -43,9 +49,9 @@ public sealed class VirtualDevice : IAsyncDisposable
         var ports = new DevicePorts
         {
             Storage = Storage, Sensor = Sensor, Outputs = Gpio, Labels = Sensor, Link = Link, Platform = Platform,
-            Listener = options.Listener, Stats = options.Stats,
+            Listener = options.Listener, Stats = options.Stats, Statistics = Statistics,
         };
-        Runtime = new DeviceRuntime(options.Config, ports, new ActiveModel(new Classifier(compiled), ActiveModel.SourceCompiled));
+        Runtime = new DeviceRuntime(options.Config, ports, new ActiveModel(new Classifier(compiled), ActiveModel.SourceCompiled, blob));
     }
 
     /// <summary>Device id.</summary>
@@ -53,6 +59,9 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>The firmware runtime (read its state from other threads only for reporting).</summary>
     public DeviceRuntime Runtime { get; }
+
+    /// <summary>The device statistics of the running model (null when disabled in the options).</summary>
+    public RuntimeStatistics? Statistics { get; }
 
     /// <summary>The replay sensor.</summary>
     public ReplaySensor Sensor { get; }
@@ -69,13 +78,22 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <summary>Clock and log.</summary>
     public DesktopPlatform Platform { get; }
 
+    /// <summary>The serial protocol endpoint, or null without <see cref="VirtualDeviceOptions.SerialPort"/>.</summary>
+    public SerialEndpoint? Serial => _serial;
+
     /// <summary>True once the loop has ended (finished, stopped or failed).</summary>
     public bool HasExited => _thread is { IsAlive: false };
 
     /// <summary>Starts the MQTT link and the firmware loop thread.</summary>
     /// <returns>A task that completes when the runtime has booted.</returns>
+    /// <exception cref="EdgeMicro.Host.InputDataException">The serial port cannot be opened.</exception>
     public Task Start()
     {
+        if (_options.SerialPort is { } path)
+        {
+            _serial = new SerialEndpoint(LinuxSerialPort.Open(path), Runtime, Statistics, DeviceId, Platform.FreeMemoryBytes);
+        }
+
         Link.Start();
         _thread = new Thread(Loop) { IsBackground = true, Name = "device " + DeviceId };
         _thread.Start();
@@ -106,6 +124,8 @@ public sealed class VirtualDevice : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join();
+        _serial?.Dispose();
+        _serial = null;
         await Link.CloseAsync(graceful).ConfigureAwait(false);
     }
 
@@ -123,12 +143,24 @@ public sealed class VirtualDevice : IAsyncDisposable
             var sleeper = new DesktopSleeper(_stop.Token, Platform.Log);
             Runtime.Boot();
             _booted.TrySetResult();
+            bool finalPull = false;
             while (!_stop.IsCancellationRequested)
             {
                 DeviceLoop.RunOnce(Runtime, sleeper, _options.Config.DeepSleep);
-                if (_options.StopWhenDone && Sensor.Finished && Runtime.Outbox.Count == 0)
+                _serial?.Pump();
+                if (_options.StopWhenDone && Sensor.Finished)
                 {
-                    break;
+                    // The last window is reported before stopping (once the previous report, if any, is out).
+                    if (!finalPull && !Runtime.StatsPending)
+                    {
+                        Runtime.RequestStatsPull();
+                        finalPull = true;
+                    }
+
+                    if (finalPull && Runtime.Outbox.Count == 0 && !Runtime.StatsPending)
+                    {
+                        break;
+                    }
                 }
             }
         }

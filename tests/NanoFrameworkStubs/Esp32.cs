@@ -17,6 +17,8 @@ namespace nanoFramework.Hardware.Esp32
         I2C1_CLOCK,
         I2C2_DATA,
         I2C2_CLOCK,
+        COM2_RX,
+        COM2_TX,
     }
 
     public static class Configuration

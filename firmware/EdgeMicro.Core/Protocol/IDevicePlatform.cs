@@ -38,9 +38,14 @@ namespace EdgeMicro.Core.Protocol
         /// <returns>Opaque bytes or null.</returns>
         byte[] GetSamples(int maxCount);
 
-        /// <summary>Persists a verified model (e.g. to I:\model.emm) after it was activated in memory.</summary>
+        /// <summary>
+        /// Hands an uploaded model that passed the link checks (size, CRC, parse, self-test) to the device's update
+        /// gate, which may still reject it (e.g. the runtime's own verification and atomic slot switch); the serial
+        /// handler activates it only when this succeeds.
+        /// </summary>
         /// <param name="blobBytes">The blob file.</param>
         /// <param name="blob">The parsed blob.</param>
-        void StoreModel(byte[] blobBytes, ModelBlob blob);
+        /// <returns>Null when stored and activated by the device, else why it was rejected.</returns>
+        string StoreModel(byte[] blobBytes, ModelBlob blob);
     }
 }

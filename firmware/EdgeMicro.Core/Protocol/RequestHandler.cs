@@ -18,6 +18,7 @@ namespace EdgeMicro.Core.Protocol
         private int _lastId = -1;
         private uint _lastCrc;
         private byte[] _lastResponse;
+        private byte[] _statsSnapshot;
 
         /// <summary>Initializes a new instance of the <see cref="RequestHandler"/> class.</summary>
         /// <param name="platform">Device services.</param>
@@ -101,7 +102,7 @@ namespace EdgeMicro.Core.Protocol
 
             if (type == MessageType.GetStats)
             {
-                return Opaque(request, MessageType.Stats, _platform.GetStatistics(), "statistics");
+                return request.Payload.Length >= 4 ? StatsChunk(request) : Opaque(request, MessageType.Stats, _platform.GetStatistics(), "statistics");
             }
 
             if (type == MessageType.ResetStats)
@@ -168,14 +169,51 @@ namespace EdgeMicro.Core.Protocol
                     return Fail(request, ErrorCode.ModelRejected, error);
                 }
 
+                string refused = _platform.StoreModel(_receiver.VerifiedBytes, _receiver.VerifiedBlob);
+                if (refused != null)
+                {
+                    UploadsRejected++;
+                    return Fail(request, ErrorCode.ModelRejected, refused);
+                }
+
                 Activate(_receiver.VerifiedBlob, _receiver.VerifiedClassifier);
                 UploadsActivated++;
-                _platform.StoreModel(_receiver.VerifiedBytes, _receiver.VerifiedBlob);
                 ModelDefinition m = ActiveBlob.Model;
                 return Reply(request, MessageType.ModelActivated, Payloads.ModelActivated(m.ModelId, m.ModelVersion, ActiveModelCrc));
             }
 
             return error == null ? Reply(request, MessageType.Ack, Payloads.UInt32((uint)_receiver.Received)) : Fail(request, ErrorCode.UploadState, error);
+        }
+
+        /// <summary>
+        /// GET_STATS with a u32 offset: a report larger than one frame is read in pieces. Offset 0 takes a new snapshot
+        /// from the platform; later offsets read that snapshot. Response: u32 total length, then the bytes from offset.
+        /// </summary>
+        private byte[] StatsChunk(Frame request)
+        {
+            int offset = (int)(Payloads.ReadUInt32(request.Payload, 0, "stats offset") & 0x7FFFFFFF);
+            if (offset == 0)
+            {
+                _statsSnapshot = _platform.GetStatistics();
+            }
+
+            byte[] data = _statsSnapshot;
+            if (data == null)
+            {
+                return Fail(request, offset == 0 ? ErrorCode.Unsupported : ErrorCode.BadRequest, offset == 0 ? "statistics not built into this firmware" : "no statistics snapshot: read offset 0 first");
+            }
+
+            if (offset > data.Length)
+            {
+                return Fail(request, ErrorCode.BadRequest, "stats offset " + offset.ToString() + " beyond " + data.Length.ToString() + " bytes");
+            }
+
+            int count = data.Length - offset;
+            count = count > FrameFormat.MaxPayload - 4 ? FrameFormat.MaxPayload - 4 : count;
+            byte[] payload = new byte[4 + count];
+            Array.Copy(Payloads.UInt32((uint)data.Length), payload, 4);
+            Array.Copy(data, offset, payload, 4, count);
+            return Reply(request, MessageType.Stats, payload);
         }
 
         private DeviceInfo Info()

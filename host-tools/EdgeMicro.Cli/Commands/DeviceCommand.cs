@@ -93,12 +93,15 @@ internal sealed class DeviceCommand : Command
             : base("run", "Run one virtual device.")
         {
             Options.Add(Storage);
+            Options.Add(Serial);
             SetAction(parse => CommandRunner.Guard(parse, () =>
             {
                 string storage = parse.GetValue(Storage) ?? Path.Combine("virtual-devices", VirtualDeviceOptions.ReadConfig(parse.GetValue(Config)!).DeviceId);
-                return RunAll(parse, [new VirtualDevice(BuildOptions(parse, storage))], parse.GetValue(Duration));
+                return RunAll(parse, [new VirtualDevice(BuildOptions(parse, storage) with { SerialPort = parse.GetValue(Serial) })], parse.GetValue(Duration));
             }));
         }
+
+        private Option<string?> Serial { get; } = new("--serial") { Description = "Also serve the framed serial protocol (HELLO, INFER, GET_STATS, PUT_MODEL, ...) on this port, e.g. /dev/pts/N." };
 
         private Option<string?> Storage { get; } = new("--storage") { Description = "Directory standing for the I:\\ drive (default: virtual-devices/<device id>)." };
     }

@@ -35,7 +35,7 @@ internal sealed class StatsCommand : Command
     private sealed class PullCommand : Command
     {
         private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT] (default port 1883)." };
-        private readonly Option<string?> _serial = new("--serial") { Description = "Serial port of a test rig (not available yet)." };
+        private readonly Option<string?> _serial = new("--serial") { Description = "Serial port of a test rig (framed serial protocol): pull that one device's report instead of MQTT." };
         private readonly Option<string?> _device = new("--device") { Description = "Pull only this device id." };
         private readonly Option<bool> _all = new("--all") { Description = "Pull every device (the default)." };
         private readonly Option<string> _store = Store();
@@ -54,12 +54,36 @@ internal sealed class StatsCommand : Command
             SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
         }
 
+        private int PullSerial(ParseResult parse, string serial, TextWriter stdout, TextWriter stderr)
+        {
+            if (parse.GetValue(_mqtt) != null)
+            {
+                throw new InputDataException("--serial and --mqtt exclude each other");
+            }
+
+            using var store = new StatsStore(parse.GetValue(_store)!);
+            using var port = EdgeMicro.Host.Serial.LinuxSerialPort.Open(serial);
+            PullResult r;
+            try
+            {
+                r = SerialStatsPuller.Pull(port, store, parse.GetValue(_device), line => stderr.WriteLine("  " + line));
+            }
+            catch (EdgeMicro.Host.Serial.DeviceLinkException e)
+            {
+                throw new InputDataException($"{serial}: {e.Message}", e);
+            }
+
+            var (reports, samples) = store.Count();
+            stdout.WriteLine($"stored {r.Stored} new reports, {r.Duplicates} already stored, from {string.Join(", ", r.Devices)}; store {store.FilePath}: {reports} reports, {samples} samples");
+            return ExitCodes.Success;
+        }
+
         private int Execute(ParseResult parse)
         {
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(_serial) != null)
+            if (parse.GetValue(_serial) is { } serial)
             {
-                throw new InputDataException("--serial is not available yet: pull over MQTT with --mqtt HOST[:PORT]");
+                return PullSerial(parse, serial, stdout, stderr);
             }
 
             string mqtt = parse.GetValue(_mqtt) ?? throw new InputDataException("give the broker with --mqtt HOST[:PORT]");

@@ -49,5 +49,6 @@ public static class FleetRunner
         DeepSleep = c.DeepSleep, StatusLedPin = c.StatusLedPin, ClassPins = c.ClassPins, MinConfidenceQ15 = c.MinConfidenceQ15,
         LabelButtonPin = c.LabelButtonPin, LabelWindowMs = c.LabelWindowMs, OutboxCapacity = c.OutboxCapacity,
         StatusPeriodMs = c.StatusPeriodMs, StatsEverySamples = c.StatsEverySamples,
+        SerialRxPin = c.SerialRxPin, SerialTxPin = c.SerialTxPin, SerialBaud = c.SerialBaud,
     };
 }

@@ -52,6 +52,29 @@ public sealed class DeviceClient
     /// <returns>The bytes.</returns>
     public byte[] GetStats() => Request(MessageType.GetStats, [], MessageType.Stats).Payload;
 
+    /// <summary>Reads a statistics report of any size in frame-sized pieces (GET_STATS with offsets; one snapshot).</summary>
+    /// <returns>The report bytes.</returns>
+    /// <exception cref="DeviceLinkException">The device answered inconsistently.</exception>
+    public byte[] GetStatsReport()
+    {
+        var report = new List<byte>();
+        int total = -1;
+        while (total < 0 || report.Count < total)
+        {
+            byte[] p = Request(MessageType.GetStats, Payloads.UInt32((uint)report.Count), MessageType.Stats).Payload;
+            int length = p.Length >= 4 ? (int)(Payloads.ReadUInt32(p, 0, "stats length") & 0x7FFFFFFF) : -1;
+            if (length < 0 || (total >= 0 && length != total) || (p.Length == 4 && report.Count < length))
+            {
+                throw new DeviceLinkException($"inconsistent statistics chunk at offset {report.Count} (length {length}, expected {total})");
+            }
+
+            total = length;
+            report.AddRange(p.AsSpan(4).ToArray());
+        }
+
+        return [.. report];
+    }
+
     /// <summary>Clears the device statistics.</summary>
     public void ResetStats() => Request(MessageType.ResetStats, [], MessageType.Ack);
 

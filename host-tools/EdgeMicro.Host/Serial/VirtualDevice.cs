@@ -85,7 +85,11 @@ public sealed class VirtualDevice : IDisposable, IDevicePlatform, IByteSink
     public byte[]? GetSamples(int maxCount) => null;
 
     /// <inheritdoc/>
-    public void StoreModel(byte[] blobBytes, ModelBlob blob) => StoredModel = blobBytes;
+    public string? StoreModel(byte[] blobBytes, ModelBlob blob)
+    {
+        StoredModel = blobBytes;
+        return null;
+    }
 
     /// <inheritdoc/>
     void IByteSink.Write(byte[] data, int offset, int count) => _port.Write(data, offset, count);

@@ -23,6 +23,7 @@ public sealed class ConfigTests
         Assert.Equal(-1, c.StatusLedPin);
         Assert.Empty(c.ClassPins);
         Assert.Equal(64, c.OutboxCapacity);
+        Assert.Equal((-1, -1, 115200), (c.SerialRxPin, c.SerialTxPin, c.SerialBaud));
     }
 
     [Fact]
@@ -34,7 +35,8 @@ public sealed class ConfigTests
               "adc_channels": [0, 3, -0], "adc_window": 32, "adc_interval_ms": 2, "i2c_bus": 2, "i2c_address": 104,
               "i2c_data_pin": 21, "i2c_clock_pin": 22, "sample_period_ms": 250, "deep_sleep": true, "status_led_pin": 2,
               "class_pins": [-1, 26, 27], "min_confidence_q15": 20000, "label_button_pin": 0, "label_window_ms": 900,
-              "outbox_capacity": 8, "status_period_ms": 5000, "stats_every_samples": 10 }
+              "outbox_capacity": 8, "status_period_ms": 5000, "stats_every_samples": 10,
+              "serial_rx_pin": 16, "serial_tx_pin": 17, "serial_baud": 921600 }
             """);
 
         Assert.Equal("lab \"2\"", c.WifiSsid);
@@ -47,6 +49,7 @@ public sealed class ConfigTests
         Assert.True(c.DeepSleep);
         Assert.Equal([-1, 26, 27], c.ClassPins);
         Assert.Equal((20000, 900, 8, 5000, 10), (c.MinConfidenceQ15, c.LabelWindowMs, c.OutboxCapacity, c.StatusPeriodMs, c.StatsEverySamples));
+        Assert.Equal((16, 17, 921600), (c.SerialRxPin, c.SerialTxPin, c.SerialBaud));
     }
 
     [Theory]

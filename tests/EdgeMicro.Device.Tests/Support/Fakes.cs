@@ -49,6 +49,8 @@ public sealed class FakeLink : IMqttLink
 
     public List<(string Topic, string Payload, bool Retain)> Published { get; } = [];
 
+    public List<(string Topic, byte[] Payload)> Raw { get; } = [];
+
     public List<string> Subscriptions { get; } = [];
 
     public bool IsConnected { get; set; } = true;
@@ -63,6 +65,7 @@ public sealed class FakeLink : IMqttLink
         }
 
         Published.Add((topic, System.Text.Encoding.UTF8.GetString(payload, 0, length), retain));
+        Raw.Add((topic, payload[..length]));
         return true;
     }
 

@@ -93,5 +93,14 @@ namespace EdgeMicro.Core.Device
 
         /// <summary>Gets or sets after how many samples statistics are published (0 = never).</summary>
         public int StatsEverySamples { get; set; }
+
+        /// <summary>Gets or sets the GPIO of the test-rig UART's RX (COM2), or -1 for no serial protocol.</summary>
+        public int SerialRxPin { get; set; }
+
+        /// <summary>Gets or sets the GPIO of the test-rig UART's TX (COM2), or -1.</summary>
+        public int SerialTxPin { get; set; }
+
+        /// <summary>Gets or sets the test-rig UART's baud rate.</summary>
+        public int SerialBaud { get; set; }
     }
 }

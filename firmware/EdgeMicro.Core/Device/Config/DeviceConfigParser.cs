@@ -14,6 +14,7 @@ namespace EdgeMicro.Core.Device
             "sensor", "adc_channels", "adc_window", "adc_interval_ms", "i2c_bus", "i2c_address", "i2c_data_pin",
             "i2c_clock_pin", "sample_period_ms", "deep_sleep", "status_led_pin", "class_pins", "min_confidence_q15",
             "label_button_pin", "label_window_ms", "outbox_capacity", "status_period_ms", "stats_every_samples",
+            "serial_rx_pin", "serial_tx_pin", "serial_baud",
         };
 
         /// <summary>Parses and validates a configuration file's bytes.</summary>
@@ -77,6 +78,9 @@ namespace EdgeMicro.Core.Device
             c.OutboxCapacity = j.GetInt("outbox_capacity", 64, 2, 4096);
             c.StatusPeriodMs = j.GetInt("status_period_ms", 60000, 1000, 86400000);
             c.StatsEverySamples = j.GetInt("stats_every_samples", 100, 0, 1000000);
+            c.SerialRxPin = j.GetInt("serial_rx_pin", -1, -1, 48);
+            c.SerialTxPin = j.GetInt("serial_tx_pin", -1, -1, 48);
+            c.SerialBaud = j.GetInt("serial_baud", 115200, 1200, 3000000);
             for (int i = 0; i < c.ClassPins.Length; i++)
             {
                 if (c.ClassPins[i] < -1 || c.ClassPins[i] > 48)

@@ -118,6 +118,9 @@ namespace EdgeMicro.Core.Device
         /// <summary>Event: rollback done.</summary>
         public const string EventRolledBack = "model-rolled-back";
 
+        /// <summary>Event: the statistics' Page-Hinkley test raised a drift alarm on mean confidence.</summary>
+        public const string EventDrift = "drift";
+
         /// <summary>Event: command handled (ok, reason).</summary>
         public const string EventCommand = "command";
     }

@@ -24,6 +24,12 @@ namespace EdgeMicro.Core.Device
         /// <summary>Gets or sets the inference listener (device statistics), or null.</summary>
         public IInferenceListener Listener { get; set; }
 
+        /// <summary>
+        /// Gets or sets the device statistics of the running model (binary reports on <c>stats</c>, drift events),
+        /// or null.
+        /// </summary>
+        public EdgeMicro.Core.Stats.RuntimeStatistics Statistics { get; set; }
+
         /// <summary>Gets or sets the statistics published on <c>stats</c>, or null.</summary>
         public IStatsSource Stats { get; set; }
     }

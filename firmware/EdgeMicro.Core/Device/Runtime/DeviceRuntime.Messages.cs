@@ -86,7 +86,17 @@ namespace EdgeMicro.Core.Device
                     _ports.Stats.Reset();
                 }
 
+                if (_ports.Statistics != null)
+                {
+                    _ports.Statistics.Reset();
+                }
+
                 Reply(now, name, id, true, null);
+            }
+            else if (name == CommandPullStats)
+            {
+                bool made = RequestStatsPull();
+                Reply(now, name, id, made, made ? null : (_ports.Statistics == null ? "no statistics" : "a report is still waiting"));
             }
             else if (name == CommandSampleNow)
             {
@@ -191,6 +201,8 @@ namespace EdgeMicro.Core.Device
                 _outbox.RemoveOldest();
                 Published++;
             }
+
+            FlushStats();
         }
     }
 }

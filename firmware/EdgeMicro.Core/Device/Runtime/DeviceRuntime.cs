@@ -93,7 +93,7 @@ namespace EdgeMicro.Core.Device
         /// <summary>Gets a value indicating whether nothing is pending (outbox empty, no update being received).</summary>
         public bool CanDeepSleep
         {
-            get { return _outbox.Count == 0 && !_updater.InProgress; }
+            get { return _outbox.Count == 0 && !_updater.InProgress && !StatsPending; }
         }
 
         /// <summary>Boots: boot counter, model selection, subscriptions, boot event and status.</summary>
@@ -192,6 +192,8 @@ namespace EdgeMicro.Core.Device
                 _ports.Listener.OnInference(_sample, c, SampleCount, now);
             }
 
+            StatsOnInference(c, now);
+
             Payloads.Result(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, c);
             Commit(TopicLayout.Results, false);
             if (_ports.Stats != null && _config.StatsEverySamples > 0 && SampleCount % (uint)_config.StatsEverySamples == 0)
@@ -209,6 +211,8 @@ namespace EdgeMicro.Core.Device
             {
                 _ports.Listener.OnLabel(SampleCount, trueClass, _lastPredicted);
             }
+
+            StatsOnLabel(trueClass);
 
             Payloads.Label(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, trueClass, _lastPredicted);
             Commit(TopicLayout.Results, false);
@@ -254,6 +258,7 @@ namespace EdgeMicro.Core.Device
                 _sample = new int[model.Model.FeatureCount];
             }
 
+            StatsOnModel(model);
             _ports.Platform.Log("model " + model.Model.ModelId + " v" + model.Model.ModelVersion.ToString() + " from " + model.SourceName);
         }
     }

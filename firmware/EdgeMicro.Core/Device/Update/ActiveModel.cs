@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
@@ -21,9 +22,19 @@ namespace EdgeMicro.Core.Device
         /// <param name="classifier">Classifier of the model.</param>
         /// <param name="source">A Source constant.</param>
         public ActiveModel(Classifier classifier, int source)
+            : this(classifier, source, null)
+        {
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="ActiveModel"/> class with the blob it was loaded from.</summary>
+        /// <param name="classifier">Classifier of the model.</param>
+        /// <param name="source">A Source constant.</param>
+        /// <param name="blob">The blob (reference bin edges for the statistics), or null (compiled-in weight table).</param>
+        public ActiveModel(Classifier classifier, int source, ModelBlob blob)
         {
             Classifier = classifier;
             Source = source;
+            Blob = blob;
         }
 
         /// <summary>Gets the model.</summary>
@@ -34,6 +45,9 @@ namespace EdgeMicro.Core.Device
 
         /// <summary>Gets the classifier.</summary>
         public Classifier Classifier { get; private set; }
+
+        /// <summary>Gets the blob the model was loaded from, or null.</summary>
+        public ModelBlob Blob { get; private set; }
 
         /// <summary>Gets the source (a Source constant).</summary>
         public int Source { get; private set; }

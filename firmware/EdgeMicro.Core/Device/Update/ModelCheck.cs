@@ -57,7 +57,7 @@ namespace EdgeMicro.Core.Device
                 return null;
             }
 
-            return new ActiveModel(classifier, source);
+            return new ActiveModel(classifier, source, blob);
         }
     }
 }

@@ -12,7 +12,7 @@ namespace EdgeMicro.Core.Device
     /// Each call returns a Status constant; after Accepted/Rejected read <see cref="Accepted"/> or
     /// <see cref="Reason"/>/<see cref="Detail"/>, and <see cref="Manifest"/> (null if the manifest was unreadable).
     /// </summary>
-    public sealed class ModelUpdater
+    public sealed partial class ModelUpdater
     {
         /// <summary>Nothing to report (ignored duplicate or stale message).</summary>
         public const int StatusNone = 0;

@@ -12,6 +12,9 @@ namespace EdgeMicro.Core.Device
         /// <summary>Commit before all bytes arrived.</summary>
         public const string Truncated = "truncated";
 
+        /// <summary>A local install was refused because an MQTT update is being received.</summary>
+        public const string Busy = "busy";
+
         /// <summary>CRC-32 of the received bytes differs from the manifest.</summary>
         public const string Crc = "crc-mismatch";
 

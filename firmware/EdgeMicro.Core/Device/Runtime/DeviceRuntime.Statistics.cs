@@ -1,0 +1,82 @@
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Stats;
+
+namespace EdgeMicro.Core.Device
+{
+    /// <summary>
+    /// The device statistics (<see cref="DevicePorts.Statistics"/>): fed with every inference and label, a drift
+    /// event when the Page-Hinkley test fires, and the binary <see cref="StatsFormat"/> report of the window published
+    /// (QoS 1, retained) on <c>stats</c> after a pull: command <c>pull-stats</c>, every <c>stats_every_samples</c>
+    /// samples, or a model switch. Reports are too large for the outbox; at most one waits for the link instead.
+    /// </summary>
+    public sealed partial class DeviceRuntime
+    {
+        /// <summary>Command: publish the statistics of the window and start a new one.</summary>
+        public const string CommandPullStats = "pull-stats";
+
+        /// <summary>Gets a value indicating whether a statistics report waits to be published.</summary>
+        public bool StatsPending
+        {
+            get { return _ports.Statistics != null && _ports.Statistics.Pending != null; }
+        }
+
+        /// <summary>Serializes the statistics window for publication (as the command pull-stats does).</summary>
+        /// <returns>True when a report was made (false without statistics or while one is still waiting).</returns>
+        public bool RequestStatsPull()
+        {
+            return _ports.Statistics != null && _ports.Statistics.RequestPull();
+        }
+
+        private void StatsOnModel(ActiveModel model)
+        {
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.SetModel(model);
+            }
+        }
+
+        private void StatsOnInference(Classifier c, long now)
+        {
+            RuntimeStatistics s = _ports.Statistics;
+            if (s == null)
+            {
+                return;
+            }
+
+            s.OnInference(_sample, c, SampleCount, now);
+            if (s.TakeDriftAlarm())
+            {
+                Event(now, PayloadFields.EventDrift, -1, c.Model.ModelId, c.Model.ModelVersion, null, "mean confidence dropped");
+            }
+
+            if (_config.StatsEverySamples > 0 && SampleCount % (uint)_config.StatsEverySamples == 0)
+            {
+                s.RequestPull();
+            }
+        }
+
+        private void StatsOnLabel(int trueClass)
+        {
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.OnLabel(SampleCount, trueClass, _lastPredicted);
+            }
+        }
+
+        private void FlushStats()
+        {
+            RuntimeStatistics s = _ports.Statistics;
+            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected)
+            {
+                return;
+            }
+
+            byte[] report = s.Pending;
+            if (_ports.Link.Publish(_topics.Outgoing(TopicLayout.Stats), report, report.Length, true))
+            {
+                s.MarkPublished();
+                Published++;
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Inference;
+
+namespace EdgeMicro.Core.Stats
+{
+    /// <summary>
+    /// Connects the device runtime to <see cref="DeviceStatistics"/>: keeps the statistics of the running model
+    /// (a new instance, with its own window numbering, whenever an update or rollback switches the model version),
+    /// forwards every inference and label to it, and holds at most one serialized report waiting to be published.
+    /// A pull (<see cref="RequestPull"/>: command <c>pull-stats</c>, every <c>stats_every_samples</c> samples, or a
+    /// model switch) serializes the window and starts the next one; while a report is still waiting (link down),
+    /// further pulls are deferred, so the window simply grows and nothing is lost. Not thread-safe.
+    /// </summary>
+    public sealed class RuntimeStatistics : IInferenceListener
+    {
+        private readonly string _deviceId;
+        private readonly uint _seed;
+        private DeviceStatistics _current;
+        private byte[] _pending;
+
+        /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class.</summary>
+        /// <param name="deviceId">Device id written into the reports.</param>
+        public RuntimeStatistics(string deviceId)
+        {
+            _deviceId = deviceId;
+            _seed = SeedOf(deviceId);
+        }
+
+        /// <summary>Gets the statistics of the running model, or null before the first model.</summary>
+        public DeviceStatistics Current
+        {
+            get { return _current; }
+        }
+
+        /// <summary>Gets the serialized report waiting to be published, or null.</summary>
+        public byte[] Pending
+        {
+            get { return _pending; }
+        }
+
+        /// <summary>Gets the number of reports published.</summary>
+        public int Published { get; private set; }
+
+        /// <summary>Gets the number of windows dropped on a model switch because a report was still waiting.</summary>
+        public int Dropped { get; private set; }
+
+        /// <summary>
+        /// Switches to the statistics of a model (no-op for the same id and version); the old model's non-empty window
+        /// becomes the waiting report, or is dropped (counted in <see cref="Dropped"/>) when one is still waiting.
+        /// </summary>
+        /// <param name="model">The model now running.</param>
+        public void SetModel(ActiveModel model)
+        {
+            DeviceStatistics old = _current;
+            if (old != null && model.Model.ModelId == CurrentModelId && model.Model.ModelVersion == CurrentModelVersion)
+            {
+                return;
+            }
+
+            if (old != null && (old.Counters.InferenceCount > 0 || old.Counters.LabelCount > 0))
+            {
+                if (_pending == null)
+                {
+                    _pending = old.Pull(_deviceId);
+                }
+                else
+                {
+                    Dropped++;
+                }
+            }
+
+            if (model.Blob != null)
+            {
+                _current = new DeviceStatistics(model.Blob, _seed);
+            }
+            else
+            {
+                _current = new DeviceStatistics(model.Model, null, 0, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots, _seed);
+            }
+
+            CurrentModelId = model.Model.ModelId;
+            CurrentModelVersion = model.Model.ModelVersion;
+        }
+
+        /// <summary>Gets the model id of the current statistics.</summary>
+        public string CurrentModelId { get; private set; }
+
+        /// <summary>Gets the model version of the current statistics.</summary>
+        public uint CurrentModelVersion { get; private set; }
+
+        /// <inheritdoc/>
+        public void OnInference(int[] sample, Classifier result, uint sequence, long timestampMs)
+        {
+            if (_current != null)
+            {
+                _current.OnInference(sample, result, sequence, timestampMs);
+            }
+        }
+
+        /// <inheritdoc/>
+        public void OnLabel(uint sequence, int trueClass, int predictedClass)
+        {
+            if (_current != null)
+            {
+                _current.OnLabel(sequence, trueClass, predictedClass);
+            }
+        }
+
+        /// <summary>Returns and clears the pending drift alarm of the current statistics.</summary>
+        /// <returns>True when an alarm was raised since the last call.</returns>
+        public bool TakeDriftAlarm()
+        {
+            return _current != null && _current.TakeDriftAlarm();
+        }
+
+        /// <summary>Serializes the current window and starts the next one, unless a report is still waiting.</summary>
+        /// <returns>True when a new report was made.</returns>
+        public bool RequestPull()
+        {
+            if (_current == null || _pending != null)
+            {
+                return false;
+            }
+
+            _pending = _current.Pull(_deviceId);
+            return true;
+        }
+
+        /// <summary>
+        /// Takes a report for a pull over another channel (serial GET_STATS): the waiting report if any, else the
+        /// current window (which then starts anew). Counted as published.
+        /// </summary>
+        /// <returns>The report bytes, or null before the first model.</returns>
+        public byte[] TakeReport()
+        {
+            if (_pending == null && !RequestPull())
+            {
+                return null;
+            }
+
+            byte[] report = _pending;
+            MarkPublished();
+            return report;
+        }
+
+        /// <summary>Marks the waiting report as published.</summary>
+        public void MarkPublished()
+        {
+            if (_pending != null)
+            {
+                _pending = null;
+                Published++;
+            }
+        }
+
+        /// <summary>Clears the current window without reporting it (command reset-stats).</summary>
+        public void Reset()
+        {
+            if (_current != null)
+            {
+                _current.ResetWindow();
+            }
+        }
+
+        /// <summary>The reservoir seed of a device: FNV-1a of the id's characters (never 0).</summary>
+        /// <param name="deviceId">Device id.</param>
+        /// <returns>The seed.</returns>
+        public static uint SeedOf(string deviceId)
+        {
+            uint h = 2166136261;
+            for (int i = 0; deviceId != null && i < deviceId.Length; i++)
+            {
+                h = unchecked((h ^ deviceId[i]) * 16777619);
+            }
+
+            return h == 0 ? 1 : h;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.IO.Ports;
+using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Protocol;
+using EdgeMicro.Core.Stats;
+using nanoFramework.Hardware.Esp32;
+
+namespace EdgeMicro.Firmware.Adapters
+{
+    /// <summary>
+    /// The test-rig serial link on the ESP32's second UART (COM1 belongs to nanoFramework's debugger): maps the
+    /// configured pins to COM2 with Configuration.SetPinFunction, opens System.IO.Ports.SerialPort, and from the main
+    /// loop (<see cref="Poll"/>, never blocking) feeds received bytes to the portable <see cref="SerialServer"/>,
+    /// whose <see cref="RuntimeSerialPlatform"/> is backed by the running <see cref="DeviceRuntime"/>.
+    /// </summary>
+    public sealed class Com2SerialLink : IByteSink
+    {
+        private readonly SerialPort _port;
+        private readonly SerialServer _server;
+        private readonly RuntimeSerialPlatform _platform;
+        private readonly byte[] _buffer = new byte[256];
+
+        /// <summary>Initializes a new instance of the <see cref="Com2SerialLink"/> class and opens COM2.</summary>
+        /// <param name="config">Configuration (serial pins and baud rate).</param>
+        /// <param name="runtime">The runtime (booted before the first <see cref="Poll"/>).</param>
+        /// <param name="statistics">Device statistics, or null.</param>
+        /// <param name="platform">Clock and memory.</param>
+        public Com2SerialLink(DeviceConfig config, DeviceRuntime runtime, RuntimeStatistics statistics, EspPlatform platform)
+        {
+            Configuration.SetPinFunction(config.SerialRxPin, DeviceFunction.COM2_RX);
+            Configuration.SetPinFunction(config.SerialTxPin, DeviceFunction.COM2_TX);
+            _port = new SerialPort("COM2", config.SerialBaud, Parity.None, 8, StopBits.One);
+            _port.ReadTimeout = 0;
+            _port.WriteTimeout = 1000;
+            _port.Open();
+            _platform = new RuntimeSerialPlatform(config.DeviceId, runtime, statistics, platform);
+            _server = new SerialServer(new RequestHandler(_platform));
+        }
+
+        /// <summary>Answers the requests received so far (call from the main loop).</summary>
+        /// <returns>Requests answered.</returns>
+        public int Poll()
+        {
+            int answered = 0;
+            while (_port.BytesToRead > 0)
+            {
+                int n = _port.Read(_buffer, 0, _buffer.Length);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                _platform.Sync(_server.Handler);
+                answered += _server.Process(_buffer, 0, n, this);
+            }
+
+            return answered;
+        }
+
+        /// <inheritdoc/>
+        public void Write(byte[] data, int offset, int count)
+        {
+            _port.Write(data, offset, count);
+        }
+    }
+}
