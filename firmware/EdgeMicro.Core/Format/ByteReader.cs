@@ -6,9 +6,10 @@ namespace EdgeMicro.Core.Format
     /// Bounds-checked little-endian reader over a byte range. Every read checks the remaining length first and
     /// array counts are checked against the remaining bytes before anything is allocated, so a corrupted or hostile
     /// blob yields a <see cref="ModelFormatException"/> naming the field and offset, never an out-of-range access or
-    /// an unbounded allocation.
+    /// an unbounded allocation. Other formats (device statistics) derive from it and override
+    /// <see cref="CreateError"/> to throw their own exception type.
     /// </summary>
-    public sealed class ByteReader
+    public class ByteReader
     {
         private readonly byte[] _data;
         private readonly int _end;
@@ -178,12 +179,65 @@ namespace EdgeMicro.Core.Format
             _position += count;
         }
 
-        /// <summary>Throws a format error at the current position.</summary>
+        /// <summary>Creates a format error at the current position (for <c>throw reader.Error(...)</c>).</summary>
         /// <param name="message">What is wrong.</param>
-        /// <returns>Never returns; typed for use in throw expressions.</returns>
-        public ModelFormatException Error(string message)
+        /// <returns>The exception to throw.</returns>
+        public System.Exception Error(string message)
         {
-            return new ModelFormatException(message + " (at byte " + _position.ToString() + ")");
+            return CreateError(message + " (at byte " + _position.ToString() + ")");
+        }
+
+        /// <summary>Reads a signed 64-bit value.</summary>
+        /// <param name="field">Field name for messages.</param>
+        /// <returns>The value.</returns>
+        public long ReadInt64(string field)
+        {
+            uint low = ReadUInt32(field);
+            int high = ReadInt32(field);
+            return unchecked(((long)high << 32) | low);
+        }
+
+        /// <summary>Fills an array with 32-bit values (the length is checked before reading).</summary>
+        /// <param name="target">Destination; its length is the count.</param>
+        /// <param name="field">Field name for messages.</param>
+        public void ReadInt32s(int[] target, string field)
+        {
+            Need(4 * target.Length, field);
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = ReadInt32(field);
+            }
+        }
+
+        /// <summary>Fills an array with 64-bit values (the length is checked before reading).</summary>
+        /// <param name="target">Destination; its length is the count.</param>
+        /// <param name="field">Field name for messages.</param>
+        public void ReadInt64s(long[] target, string field)
+        {
+            Need(8 * target.Length, field);
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = ReadInt64(field);
+            }
+        }
+
+        /// <summary>Checks that at least <paramref name="count"/> bytes remain (before allocating for them).</summary>
+        /// <param name="count">Bytes needed.</param>
+        /// <param name="field">Field name for messages.</param>
+        public void Need(int count, string field)
+        {
+            if (count < 0 || count > _end - _position)
+            {
+                throw Error(field + ": truncated, needs " + count.ToString() + " bytes, " + Remaining.ToString() + " left");
+            }
+        }
+
+        /// <summary>Creates the exception type of this format (model blobs: <see cref="ModelFormatException"/>).</summary>
+        /// <param name="message">Message with position.</param>
+        /// <returns>The exception.</returns>
+        protected virtual System.Exception CreateError(string message)
+        {
+            return new ModelFormatException(message);
         }
 
         private int ReadCount(string field, int elementSize, int maxCount)
@@ -200,14 +254,6 @@ namespace EdgeMicro.Core.Format
             }
 
             return n;
-        }
-
-        private void Need(int count, string field)
-        {
-            if (count < 0 || count > _end - _position)
-            {
-                throw Error(field + ": truncated, needs " + count.ToString() + " bytes, " + Remaining.ToString() + " left");
-            }
         }
     }
 }
