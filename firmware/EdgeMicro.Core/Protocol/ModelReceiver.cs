@@ -117,29 +117,16 @@ namespace EdgeMicro.Core.Protocol
                 return "model CRC 0x" + crc.ToString("X8") + " differs from the declared 0x" + _crc.ToString("X8");
             }
 
-            ModelBlob blob;
-            Classifier classifier;
-            try
+            // The same gate as over-the-air updates and boot: parse, validate, self-test (Device/Update/ModelCheck).
+            string reason, detail;
+            EdgeMicro.Core.Device.ActiveModel model = EdgeMicro.Core.Device.ModelCheck.Load(data, 0, EdgeMicro.Core.Device.ActiveModel.SourceActive, out reason, out detail);
+            if (model == null)
             {
-                blob = ModelBlobReader.Read(data);
-                classifier = new Classifier(blob.Model);
-            }
-            catch (Exception e)
-            {
-                return "model rejected: " + e.Message;
+                return "model rejected: " + detail;
             }
 
-            if (blob.SelfTestCount == 0)
-            {
-                return "model rejected: no self-test vectors to verify it on the device";
-            }
-
-            string failure = SelfTest.Run(blob, classifier);
-            if (failure != null)
-            {
-                return "model rejected: " + failure;
-            }
-
+            ModelBlob blob = model.Blob;
+            Classifier classifier = model.Classifier;
             VerifiedBlob = blob;
             VerifiedClassifier = classifier;
             VerifiedBytes = data;
