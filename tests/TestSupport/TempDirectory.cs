@@ -1,11 +1,11 @@
-namespace EdgeMicro.Host.Tests.Support;
+namespace EdgeMicro.TestSupport;
 
 /// <summary>A fresh directory under the system temp path, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     /// <summary>Initializes a new instance of the <see cref="TempDirectory"/> class.</summary>
     /// <param name="prefix">Name prefix.</param>
-    public TempDirectory(string prefix = "edgemicro-host-tests")
+    public TempDirectory(string prefix = "edgemicro-tests")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
