@@ -67,7 +67,21 @@ namespace EdgeMicro.Core.Inference
             }
         }
 
-        private static void GatherPadded(sbyte[] input, long[] patch, int[] zp, int firstChannel, int channels, int inH, int inW, int y0, int x0, int kh, int kw, int dh, int dw)
+        /// <summary>Gathers one receptive field with bounds checks: out-of-bounds taps read the channel zero point.</summary>
+        /// <param name="input">int8 input, CHW.</param>
+        /// <param name="patch">Destination, taps in packed-weight order.</param>
+        /// <param name="zp">Input zero point per channel.</param>
+        /// <param name="firstChannel">First input channel of the group.</param>
+        /// <param name="channels">Input channels per group.</param>
+        /// <param name="inH">Input height.</param>
+        /// <param name="inW">Input width.</param>
+        /// <param name="y0">Window top row (may be negative).</param>
+        /// <param name="x0">Window left column (may be negative).</param>
+        /// <param name="kh">Kernel height.</param>
+        /// <param name="kw">Kernel width.</param>
+        /// <param name="dh">Vertical dilation.</param>
+        /// <param name="dw">Horizontal dilation.</param>
+        public static void GatherPadded(sbyte[] input, long[] patch, int[] zp, int firstChannel, int channels, int inH, int inW, int y0, int x0, int kh, int kw, int dh, int dw)
         {
             int k = 0;
             for (int ic = 0; ic < channels; ic++)

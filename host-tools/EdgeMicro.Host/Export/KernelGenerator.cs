@@ -11,7 +11,8 @@ namespace EdgeMicro.Host.Export;
 /// keeps using it). Inputs are held in locals and every weight index is a constant, so a SWAR3 term costs
 /// <c>ldloc x; ldloc w; ldc idx; ldelem.i8; mul; add</c> (6 IL instructions for 3 MACs). Lane extraction and
 /// requantization are inlined. <see cref="ISpecializedKernel.Accepts"/> checks shape, lanes and stride, so a model
-/// with different shapes falls back to the generic kernels. Layers not specialized: Conv, pools, LeakyRelu, SWAR2
+/// with different shapes falls back to the generic kernels. Conv layers (one group) get a
+/// per-position kernel (<see cref="ConvKernelGenerator"/>). Layers not specialized: grouped Conv, pools, LeakyRelu, SWAR2
 /// packing or shifts over 54, and Dense layers with more than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals).
 /// </summary>
 public static class KernelGenerator
@@ -23,7 +24,9 @@ public static class KernelGenerator
     /// <param name="p">The prepared layer.</param>
     /// <returns>True when specialized.</returns>
     public static bool IsSpecialized(PreparedLayer p) =>
-        p.Definition.Kind == LayerKind.Dense && p.RoundingWithZeroPoint != null && p.InputLength <= MaxInputs;
+        p.RoundingWithZeroPoint != null && (p.Definition.Kind == LayerKind.Dense
+            ? p.InputLength <= MaxInputs
+            : p.Definition.Kind == LayerKind.Conv && p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= MaxInputs);
 
     /// <summary>Generates the kernel source.</summary>
     /// <param name="layers">The model's prepared layers (from a <see cref="Classifier"/>).</param>
@@ -45,6 +48,9 @@ public static class KernelGenerator
         sb.AppendLine("    /// <summary>Dense kernels specialized to this model's layer shapes (weights stay data).</summary>");
         sb.Append("    public sealed class ").Append(className).AppendLine(" : ISpecializedKernel");
         sb.AppendLine("    {");
+        int patch = layers.Where(IsSpecialized).Select(l => l.Stride).DefaultIfEmpty(0).Max();
+        sb.Append("        private readonly long[] _patch = new long[").Append(N(Math.Max(patch, 8))).AppendLine("];");
+        sb.AppendLine();
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public bool Accepts(int layerIndex, PreparedLayer layer)");
         sb.AppendLine("        {");
@@ -53,10 +59,14 @@ public static class KernelGenerator
         for (int i = 0; i < layers.Length; i++)
         {
             PreparedLayer p = layers[i];
-            if (IsSpecialized(p))
+            if (IsSpecialized(p) && p.Definition.Kind == LayerKind.Dense)
             {
                 sb.Append("                case ").Append(N(i)).Append(": return layer.Definition.Kind == LayerKind.Dense && layer.RoundingWithZeroPoint != null && layer.InputLength == ")
                     .Append(N(p.InputLength)).Append(" && layer.OutChannels == ").Append(N(p.OutChannels)).Append(" && layer.Stride == ").Append(N(p.Stride)).AppendLine(";");
+            }
+            else if (IsSpecialized(p))
+            {
+                sb.Append("                case ").Append(N(i)).Append(": return ").Append(ConvKernelGenerator.AcceptsCondition(p)).AppendLine(";");
             }
         }
 
@@ -73,18 +83,32 @@ public static class KernelGenerator
         {
             if (IsSpecialized(layers[i]))
             {
-                sb.Append("                case ").Append(N(i)).Append(": Dense").Append(N(i)).AppendLine("(layer, input, output); break;");
+                string method = layers[i].Definition.Kind == LayerKind.Dense ? "Dense" : "Conv";
+                string extra = method == "Conv" ? ", _patch" : string.Empty;
+                sb.Append("                case ").Append(N(i)).Append(": ").Append(method).Append(N(i)).Append("(layer, input, output").Append(extra).AppendLine("); break;");
             }
         }
 
         sb.AppendLine("            }");
         sb.AppendLine("        }");
+        if (layers.Any(l => IsSpecialized(l) && l.Definition.Kind == LayerKind.Conv))
+        {
+            sb.AppendLine(ConvKernelGenerator.SameShapeMethod);
+        }
+
         for (int i = 0; i < layers.Length; i++)
         {
             if (IsSpecialized(layers[i]))
             {
                 sb.AppendLine();
-                Dense(sb, i, layers[i]);
+                if (layers[i].Definition.Kind == LayerKind.Dense)
+                {
+                    Dense(sb, i, layers[i]);
+                }
+                else
+                {
+                    ConvKernelGenerator.Conv(sb, i, layers[i]);
+                }
             }
         }
 
@@ -119,32 +143,46 @@ public static class KernelGenerator
             }
 
             sb.AppendLine(";");
-            for (int lane = 0; lane < 3; lane++)
-            {
-                int o = (g * 3) + lane;
-                if (o >= p.OutChannels)
-                {
-                    break;
-                }
-
-                if (lane < 2)
-                {
-                    sb.Append(I).AppendLine("    l = (a << 43) >> 43;");
-                    if (lane == 0 || o + 1 < p.OutChannels)
-                    {
-                        sb.Append(I).AppendLine("    a = (a - l) >> 21;");
-                    }
-                }
-
-                string src = lane == 2 ? "a" : "l";
-                sb.Append(I).Append("    v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).AppendLine("]);");
-                sb.Append(I).Append("    output[").Append(N(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
-            }
+            Lanes(sb, I + "    ", g, p.OutChannels, o => N(o));
         }
 
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
     }
 
-    private static string N(int v) => v.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Emits the SWAR3 lane extraction and requantization of row group <paramref name="g"/>.</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="g">Row group.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="index">Output index expression of channel o.</param>
+    internal static void Lanes(StringBuilder sb, string indent, int g, int outChannels, Func<int, string> index)
+    {
+        for (int lane = 0; lane < 3; lane++)
+        {
+            int o = (g * 3) + lane;
+            if (o >= outChannels)
+            {
+                break;
+            }
+
+            if (lane < 2)
+            {
+                sb.Append(indent).AppendLine("l = (a << 43) >> 43;");
+                if (o + 1 < outChannels)
+                {
+                    sb.Append(indent).AppendLine("a = (a - l) >> 21;");
+                }
+            }
+
+            string src = lane == 2 ? "a" : "l";
+            sb.Append(indent).Append("v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).AppendLine("]);");
+            sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+        }
+    }
+
+    /// <summary>Invariant integer text.</summary>
+    /// <param name="v">Value.</param>
+    /// <returns>Text.</returns>
+    internal static string N(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
