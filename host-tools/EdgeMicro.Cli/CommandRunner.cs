@@ -23,6 +23,12 @@ public static class CommandRunner
             error.WriteLine("error: " + e.Message);
             return ExitCodes.InputError;
         }
+        catch (EdgeMicro.Mqtt.MqttException e)
+        {
+            // Broker unreachable, connection refused, protocol errors: the user's environment, not a bug.
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.InputError;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             error.WriteLine("internal error: " + e);
