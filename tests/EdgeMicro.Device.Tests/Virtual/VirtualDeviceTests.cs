@@ -21,8 +21,11 @@ public sealed class VirtualDeviceTests(MosquittoBroker broker, ITestOutputHelper
     {
         await using var v = new Support.Virtual(broker);
         HostMessageStore store = await v.StoreAsync("store-replay");
-        VirtualDevice device = await v.StartAsync(v.Options("replay-1", loop: false, rows: 40));
+        // Outbox large enough for every message of the replay: this test is about results, not about overflow (a slow,
+        // loaded CI machine can otherwise make the bounded outbox drop the oldest results, as designed).
+        VirtualDevice device = await v.StartAsync(v.Options("replay-1", loop: false, rows: 40, outbox: 256));
         await device.WaitAsync(CancellationToken.None).WaitAsync(Wait);
+        Assert.Equal(0L, device.Runtime.Outbox.Dropped);
         await store.WaitUntilAsync(m => m.Count(x => x.DeviceId == "replay-1" && x.Type == PayloadFields.TypeResult) == 40, Wait);
 
         var twin = new Classifier(ModelBlobReader.Read(Digits.BlobV1).Model);
