@@ -1,3 +1,4 @@
+using EdgeMicro.Onnx.Tests;
 using System.Text.RegularExpressions;
 using EdgeMicro.Cli.Tests.Support;
 
