@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeMicro.Host;
+using EdgeMicro.Data;
 using Spectre.Console;
 
 namespace EdgeMicro.Cli;

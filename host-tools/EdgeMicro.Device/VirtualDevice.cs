@@ -4,7 +4,7 @@ using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Device.Serial;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial;
 using EdgeMicro.Device.Simulation;
 
 namespace EdgeMicro.Device;
@@ -25,7 +25,7 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>Builds the device; <see cref="Start"/> boots it.</summary>
     /// <param name="options">Options.</param>
-    /// <exception cref="EdgeMicro.Host.InputDataException">The compiled-in model or the replay file is invalid.</exception>
+    /// <exception cref="EdgeMicro.Data.InputDataException">The compiled-in model or the replay file is invalid.</exception>
     public VirtualDevice(VirtualDeviceOptions options)
     {
         _options = options;
@@ -36,7 +36,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         }
         catch (ModelFormatException e)
         {
-            throw new EdgeMicro.Host.InputDataException("compiled-in model: " + e.Message);
+            throw new EdgeMicro.Data.InputDataException("compiled-in model: " + e.Message);
         }
 
         ModelDefinition compiled = blob.Model;
@@ -86,7 +86,7 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>Starts the MQTT link and the firmware loop thread.</summary>
     /// <returns>A task that completes when the runtime has booted.</returns>
-    /// <exception cref="EdgeMicro.Host.InputDataException">The serial port cannot be opened.</exception>
+    /// <exception cref="EdgeMicro.Data.InputDataException">The serial port cannot be opened.</exception>
     public Task Start()
     {
         if (_options.SerialPort is { } path)

@@ -50,7 +50,7 @@ public sealed record VirtualDeviceOptions
     /// <summary>Reads and parses a device configuration file with the firmware's own parser.</summary>
     /// <param name="path">device.json.</param>
     /// <returns>The configuration.</returns>
-    /// <exception cref="EdgeMicro.Host.InputDataException">The file is missing or invalid.</exception>
+    /// <exception cref="EdgeMicro.Data.InputDataException">The file is missing or invalid.</exception>
     public static DeviceConfig ReadConfig(string path)
     {
         try
@@ -59,32 +59,7 @@ public sealed record VirtualDeviceOptions
         }
         catch (Exception e) when (e is DeviceFormatException or IOException or UnauthorizedAccessException)
         {
-            throw new EdgeMicro.Host.InputDataException($"{path}: {e.Message}");
+            throw new EdgeMicro.Data.InputDataException($"{path}: {e.Message}");
         }
-    }
-
-    /// <summary>Reads a model blob from a file or from the only .emm file of a directory (as `edgemicro convert` writes).</summary>
-    /// <param name="path">File or directory.</param>
-    /// <returns>The blob bytes.</returns>
-    /// <exception cref="EdgeMicro.Host.InputDataException">Nothing usable found.</exception>
-    public static byte[] ReadBlob(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            string[] blobs = Directory.GetFiles(path, "*.emm");
-            if (blobs.Length != 1)
-            {
-                throw new EdgeMicro.Host.InputDataException($"{path} must hold exactly one .emm model blob (found {blobs.Length}).");
-            }
-
-            path = blobs[0];
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new EdgeMicro.Host.InputDataException($"{path} does not exist.");
-        }
-
-        return File.ReadAllBytes(path);
     }
 }

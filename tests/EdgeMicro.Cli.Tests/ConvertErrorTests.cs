@@ -1,4 +1,3 @@
-using EdgeMicro.Onnx.Tests;
 using System.Text.RegularExpressions;
 using EdgeMicro.Cli.Tests.Support;
 

@@ -1,5 +1,5 @@
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Mqtt.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Mqtt.Tests;
 
@@ -51,9 +51,10 @@ public sealed class MosquittoBrokerTests
     {
         Assert.True(File.Exists(RepoPaths.Combine("models", "DEVKIT.md")) || File.Exists(RepoPaths.Combine("EdgeMicro.sln")));
 
-        // Outputs go to --artifacts-path outside the repo, so the build-time metadata is what makes this work in CI.
+        // Outputs go to --artifacts-path outside the repo, so the build-time metadata (on the test kit, where RepoPaths
+        // reads it) is what makes this work in CI.
         Assert.Contains(
-            typeof(MosquittoBrokerTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
                 .Cast<System.Reflection.AssemblyMetadataAttribute>(),
             a => a.Key == RepoPaths.RootMetadataKey && a.Value!.StartsWith(RepoPaths.Root, StringComparison.Ordinal));
     }

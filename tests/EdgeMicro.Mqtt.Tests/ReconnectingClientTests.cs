@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Mqtt.Tests;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 using Xunit.Sdk;
 
 namespace EdgeMicro.Mqtt.Tests;

@@ -1,3 +1,5 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Onnx.Tests;

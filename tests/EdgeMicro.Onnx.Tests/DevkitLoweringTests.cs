@@ -1,4 +1,6 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
+using EdgeMicro.Onnx.Lowering;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Onnx.Tests;

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
+using EdgeMicro.Onnx.Lowering;
 using EdgeMicro.Onnx.Protos;
 using Xunit.Abstractions;
 

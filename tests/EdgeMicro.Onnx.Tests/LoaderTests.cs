@@ -1,6 +1,9 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
+using EdgeMicro.Onnx.Lowering;
 using EdgeMicro.Onnx.Protos;
 using Google.Protobuf;
-using B = EdgeMicro.Onnx.Tests.OnnxModelBuilder;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
 
 namespace EdgeMicro.Onnx.Tests;
 

@@ -1,4 +1,7 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
+using EdgeMicro.Onnx.Lowering;
 
 namespace EdgeMicro.Onnx.Tests;
 

@@ -1,4 +1,6 @@
-using B = EdgeMicro.Onnx.Tests.OnnxModelBuilder;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 
 namespace EdgeMicro.Onnx.Tests;
 

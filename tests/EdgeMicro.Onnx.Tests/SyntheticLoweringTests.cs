@@ -1,5 +1,7 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
-using B = EdgeMicro.Onnx.Tests.OnnxModelBuilder;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
+using EdgeMicro.Onnx.Lowering;
 
 namespace EdgeMicro.Onnx.Tests;
 

@@ -1,4 +1,6 @@
-using B = EdgeMicro.Onnx.Tests.OnnxModelBuilder;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
+using EdgeMicro.Onnx.Graph;
+using EdgeMicro.Onnx.Lowering;
 
 namespace EdgeMicro.Onnx.Tests;
 

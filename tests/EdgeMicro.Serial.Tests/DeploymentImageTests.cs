@@ -1,6 +1,6 @@
 using System.Text;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Flashing;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Flashing;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;

@@ -1,4 +1,4 @@
-using EdgeMicro.Host.Flashing;
+using EdgeMicro.Fleet.Flashing;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;

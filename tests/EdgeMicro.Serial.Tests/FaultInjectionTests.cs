@@ -1,8 +1,8 @@
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
-using EdgeMicro.Host.Data;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Data;
+using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
 using Xunit.Abstractions;
 

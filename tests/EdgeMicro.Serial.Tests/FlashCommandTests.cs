@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Flashing;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Flashing;
+using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;

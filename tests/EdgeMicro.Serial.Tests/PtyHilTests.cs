@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;

@@ -2,7 +2,7 @@ using EdgeMicro.Core.Checksums;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;

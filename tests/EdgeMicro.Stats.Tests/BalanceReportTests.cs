@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EdgeMicro.Cli;
-using EdgeMicro.Host.Balancing;
-using EdgeMicro.Host.Stats;
+using EdgeMicro.Fleet.Balancing;
+using EdgeMicro.Fleet.Stats;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Stats.Tests;

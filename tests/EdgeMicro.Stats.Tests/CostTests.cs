@@ -1,4 +1,5 @@
-using EdgeMicro.Host.Stats;
+using EdgeMicro.Conversion.Evaluation;
+using EdgeMicro.Fleet.Stats;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Stats.Tests;

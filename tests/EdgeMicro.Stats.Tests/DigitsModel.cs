@@ -1,8 +1,8 @@
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
-using EdgeMicro.Host.Conversion;
-using EdgeMicro.Host.Data;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Data;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Stats.Tests;
 

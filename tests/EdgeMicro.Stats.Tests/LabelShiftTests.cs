@@ -1,6 +1,6 @@
 using EdgeMicro.Core.Inference;
-using EdgeMicro.Host.Balancing;
-using EdgeMicro.Host.Data;
+using EdgeMicro.Fleet.Balancing;
+using EdgeMicro.Data;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Stats.Tests;

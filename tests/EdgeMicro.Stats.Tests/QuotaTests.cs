@@ -1,4 +1,4 @@
-using EdgeMicro.Host.Balancing;
+using EdgeMicro.Fleet.Balancing;
 
 namespace EdgeMicro.Stats.Tests;
 
@@ -49,9 +49,9 @@ public sealed class QuotaTests
     [Fact]
     public void EffectiveWeights_WhenBetaIsZeroOrCountsEqual_AreAllOne()
     {
-        Assert.All(Host.Balancing.BalancePlanner.EffectiveWeights([10, 20, 30], 0), w => Assert.Equal(1.0, w, 9));
-        Assert.All(Host.Balancing.BalancePlanner.EffectiveWeights([7, 7, 7], 0.99), w => Assert.Equal(1.0, w, 9));
-        double[] w = Host.Balancing.BalancePlanner.EffectiveWeights([1000, 10], 0.999);
+        Assert.All(EdgeMicro.Fleet.Balancing.BalancePlanner.EffectiveWeights([10, 20, 30], 0), w => Assert.Equal(1.0, w, 9));
+        Assert.All(EdgeMicro.Fleet.Balancing.BalancePlanner.EffectiveWeights([7, 7, 7], 0.99), w => Assert.Equal(1.0, w, 9));
+        double[] w = EdgeMicro.Fleet.Balancing.BalancePlanner.EffectiveWeights([1000, 10], 0.999);
         Assert.True(w[1] > w[0] * 10);
     }
 

@@ -1,8 +1,8 @@
 using EdgeMicro.Cli;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Host.Stats;
+using EdgeMicro.Fleet.Stats;
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Stats.Tests;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Balancing;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Balancing;
 
 namespace EdgeMicro.Cli.Commands;
 

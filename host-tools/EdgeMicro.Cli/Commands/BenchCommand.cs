@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeMicro.Host.Benchmarks;
-using EdgeMicro.Host.Conversion;
+using EdgeMicro.Conversion.Benchmarks;
+using EdgeMicro.Conversion.Pipeline;
 using Spectre.Console;
 
 namespace EdgeMicro.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeMicro.Host.Conversion;
+using EdgeMicro.Conversion.Pipeline;
 using Spectre.Console;
 
 namespace EdgeMicro.Cli.Commands;

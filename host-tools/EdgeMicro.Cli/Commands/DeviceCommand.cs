@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeMicro.Data;
 using EdgeMicro.Device;
 using EdgeMicro.Device.Fleet;
 
@@ -44,7 +45,7 @@ internal sealed class DeviceCommand : Command
         {
             Config = VirtualDeviceOptions.ReadConfig(parse.GetValue(Config)!),
             ReplayPath = parse.GetValue(Replay)!,
-            CompiledModel = VirtualDeviceOptions.ReadBlob(parse.GetValue(Model)!),
+            CompiledModel = ModelFile.Load(parse.GetValue(Model)!).Bytes,
             StorageDirectory = storage,
             Loop = parse.GetValue(Loop),
             PressLabels = !parse.GetValue(NoLabels),

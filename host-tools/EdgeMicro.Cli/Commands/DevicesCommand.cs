@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeMicro.Host.Flashing;
+using EdgeMicro.Fleet.Flashing;
 
 namespace EdgeMicro.Cli.Commands;
 

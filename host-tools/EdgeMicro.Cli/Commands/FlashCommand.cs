@@ -1,7 +1,7 @@
 using System.CommandLine;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Flashing;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Flashing;
+using EdgeMicro.Serial;
 
 namespace EdgeMicro.Cli.Commands;
 

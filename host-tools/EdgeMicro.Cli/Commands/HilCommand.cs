@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Flashing;
-using EdgeMicro.Host.Hil;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Flashing;
+using EdgeMicro.Fleet.Hil;
+using EdgeMicro.Serial;
 
 namespace EdgeMicro.Cli.Commands;
 

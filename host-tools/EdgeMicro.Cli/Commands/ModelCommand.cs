@@ -1,6 +1,7 @@
 using System.CommandLine;
+using EdgeMicro.Data;
 using EdgeMicro.Device;
-using EdgeMicro.Device.Publishing;
+using EdgeMicro.Fleet.Publishing;
 
 namespace EdgeMicro.Cli.Commands;
 
@@ -47,13 +48,13 @@ internal sealed class ModelCommand : Command
             bool all = parse.GetValue(All);
             if (devices.Length == 0 == !all)
             {
-                throw new EdgeMicro.Host.InputDataException("give either --device ID (one or more) or --all.");
+                throw new EdgeMicro.Data.InputDataException("give either --device ID (one or more) or --all.");
             }
 
             (string host, int port) = FleetKeyFile.ParseBroker(parse.GetValue(Mqtt)!);
             var request = new PublishRequest
             {
-                Host = host, Port = port, Blob = VirtualDeviceOptions.ReadBlob(parse.GetValue(Blob)!), FleetKey = FleetKeyFile.Read(parse.GetValue(Key)!),
+                Host = host, Port = port, Blob = ModelFile.Load(parse.GetValue(Blob)!).Bytes, FleetKey = FleetKeyFile.Read(parse.GetValue(Key)!),
                 DeviceIds = devices, AllDevices = all, VerdictTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)), ChunkSize = parse.GetValue(ChunkSize),
             };
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;

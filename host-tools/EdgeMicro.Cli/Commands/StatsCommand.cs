@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Stats;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Stats;
 using Spectre.Console;
 
 namespace EdgeMicro.Cli.Commands;
@@ -62,13 +62,13 @@ internal sealed class StatsCommand : Command
             }
 
             using var store = new StatsStore(parse.GetValue(_store)!);
-            using var port = EdgeMicro.Host.Serial.LinuxSerialPort.Open(serial);
+            using var port = EdgeMicro.Serial.LinuxSerialPort.Open(serial);
             PullResult r;
             try
             {
                 r = SerialStatsPuller.Pull(port, store, parse.GetValue(_device), line => stderr.WriteLine("  " + line));
             }
-            catch (EdgeMicro.Host.Serial.DeviceLinkException e)
+            catch (EdgeMicro.Serial.DeviceLinkException e)
             {
                 throw new InputDataException($"{serial}: {e.Message}", e);
             }

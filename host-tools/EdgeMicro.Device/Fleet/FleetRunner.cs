@@ -28,11 +28,11 @@ public static class FleetRunner
     /// <param name="prefix">Template id.</param>
     /// <param name="index">Index.</param>
     /// <returns>The id.</returns>
-    /// <exception cref="EdgeMicro.Host.InputDataException">The id would not be a valid device id.</exception>
+    /// <exception cref="EdgeMicro.Data.InputDataException">The id would not be a valid device id.</exception>
     public static string IdOf(string prefix, int index)
     {
         string id = prefix + "-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return DeviceConfigParser.IsValidDeviceId(id) ? id : throw new EdgeMicro.Host.InputDataException($"fleet device id '{id}' is longer than 23 characters; use a shorter device_id.");
+        return DeviceConfigParser.IsValidDeviceId(id) ? id : throw new EdgeMicro.Data.InputDataException($"fleet device id '{id}' is longer than 23 characters; use a shorter device_id.");
     }
 
     /// <summary>Starts every device and waits until all have booted.</summary>

@@ -4,7 +4,7 @@ using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial;
 
 namespace EdgeMicro.Device.Serial;
 

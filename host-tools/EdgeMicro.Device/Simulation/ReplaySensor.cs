@@ -1,6 +1,5 @@
 using EdgeMicro.Core.Device;
-using EdgeMicro.Host;
-using EdgeMicro.Host.Data;
+using EdgeMicro.Data;
 
 namespace EdgeMicro.Device.Simulation;
 

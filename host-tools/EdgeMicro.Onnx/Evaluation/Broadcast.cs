@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>NumPy-style (ONNX multidirectional) broadcasting of shapes and index mapping.</summary>
 internal static class Broadcast

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>Conv over 1 or 2 spatial axes (pads, auto_pad, strides, dilations, groups).</summary>
 internal static class ConvOp

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>Element-wise operators: Relu, LeakyRelu, Clip, Sigmoid, Add, BatchNormalization (inference).</summary>
 internal static class ElementwiseOps

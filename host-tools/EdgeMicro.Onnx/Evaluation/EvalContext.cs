@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>Values, work budget and input helpers for one evaluation of an <see cref="OnnxGraph"/>.</summary>
 internal sealed class EvalContext

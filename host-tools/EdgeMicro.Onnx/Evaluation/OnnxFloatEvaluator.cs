@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>
 /// Reference float evaluator of an <see cref="OnnxGraph"/>: runs the nodes in order with ONNX semantics for the

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>MaxPool, AveragePool and GlobalAveragePool over 1 or 2 spatial axes.</summary>
 internal static class PoolOps

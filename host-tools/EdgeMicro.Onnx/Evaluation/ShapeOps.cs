@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>Flatten, Reshape, Pad, Identity and Dropout.</summary>
 internal static class ShapeOps

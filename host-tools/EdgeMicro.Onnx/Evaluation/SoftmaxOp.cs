@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Evaluation;
 
 /// <summary>Softmax with the semantics of the graph's opset.</summary>
 internal static class SoftmaxOp

@@ -1,6 +1,6 @@
 using EdgeMicro.Onnx.Protos;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Converts a parsed ModelProto into an <see cref="OnnxGraph"/>, validating structure and bounds.</summary>
 internal static class GraphReader

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Bounds that keep a malformed or hostile model from exhausting memory or time.</summary>
 internal static class ImportLimits

@@ -1,7 +1,7 @@
 using EdgeMicro.Onnx.Protos;
 using AttrType = EdgeMicro.Onnx.Protos.AttributeProto.Types.AttributeType;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Converts NodeProto and AttributeProto messages; interprets Constant nodes.</summary>
 internal static class NodeReader

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>A node attribute: exactly the member matching <see cref="Type"/> is meaningful.</summary>
 public sealed class OnnxAttribute

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Kind of value an <see cref="OnnxAttribute"/> holds.</summary>
 public enum OnnxAttributeType

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Element type of an <see cref="OnnxTensor"/> once imported (doubles become floats, int32 becomes int64).</summary>
 public enum OnnxDataType

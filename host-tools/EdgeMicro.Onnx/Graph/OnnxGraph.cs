@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>
 /// An imported ONNX inference graph: nodes in topological order (validated), constants, inputs and outputs.

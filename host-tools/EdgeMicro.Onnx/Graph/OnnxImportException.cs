@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>
 /// The single exception type of the ONNX importer: the file is unreadable, not a valid ONNX protobuf, malformed,

@@ -1,7 +1,7 @@
 using EdgeMicro.Onnx.Protos;
 using Google.Protobuf;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>
 /// Loads an ONNX model file into an <see cref="OnnxGraph"/>. Every failure (unreadable file, not protobuf, truncated,

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>A node of an <see cref="OnnxGraph"/>.</summary>
 public sealed class OnnxNode

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>A dense tensor (initializer, Constant output or evaluated value) in C (row-major) order.</summary>
 public sealed class OnnxTensor

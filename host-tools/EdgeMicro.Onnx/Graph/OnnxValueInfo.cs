@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Name, element type and (possibly partial) shape of a graph input or output.</summary>
 public sealed class OnnxValueInfo

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using EdgeMicro.Onnx.Protos;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>Decodes TensorProto messages into <see cref="OnnxTensor"/>, checking every size before allocating.</summary>
 internal sealed class TensorDecoder

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Graph;
 
 /// <summary>
 /// Resolved sliding-window attributes of a Conv or pooling node over 1 or 2 spatial axes: kernel, strides,

@@ -1,3 +1,5 @@
+using EdgeMicro.Onnx.Evaluation;
+
 namespace EdgeMicro.Onnx.Ir;
 
 /// <summary>

@@ -1,6 +1,7 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Folds a constant Add (bias) or an inference BatchNormalization into the preceding Dense/Conv layer.</summary>
 internal static class FoldLowering

@@ -1,6 +1,6 @@
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Re-creates a layer under the combined name of every node folded into it.</summary>
 internal static class LayerNaming

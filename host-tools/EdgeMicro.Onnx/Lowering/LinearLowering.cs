@@ -1,6 +1,8 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Gemm and MatMul to <see cref="DenseLayer"/> (weights row-major [out, in], alpha/beta folded).</summary>
 internal static class LinearLowering

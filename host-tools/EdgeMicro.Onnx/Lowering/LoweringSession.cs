@@ -1,6 +1,8 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>
 /// State of one lowering: walks the nodes in order along the single chain of computed values that starts at the

@@ -1,6 +1,7 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Maps ONNX shapes (batch first) to CHW feature shapes.</summary>
 internal static class LoweringShapes

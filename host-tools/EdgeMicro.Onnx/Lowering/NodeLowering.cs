@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Dispatches a chain node (already checked: supported op, single computed input, constant weights).</summary>
 internal static class NodeLowering

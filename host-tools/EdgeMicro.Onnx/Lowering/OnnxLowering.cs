@@ -1,6 +1,7 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>
 /// Lowers an imported <see cref="OnnxGraph"/> to the layer IR (<see cref="FloatModel"/>): Gemm/MatMul(+Add) become

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>
 /// The graph was imported but cannot be lowered to the layer IR. Lists EVERY unsupported node (name, op type, why),

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>One reason a graph cannot be lowered.</summary>
 /// <param name="NodeName">Node name (or "OpType#index" when unnamed; "(graph)" for graph-level problems).</param>

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Onnx;
+using EdgeMicro.Onnx.Graph;
+
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Constant zero padding of the spatial axes, from Pad node(s), waiting to be merged into the next layer.</summary>
 /// <param name="Node">The (last) Pad node.</param>

@@ -1,6 +1,8 @@
+using EdgeMicro.Onnx.Evaluation;
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Activations, the final Softmax/Sigmoid, and the data-preserving Flatten/Reshape/Identity/Dropout.</summary>
 internal static class ShapeLowering

@@ -1,6 +1,7 @@
+using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
 
-namespace EdgeMicro.Onnx;
+namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>Conv, MaxPool/AveragePool/GlobalAveragePool and constant zero Pad (merged into the next Conv/AveragePool).</summary>
 internal static class WindowLowering

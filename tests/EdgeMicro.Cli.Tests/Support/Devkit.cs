@@ -1,4 +1,4 @@
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Cli.Tests.Support;
 

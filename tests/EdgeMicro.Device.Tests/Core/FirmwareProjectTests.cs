@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Device.Tests.Core;
 

@@ -1,5 +1,5 @@
 using EdgeMicro.Core.Device;
-using EdgeMicro.Device.Publishing;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
 
 namespace EdgeMicro.Device.Tests.Core;

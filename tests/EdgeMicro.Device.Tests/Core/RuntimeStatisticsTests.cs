@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Device.Publishing;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
 
 namespace EdgeMicro.Device.Tests.Core;

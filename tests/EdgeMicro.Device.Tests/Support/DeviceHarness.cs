@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EdgeMicro.Core.Device;
-using EdgeMicro.Device.Publishing;
+using EdgeMicro.Fleet.Publishing;
 
 namespace EdgeMicro.Device.Tests.Support;
 

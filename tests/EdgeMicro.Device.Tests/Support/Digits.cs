@@ -1,9 +1,9 @@
 using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
-using EdgeMicro.Host.Conversion;
-using EdgeMicro.Host.Data;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Data;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Device.Tests.Support;
 

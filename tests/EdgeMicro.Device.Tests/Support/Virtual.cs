@@ -1,6 +1,6 @@
 using EdgeMicro.Core.Device;
-using EdgeMicro.Device.Publishing;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Fleet.Publishing;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Device.Tests.Support;
 

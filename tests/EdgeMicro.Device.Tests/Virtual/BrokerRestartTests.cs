@@ -1,6 +1,6 @@
 using EdgeMicro.Core.Device;
-using EdgeMicro.Device.Publishing;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Fleet.Publishing;
+using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Device.Tests.Virtual;

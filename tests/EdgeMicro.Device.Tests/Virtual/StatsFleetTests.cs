@@ -3,9 +3,9 @@ using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Device.Tests.Support;
-using EdgeMicro.Host.Data;
-using EdgeMicro.Host.Stats;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Data;
+using EdgeMicro.Fleet.Stats;
+using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Device.Tests.Virtual;

@@ -2,11 +2,11 @@ using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Device.Fleet;
-using EdgeMicro.Device.Publishing;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
-using EdgeMicro.Host.Data;
+using EdgeMicro.Data;
 using EdgeMicro.Mqtt;
-using EdgeMicro.TestSupport;
+using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Device.Tests.Virtual;

@@ -1,4 +1,4 @@
-using EdgeMicro.Host.Serial;
+using EdgeMicro.Serial;
 
 namespace EdgeMicro.Serial.Tests.Support;
 

@@ -1,5 +1,5 @@
-using EdgeMicro.Host.Conversion;
-using EdgeMicro.TestSupport;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.TestKit;
 
 namespace EdgeMicro.Serial.Tests.Support;
 

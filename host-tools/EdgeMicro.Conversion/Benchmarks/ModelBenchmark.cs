@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Conversion.Evaluation;
+using EdgeMicro.Conversion.Export;
+using EdgeMicro.Data;
+using EdgeMicro.IlCounting;
+
+namespace EdgeMicro.Conversion.Benchmarks;
+
+/// <summary>Benchmark figures of one converted model.</summary>
+/// <param name="Name">Example name.</param>
+/// <param name="Macs">MACs per inference.</param>
+/// <param name="GenericPerSecond">Host-twin inferences per second, generic kernels.</param>
+/// <param name="SpecializedPerSecond">Host-twin inferences per second, specialized kernel.</param>
+/// <param name="Generic">Interpreter cost, generic kernels.</param>
+/// <param name="Specialized">Interpreter cost, specialized kernel.</param>
+/// <param name="KernelLimits">nanoFramework code limits of the compiled specialized kernel.</param>
+/// <param name="StatisticsIlPerUpdate">Executed IL of the device statistics update after each inference.</param>
+public sealed record BenchmarkResult(
+    string Name, long Macs, double GenericPerSecond, double SpecializedPerSecond,
+    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate)
+{
+    /// <summary>Host-twin MAC/s with the specialized kernel.</summary>
+    public double SpecializedMacsPerSecond => SpecializedPerSecond * Macs;
+}
+
+/// <summary>
+/// <c>edgemicro bench</c>: converts each example, then measures host-twin throughput (desktop .NET, informative
+/// only) and counts the IL instructions the firmware core executes per inference - the figure that predicts
+/// nanoFramework speed - for the generic kernels and the generated specialized kernel.
+/// </summary>
+public static class ModelBenchmark
+{
+    /// <summary>Benchmarks one example (converted into its output directory first).</summary>
+    /// <param name="options">Convert options of the example.</param>
+    /// <param name="seconds">Wall time per throughput measurement.</param>
+    /// <returns>The figures.</returns>
+    public static BenchmarkResult Run(ConvertOptions options, double seconds = 0.5)
+    {
+        ConvertPipeline.Run(options);
+        ModelFile model = ModelFile.Load(options.OutputDirectory);
+        string kernelPath = Directory.GetFiles(options.OutputDirectory, "*Kernel.g.cs").Single();
+        byte[] blobBytes = model.Bytes;
+        ModelBlob blob = model.Blob;
+        string className = Path.GetFileName(kernelPath)[..^".g.cs".Length];
+        string assembly = "EdgeMicro.Generated." + className;
+        string source = File.ReadAllText(kernelPath);
+        var kernel = new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
+        int[][] samples = blob.SelfTestSamples;
+        double generic = Throughput(new Classifier(blob.Model), samples, seconds);
+        double special = Throughput(new Classifier(blob.Model, kernel.Instantiate()), samples, seconds);
+        InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
+        InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
+        double statistics = InterpreterCostMeter.MeasureStatisticsUpdate(blobBytes, samples);
+        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics);
+    }
+
+    private static double Throughput(Classifier classifier, int[][] samples, double seconds)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            classifier.Classify(samples[i % samples.Length]);
+        }
+
+        long count = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                classifier.Classify(samples[(int)(count++ % samples.Length)]);
+            }
+        }
+
+        return count / watch.Elapsed.TotalSeconds;
+    }
+}

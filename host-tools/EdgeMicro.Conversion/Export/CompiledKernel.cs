@@ -1,0 +1,26 @@
+namespace EdgeMicro.Conversion.Export;
+
+/// <summary>A generated specialized kernel compiled on the host.</summary>
+/// <param name="AssemblyName">Assembly simple name.</param>
+/// <param name="TypeName">Full name of the <c>ISpecializedKernel</c> type.</param>
+/// <param name="Image">PE image.</param>
+/// <param name="Source">The generated source.</param>
+public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[] Image, string Source)
+{
+    /// <summary>Generates and compiles the kernel for prepared layers.</summary>
+    /// <param name="layers">Prepared layers of the model.</param>
+    /// <param name="className">Kernel class name.</param>
+    /// <param name="provenance">Provenance line.</param>
+    /// <returns>The compiled kernel.</returns>
+    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance)
+    {
+        string source = KernelGenerator.Generate(layers, className, provenance);
+        string assembly = "EdgeMicro.Generated." + className;
+        return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
+    }
+
+    /// <summary>Creates an instance in the default load context.</summary>
+    /// <returns>The kernel.</returns>
+    public EdgeMicro.Core.Inference.ISpecializedKernel Instantiate() =>
+        (EdgeMicro.Core.Inference.ISpecializedKernel)KernelCompiler.CreateInstance(Image, TypeName);
+}

@@ -1,0 +1,132 @@
+namespace EdgeMicro.Conversion.Pipeline;
+
+/// <summary>What quantization costs, as written to report.json (snake_case keys) and report.md.</summary>
+public sealed class ConversionReport
+{
+    /// <summary>Model id.</summary>
+    public required string ModelId { get; init; }
+
+    /// <summary>Model version.</summary>
+    public required uint ModelVersion { get; init; }
+
+    /// <summary>Source ONNX file name and SHA-256.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Which CSV the accuracy figures come from.</summary>
+    public required string EvaluatedOn { get; init; }
+
+    /// <summary>Number of evaluated samples.</summary>
+    public required int Samples { get; init; }
+
+    /// <summary>Float model top-1 accuracy (0-1).</summary>
+    public required double FloatAccuracy { get; init; }
+
+    /// <summary>int8 (host twin) top-1 accuracy (0-1).</summary>
+    public required double Int8Accuracy { get; init; }
+
+    /// <summary>Fraction of samples where float and int8 predict the same class.</summary>
+    public required double Agreement { get; init; }
+
+    /// <summary>Class names.</summary>
+    public required string[] Classes { get; init; }
+
+    /// <summary>Float recall per class (null where the class is absent).</summary>
+    public required double?[] FloatRecall { get; init; }
+
+    /// <summary>int8 recall per class.</summary>
+    public required double?[] Int8Recall { get; init; }
+
+    /// <summary>int8 confusion matrix, rows = true class, columns = predicted.</summary>
+    public required long[][] ConfusionMatrix { get; init; }
+
+    /// <summary>Per device layer details.</summary>
+    public required LayerReport[] Layers { get; init; }
+
+    /// <summary>int8 weights plus int32 biases, bytes.</summary>
+    public required long WeightsBytes { get; init; }
+
+    /// <summary>Canonical model size (weight table data), bytes.</summary>
+    public required long TableBytes { get; init; }
+
+    /// <summary>Model blob (.emm) size, bytes.</summary>
+    public required long BlobBytes { get; init; }
+
+    /// <summary>SWAR-packed weights and biases the classifier allocates at load, bytes.</summary>
+    public required long PackedWeightsBytes { get; init; }
+
+    /// <summary>Activation buffers and scratch the classifier allocates, bytes (peak activation RAM).</summary>
+    public required long ActivationBytes { get; init; }
+
+    /// <summary>Estimated device heap for the model: table arrays + packed weights + activations.</summary>
+    public required long RamBytes { get; init; }
+
+    /// <summary>Multiply-accumulates per inference.</summary>
+    public required long Macs { get; init; }
+
+    /// <summary>Executed IL instructions per inference with the specialized kernel.</summary>
+    public required double IlPerInference { get; init; }
+
+    /// <summary>Whole inference IL per MAC (specialized).</summary>
+    public required double IlPerMac { get; init; }
+
+    /// <summary>Layer-kernel IL per MAC (specialized).</summary>
+    public required double KernelIlPerMac { get; init; }
+
+    /// <summary>Estimated ESP32 (240 MHz) latency per inference, ms, specialized kernel.</summary>
+    public required double EstimatedEsp32Ms { get; init; }
+
+    /// <summary>Cost-model range of the estimate, ms [fast, slow].</summary>
+    public required double[] EstimatedEsp32MsRange { get; init; }
+
+    /// <summary>Executed IL instructions per inference with the generic kernels only.</summary>
+    public required double GenericIlPerInference { get; init; }
+
+    /// <summary>Layer-kernel IL per MAC with the generic kernels.</summary>
+    public required double GenericKernelIlPerMac { get; init; }
+
+    /// <summary>Estimated ESP32 latency with the generic kernels, ms.</summary>
+    public required double GenericEstimatedEsp32Ms { get; init; }
+
+    /// <summary>Files written.</summary>
+    public required string[] Files { get; init; }
+}
+
+/// <summary>One device layer in the report.</summary>
+public sealed class LayerReport
+{
+    /// <summary>Index.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>ONNX node name(s).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Kind (Dense, Conv, MaxPool, AveragePool) plus fused activation.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Input shape CxHxW.</summary>
+    public required string InputShape { get; init; }
+
+    /// <summary>Output shape CxHxW.</summary>
+    public required string OutputShape { get; init; }
+
+    /// <summary>MACs.</summary>
+    public required long Macs { get; init; }
+
+    /// <summary>Number of weights.</summary>
+    public required long Weights { get; init; }
+
+    /// <summary>Output SQNR, dB (null when exact).</summary>
+    public required double? SqnrDb { get; init; }
+
+    /// <summary>Fraction of float outputs outside the int8 range.</summary>
+    public required double Saturation { get; init; }
+
+    /// <summary>Output range calibration method.</summary>
+    public required string RangeMethod { get; init; }
+
+    /// <summary>SWAR lanes (3, 2) or 0 for pools.</summary>
+    public required int SwarLanes { get; init; }
+
+    /// <summary>Whether the generated specialized kernel runs this layer.</summary>
+    public required bool Specialized { get; init; }
+}

@@ -1,0 +1,38 @@
+namespace EdgeMicro.Conversion.Pipeline;
+
+/// <summary>Inputs of <c>edgemicro convert</c>.</summary>
+public sealed record ConvertOptions
+{
+    /// <summary>ONNX model file.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Calibration CSV.</summary>
+    public required string CalibrationPath { get; init; }
+
+    /// <summary>Test CSV, or null to report on the calibration set.</summary>
+    public string? TestPath { get; init; }
+
+    /// <summary>Normalization JSON, or null.</summary>
+    public string? NormalizationPath { get; init; }
+
+    /// <summary>Label column name.</summary>
+    public string LabelColumn { get; init; } = "label";
+
+    /// <summary>Class names, or null for "0".."K-1".</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>Input layout spec, or null for C order.</summary>
+    public string? InputLayout { get; init; }
+
+    /// <summary>Name (class prefix and blob name), or null to derive from the model path.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Model version written into the model.</summary>
+    public uint ModelVersion { get; init; } = 1;
+
+    /// <summary>Device heap budget for the model (table arrays + packed weights + activations), bytes.</summary>
+    public long RamBudgetBytes { get; init; } = 48 * 1024;
+
+    /// <summary>Output directory (replaced atomically).</summary>
+    public required string OutputDirectory { get; init; }
+}

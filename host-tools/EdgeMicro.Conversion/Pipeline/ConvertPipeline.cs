@@ -1,0 +1,81 @@
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Data;
+using EdgeMicro.Conversion.Evaluation;
+using EdgeMicro.Conversion.Export;
+using EdgeMicro.Conversion.Quantization;
+
+namespace EdgeMicro.Conversion.Pipeline;
+
+/// <summary>
+/// <c>edgemicro convert</c>: ONNX + calibration CSV -> int8 model, checked and measured with the firmware core
+/// (host twin), written atomically as weight table, specialized kernel, blob and reports.
+/// </summary>
+public static class ConvertPipeline
+{
+    /// <summary>Runs a conversion.</summary>
+    /// <param name="options">Options.</param>
+    /// <param name="progress">Receives (step description, fraction done of that step).</param>
+    /// <returns>The report.</returns>
+    public static ConversionReport Run(ConvertOptions options, Action<string, double>? progress = null)
+    {
+        progress?.Invoke("Loading model and data", 0);
+        ConversionInputs inputs = ConversionInputs.Load(options);
+        string modelId = inputs.Name.ToLowerInvariant();
+        progress?.Invoke("Calibrating and quantizing", 0);
+        QuantizedModel q = ModelQuantizer.Quantize(new QuantizationRequest(
+            inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
+            inputs.FractionBits, inputs.Calibration.Features));
+
+        var classifier = new Classifier(q.Definition);
+        long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
+        long packed = classifier.Layers.Sum(l => ((l.PackedWeights?.Length ?? 0) + (l.PackedBias?.Length ?? 0) + (l.Multiplier?.Length ?? 0) + (l.Rounding?.Length ?? 0)) * 8L);
+        long ram = tableBytes + packed + classifier.ActivationBytes;
+        if (ram > options.RamBudgetBytes)
+        {
+            throw new InputDataException($"{options.ModelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(tableBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations {ReportWriter.Bytes(classifier.ActivationBytes)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
+        }
+
+        LabeledDataset eval = inputs.Test ?? inputs.Calibration;
+        if (inputs.Test == null && eval.Labels.Any(l => l < 0))
+        {
+            throw new InputDataException($"{eval.Path}: no --test given and the calibration set has no labels to report accuracy on");
+        }
+
+        TwinEvaluation evaluation = TwinEvaluator.Evaluate(q, eval, inputs.Normalization, inputs.Layout, n => progress?.Invoke("Evaluating float and int8 (host twin)", (double)n / eval.Count));
+
+        progress?.Invoke("Generating and checking the specialized kernel", 0);
+        string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
+        CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance);
+        int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
+        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval);
+
+        ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
+        byte[] blobBytes = ModelBlobWriter.Write(blob);
+        progress?.Invoke("Counting interpreter cost", 0);
+        int[][] costSamples = rawEval.Take(16).ToArray();
+        InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel);
+        InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null);
+
+        string blobName = modelId + ".emm";
+        string[] files = [inputs.Name + "Model.g.cs", inputs.Name + "Kernel.g.cs", blobName, "report.json", "report.md"];
+        ConversionReport report = ReportBuilder.Build(new ReportInputs(
+            q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
+            tableBytes, blobBytes.Length, packed, ram, files));
+
+        progress?.Invoke("Writing " + options.OutputDirectory, 0);
+        using (var output = new AtomicDirectory(options.OutputDirectory))
+        {
+            output.WriteText(files[0], WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance));
+            output.WriteText(files[1], kernel.Source);
+            output.WriteBytes(files[2], blobBytes);
+            output.WriteText(files[3], ReportWriter.ToJson(report));
+            output.WriteText(files[4], ReportWriter.ToMarkdown(report));
+            output.Commit();
+        }
+
+        progress?.Invoke("Done", 1);
+        return report;
+    }
+}

@@ -1,0 +1,99 @@
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Conversion.Evaluation;
+using EdgeMicro.Conversion.Export;
+using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Onnx.Ir;
+
+namespace EdgeMicro.Conversion.Pipeline;
+
+/// <summary>What the report is built from.</summary>
+/// <param name="Quantized">Quantized model.</param>
+/// <param name="Evaluation">Twin evaluation.</param>
+/// <param name="Classifier">Prepared classifier (packing per layer).</param>
+/// <param name="Kernel">Specialized kernel.</param>
+/// <param name="Special">Cost with the specialized kernel.</param>
+/// <param name="Generic">Cost with the generic kernels.</param>
+/// <param name="EvaluatedOn">Evaluation CSV path.</param>
+/// <param name="Source">Source description.</param>
+/// <param name="TableBytes">Canonical model bytes.</param>
+/// <param name="BlobBytes">Blob bytes.</param>
+/// <param name="PackedBytes">Packed weight bytes.</param>
+/// <param name="RamBytes">RAM estimate.</param>
+/// <param name="Files">Output files.</param>
+public sealed record ReportInputs(
+    QuantizedModel Quantized, TwinEvaluation Evaluation, Classifier Classifier, CompiledKernel Kernel,
+    InterpreterCost Special, InterpreterCost Generic, string EvaluatedOn, string Source,
+    long TableBytes, long BlobBytes, long PackedBytes, long RamBytes, string[] Files);
+
+/// <summary>Builds the <see cref="ConversionReport"/>.</summary>
+public static class ReportBuilder
+{
+    /// <summary>Builds the report.</summary>
+    /// <param name="r">Inputs.</param>
+    /// <returns>The report.</returns>
+    public static ConversionReport Build(ReportInputs r)
+    {
+        ModelDefinition m = r.Quantized.Definition;
+        TwinEvaluation e = r.Evaluation;
+        var layers = new LayerReport[m.Layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            LayerDefinition l = m.Layers[i];
+            Stage stage = r.Quantized.Stages[i];
+            double sqnr = e.Layers[i].SqnrDb;
+            string act = stage.Activation == null ? string.Empty : "+" + (stage.Activation.Kind == ActivationKind.Clip ? $"Clip({stage.Activation.Min:G3},{stage.Activation.Max:G3})" : stage.Activation.Kind.ToString());
+            PreparedLayer p = r.Classifier.Layers[i];
+            layers[i] = new LayerReport
+            {
+                Index = i,
+                Name = stage.Layer.Name,
+                Kind = LayerKind.Name(l.Kind) + act,
+                InputShape = stage.Layer.InputShape.ToString(),
+                OutputShape = stage.Layer.OutputShape.ToString(),
+                Macs = l.Macs,
+                Weights = l.Weights?.Length ?? 0,
+                SqnrDb = double.IsFinite(sqnr) ? Math.Round(sqnr, 2) : null,
+                Saturation = e.Layers[i].SaturationFraction,
+                RangeMethod = r.Quantized.RangeMethods[i].ToString(),
+                SwarLanes = p.Lanes,
+                Specialized = KernelGenerator.IsSpecialized(p),
+            };
+        }
+
+        return new ConversionReport
+        {
+            ModelId = m.ModelId,
+            ModelVersion = m.ModelVersion,
+            Source = r.Source,
+            EvaluatedOn = Path.GetFileName(r.EvaluatedOn),
+            Samples = (int)e.Int8.Count,
+            FloatAccuracy = e.Float.Accuracy,
+            Int8Accuracy = e.Int8.Accuracy,
+            Agreement = e.Agreement,
+            Classes = m.ClassNames,
+            FloatRecall = Nullable(e.Float.Recall()),
+            Int8Recall = Nullable(e.Int8.Recall()),
+            ConfusionMatrix = e.Int8.Confusion(),
+            Layers = layers,
+            WeightsBytes = m.Layers.Sum(l => (long)(l.Weights?.Length ?? 0) + (4L * (l.Bias?.Length ?? 0))),
+            TableBytes = r.TableBytes,
+            BlobBytes = r.BlobBytes,
+            PackedWeightsBytes = r.PackedBytes,
+            ActivationBytes = r.Classifier.ActivationBytes,
+            RamBytes = r.RamBytes,
+            Macs = r.Special.Macs,
+            IlPerInference = Math.Round(r.Special.IlPerInference, 1),
+            IlPerMac = Math.Round(r.Special.IlPerMac, 3),
+            KernelIlPerMac = Math.Round(r.Special.KernelIlPerMac, 3),
+            EstimatedEsp32Ms = Math.Round(r.Special.EstimatedMs, 3),
+            EstimatedEsp32MsRange = [Math.Round(r.Special.EstimatedMsLow, 3), Math.Round(r.Special.EstimatedMsHigh, 3)],
+            GenericIlPerInference = Math.Round(r.Generic.IlPerInference, 1),
+            GenericKernelIlPerMac = Math.Round(r.Generic.KernelIlPerMac, 3),
+            GenericEstimatedEsp32Ms = Math.Round(r.Generic.EstimatedMs, 3),
+            Files = r.Files,
+        };
+    }
+
+    private static double?[] Nullable(double[] values) => values.Select(v => double.IsNaN(v) ? (double?)null : Math.Round(v, 6)).ToArray();
+}

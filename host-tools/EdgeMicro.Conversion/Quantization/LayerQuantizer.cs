@@ -1,0 +1,119 @@
+using EdgeMicro.Core.Model;
+using EdgeMicro.Data;
+using EdgeMicro.Onnx.Ir;
+
+namespace EdgeMicro.Conversion.Quantization;
+
+/// <summary>Builds one integer layer from a stage and the quantization of its input and output.</summary>
+public static class LayerQuantizer
+{
+    /// <summary>Quantizes a stage.</summary>
+    /// <param name="stage">The stage.</param>
+    /// <param name="input">Quantization of each input element.</param>
+    /// <param name="output">Output quantization (ignored for pools, which keep the input's).</param>
+    /// <param name="inMin">Lowest input value (producer clamp).</param>
+    /// <param name="inMax">Highest input value.</param>
+    /// <returns>The layer.</returns>
+    public static LayerDefinition Build(Stage stage, AffineQuantization[] input, AffineQuantization output, int inMin, int inMax)
+    {
+        FeatureShape i = stage.Layer.InputShape, o = stage.Layer.OutputShape;
+        var def = new LayerDefinition
+        {
+            InChannels = i.Channels, InHeight = i.Height, InWidth = i.Width,
+            OutChannels = o.Channels, OutHeight = o.Height, OutWidth = o.Width,
+            InputMin = inMin, InputMax = inMax, OutputZeroPoint = output.ZeroPoint,
+        };
+        (def.ActivationMin, def.ActivationMax) = Clamp(stage.Activation, output);
+        switch (stage.Layer)
+        {
+            case DenseLayer d:
+                def.Kind = LayerKind.Dense;
+                (def.InChannels, def.InHeight, def.InWidth) = (d.In, 1, 1);
+                def.InputZeroPoints = input.Select(q => q.ZeroPoint).ToArray();
+                QuantizeWeights(def, d.Weights, d.Bias, d.Out, d.In, k => input[k].Scale, output, stage.Activation);
+                break;
+            case ConvLayer c:
+                def.Kind = LayerKind.Conv;
+                (def.KernelHeight, def.KernelWidth, def.StrideHeight, def.StrideWidth) = (c.KernelH, c.KernelW, c.StrideH, c.StrideW);
+                (def.PadTop, def.PadLeft, def.PadBottom, def.PadRight) = (c.PadTop, c.PadLeft, c.PadBottom, c.PadRight);
+                (def.DilationHeight, def.DilationWidth, def.Groups) = (c.DilationH, c.DilationW, c.Group);
+                int plane = i.Height * i.Width, perOut = i.Channels / c.Group * c.KernelH * c.KernelW, area = c.KernelH * c.KernelW;
+                def.InputZeroPoints = Enumerable.Range(0, i.Channels).Select(ch => input[ch * plane].ZeroPoint).ToArray();
+                int coutPerGroup = o.Channels / c.Group, cinPerGroup = i.Channels / c.Group;
+                QuantizeWeights(def, c.Weights, c.Bias, o.Channels, perOut, (row, k) => input[(((row / coutPerGroup * cinPerGroup) + (k / area)) * plane)].Scale, output, stage.Activation);
+                break;
+            case PoolLayer p:
+                def.Kind = p.Kind == PoolKind.Max ? LayerKind.MaxPool : LayerKind.AveragePool;
+                (def.KernelHeight, def.KernelWidth, def.StrideHeight, def.StrideWidth) = (p.KernelH, p.KernelW, p.StrideH, p.StrideW);
+                (def.PadTop, def.PadLeft, def.PadBottom, def.PadRight) = (p.PadTop, p.PadLeft, p.PadBottom, p.PadRight);
+                (def.DilationHeight, def.DilationWidth, def.Groups) = (1, 1, 1);
+                def.CountIncludePad = p.CountIncludePad ? 1 : 0;
+                def.InputZeroPoints = Enumerable.Repeat(input[0].ZeroPoint, i.Channels).ToArray();
+                def.OutputZeroPoint = input[0].ZeroPoint;
+                (int lo, int hi) = Clamp(stage.Activation, input[0]);
+                (def.ActivationMin, def.ActivationMax) = (Math.Max(lo, inMin), Math.Min(hi, inMax));
+                break;
+            default:
+                throw new InputDataException($"model: layer '{stage.Layer.Name}' cannot be quantized");
+        }
+
+        return def;
+    }
+
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, double> inputScale, AffineQuantization output, ActivationLayer? act)
+        => QuantizeWeights(def, weights, bias, rows, perRow, (_, k) => inputScale(k), output, act);
+
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, int, double> inputScale, AffineQuantization output, ActivationLayer? act)
+    {
+        def.Weights = new sbyte[rows * perRow];
+        def.Bias = new int[rows];
+        def.Multiplier = new int[rows];
+        def.Shift = new int[rows];
+        bool leaky = act is { Kind: ActivationKind.LeakyRelu };
+        if (leaky)
+        {
+            def.NegativeMultiplier = new int[rows];
+            def.NegativeShift = new int[rows];
+        }
+
+        var folded = new double[perRow];
+        for (int r = 0; r < rows; r++)
+        {
+            double maxAbs = 0;
+            for (int k = 0; k < perRow; k++)
+            {
+                folded[k] = weights[(r * perRow) + k] * inputScale(r, k);
+                maxAbs = Math.Max(maxAbs, Math.Abs(folded[k]));
+            }
+
+            double scale = maxAbs > 0 ? maxAbs / 127.0 : 1.0;
+            for (int k = 0; k < perRow; k++)
+            {
+                def.Weights[(r * perRow) + k] = (sbyte)FixedPointMath.RoundClamp(folded[k] / scale, -127, 127);
+            }
+
+            def.Bias[r] = FixedPointMath.RoundClamp(bias[r] / scale, int.MinValue + 1, int.MaxValue);
+            FixedPointMath.LayerMultiplier(scale / output.Scale, out int m, out int s);
+            (def.Multiplier[r], def.Shift[r]) = (m, s);
+            if (leaky)
+            {
+                FixedPointMath.LayerMultiplier(scale * act!.Alpha / output.Scale, out int nm, out int ns);
+                (def.NegativeMultiplier![r], def.NegativeShift![r]) = (nm, ns);
+            }
+        }
+    }
+
+    private static (int Min, int Max) Clamp(ActivationLayer? act, AffineQuantization q)
+    {
+        if (act == null || act.Kind == ActivationKind.LeakyRelu)
+        {
+            return (-128, 127);
+        }
+
+        double lo = act.Kind == ActivationKind.Relu ? 0 : act.Min;
+        double hi = act.Kind == ActivationKind.Relu ? double.PositiveInfinity : act.Max;
+        int min = double.IsNegativeInfinity(lo) ? -128 : Math.Max(-128, q.Quantize(lo));
+        int max = double.IsPositiveInfinity(hi) ? 127 : Math.Min(127, q.Quantize(hi));
+        return (min, Math.Max(min, max));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace EdgeMicro.Data;
+
+/// <summary>
+/// Per-feature standardization x_norm = (x - mean) / std (scikit-learn StandardScaler convention), applied to the
+/// raw CSV features before the input layout. The converter folds it into the model's input quantizer, so the device
+/// feeds raw sensor values.
+/// </summary>
+/// <param name="Mean">Mean per feature.</param>
+/// <param name="Std">Standard deviation per feature (non-zero).</param>
+public sealed record Normalization(double[] Mean, double[] Std)
+{
+    /// <summary>The identity (no normalization) for n features.</summary>
+    /// <param name="n">Feature count.</param>
+    /// <returns>Mean 0, std 1.</returns>
+    public static Normalization Identity(int n) => new(new double[n], Enumerable.Repeat(1.0, n).ToArray());
+
+    /// <summary>Reads a JSON file with "mean" and "std" arrays.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="featureCount">Expected number of features.</param>
+    /// <returns>The normalization.</returns>
+    public static Normalization Load(string path, int featureCount)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputDataException($"{path}: file not found");
+        }
+
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+            double[] mean = ReadArray(doc.RootElement, "mean", path);
+            double[] std = ReadArray(doc.RootElement, "std", path);
+            if (mean.Length != featureCount || std.Length != featureCount)
+            {
+                throw new InputDataException($"{path}: mean has {mean.Length} and std {std.Length} values, the data has {featureCount} features");
+            }
+
+            int bad = Array.FindIndex(std, s => !(s > 0) || !double.IsFinite(s));
+            if (bad >= 0)
+            {
+                throw new InputDataException($"{path}: std[{bad}] = {std[bad]} must be a positive number");
+            }
+
+            return new Normalization(mean, std);
+        }
+        catch (JsonException e)
+        {
+            throw new InputDataException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: invalid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Applies the standardization to one raw sample.</summary>
+    /// <param name="raw">Raw features.</param>
+    /// <returns>Standardized features.</returns>
+    public double[] Apply(double[] raw)
+    {
+        var result = new double[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            result[i] = (raw[i] - Mean[i]) / Std[i];
+        }
+
+        return result;
+    }
+
+    private static double[] ReadArray(JsonElement root, string name, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out JsonElement array) || array.ValueKind != JsonValueKind.Array)
+        {
+            throw new InputDataException($"{path}: expected an object with a numeric array '{name}'");
+        }
+
+        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number
+            ? e.GetDouble()
+            : throw new InputDataException($"{path}: {name}[{i}] is not a number")).ToArray();
+    }
+}

@@ -1,0 +1,65 @@
+namespace EdgeMicro.Fleet.Balancing;
+
+/// <summary>Options of <c>edgemicro balance</c>.</summary>
+public sealed record BalanceOptions
+{
+    /// <summary>Gets the statistics store file.</summary>
+    public required string StorePath { get; init; }
+
+    /// <summary>Gets the converted model directory (holding one .emm blob).</summary>
+    public required string ModelDirectory { get; init; }
+
+    /// <summary>Gets the training CSV (physical units, label column).</summary>
+    public required string TrainPath { get; init; }
+
+    /// <summary>Gets the labelled hold-out CSV for the BBSE confusion matrix.</summary>
+    public required string HoldoutPath { get; init; }
+
+    /// <summary>Gets the labelling budget.</summary>
+    public required int Budget { get; init; }
+
+    /// <summary>Gets the output directory.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Gets the quota target.</summary>
+    public QuotaTarget Target { get; init; } = QuotaTarget.Uniform;
+
+    /// <summary>Gets the minimum target share per class.</summary>
+    public double Floor { get; init; } = 0.02;
+
+    /// <summary>Gets the easy/medium/hard shares.</summary>
+    public IReadOnlyList<double> TierShares { get; init; } = Quotas.DefaultTierShares;
+
+    /// <summary>Gets the label column name.</summary>
+    public string LabelColumn { get; init; } = "label";
+}
+
+/// <summary>One class of the plan.</summary>
+public sealed record ClassPlan(
+    int Class, string Name, int TrainCount, double TrainShare, double HoldoutShare, int DevicePredicted, double NaiveShare, double BbseShare,
+    double Target, double MeanConfidence, int Candidates, int Quota, int Easy, int Medium, int Hard,
+    double InverseFrequencyWeight, IReadOnlyDictionary<string, double> EffectiveNumberWeights);
+
+/// <summary>Drift and sensor health of one feature.</summary>
+public sealed record FeatureHealth(
+    int Feature, string Name, double Psi, double Threshold, double PValue, bool Drift, int Bins,
+    double DeviceLimitShare, double TrainLimitShare, bool Saturated, double DeviceMin, double DeviceMax, double TrainMin, double TrainMax, bool OutOfRange);
+
+/// <summary>A class pair the model confuses (merge candidate).</summary>
+public sealed record ConfusedPair(int A, int B, string Names, double HoldoutJoint, double DeviceAmbiguityShare);
+
+/// <summary>A labelled device sample that confidently disagrees with the model.</summary>
+public sealed record LabelIssue(string DeviceId, uint Sequence, string Label, string Predicted, double Confidence, double Threshold);
+
+/// <summary>A buffered sample picked for labelling.</summary>
+public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features);
+
+/// <summary>The balancing plan (plan.json).</summary>
+public sealed record BalancePlan(
+    string ModelId, uint ModelVersion, int Budget, string Target, double Floor, int Devices, int Reports, long Inferences, int Labels,
+    int CandidateCount, int PlannedLabels, double MarginQ20, double MarginQ70,
+    LabelShiftEstimate Shift, double CorrectionMae, IReadOnlyList<ClassPlan> Classes,
+    double TrainImbalance, double DeploymentImbalance, double PlannedImbalance,
+    IReadOnlyList<FeatureHealth> Features, IReadOnlyList<ConfusedPair> ConfusedPairs, IReadOnlyList<LabelIssue> LabelIssues,
+    int ConfidentDisagreements, int DriftAlarms, IReadOnlyList<PickedSample> Picks, IReadOnlyList<int> ConfidenceHistogram, IReadOnlyList<int> MarginHistogram,
+    IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames);

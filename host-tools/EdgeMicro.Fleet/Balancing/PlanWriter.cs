@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeMicro.Fleet.Balancing;
+
+/// <summary>Writes the plan as plan.json, plan.md and samples-to-label.csv.</summary>
+public static class PlanWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Serializes the plan.</summary>
+    /// <param name="plan">Plan.</param>
+    /// <returns>JSON.</returns>
+    public static string ToJson(BalancePlan plan) => JsonSerializer.Serialize(plan, Json);
+
+    /// <summary>The samples to label, most uncertain first, as CSV for a labelling tool (empty label column).</summary>
+    /// <param name="plan">Plan.</param>
+    /// <returns>CSV text.</returns>
+    public static string ToCsv(BalancePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var sb = new StringBuilder();
+        sb.Append("rank,device_id,sequence,report,predicted,runner_up,margin,confidence,tier,kind,label");
+        foreach (string f in plan.FeatureNames)
+        {
+            sb.Append(',').Append(Csv(f));
+        }
+
+        sb.Append('\n');
+        foreach (PickedSample p in plan.Picks)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{p.Rank},{Csv(p.DeviceId)},{p.Sequence},{p.Report},{Csv(p.PredictedName)},{Csv(p.RunnerUpName)},{p.Margin:F4},{p.Confidence:F4},{p.Tier},{p.Kind},");
+            foreach (double v in p.Features)
+            {
+                sb.Append(',').Append(v.ToString("G9", CultureInfo.InvariantCulture));
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Human-readable summary.</summary>
+    /// <param name="plan">Plan.</param>
+    /// <returns>Markdown.</returns>
+    public static string ToMarkdown(BalancePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var s = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        LabelShiftEstimate sh = plan.Shift;
+        s.AppendLine(c, $"# Labelling plan: {plan.ModelId} v{plan.ModelVersion}");
+        s.AppendLine();
+        s.AppendLine(c, $"{plan.Devices} devices, {plan.Reports} reports, {plan.Inferences:N0} inferences, {plan.Labels} labels; {plan.CandidateCount} buffered candidates; budget {plan.Budget}, planned {plan.PlannedLabels} (target {plan.Target}, floor {plan.Floor:P0}).");
+        s.AppendLine();
+        s.AppendLine("## Class distribution (deployment vs training)");
+        s.AppendLine();
+        s.AppendLine(c, $"BBSE (Lipton et al. 2018): cond(C) = {sh.ConditionNumber:F2}; shift test chi2 = {sh.ChiSquare:F1}, df = {sh.DegreesOfFreedom}, p = {sh.PValue:G3} ({(sh.Shifted ? "the class distribution shifted" : "no significant shift")} at 1 %). Mean |naive - BBSE| = {plan.CorrectionMae:F4}.");
+        s.AppendLine();
+        s.AppendLine("| class | train n | train % | device predicted | naive % | BBSE % | target % | mean conf. | candidates | quota | easy/medium/hard | w (inv. freq.) | w (eff. num. 0.99) |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+        foreach (ClassPlan k in plan.Classes)
+        {
+            s.AppendLine(c, $"| {k.Name} | {k.TrainCount} | {k.TrainShare:P1} | {k.DevicePredicted} | {k.NaiveShare:P1} | {k.BbseShare:P1} | {k.Target:P1} | {k.MeanConfidence:F3} | {k.Candidates} | {k.Quota} | {k.Easy}/{k.Medium}/{k.Hard} | {k.InverseFrequencyWeight:F3} | {k.EffectiveNumberWeights["0.99"]:F3} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine(c, $"Imbalance ratio (max/min): training {plan.TrainImbalance:F2}, deployment (BBSE) {plan.DeploymentImbalance:F2}, training after this round {plan.PlannedImbalance:F2}. Tiers by margin: hard <= {plan.MarginQ20:F3} (q20), easy >= {plan.MarginQ70:F3} (q70).");
+        s.AppendLine();
+        s.AppendLine("## Data health");
+        s.AppendLine();
+        var drifted = plan.Features.Where(f => f.Drift).OrderByDescending(f => f.Psi).ToList();
+        s.AppendLine(c, $"Feature drift (PSI above the chi-square 99 % threshold): {drifted.Count} of {plan.Features.Count}. Saturated: {plan.Features.Count(f => f.Saturated)}. Out of training range: {plan.Features.Count(f => f.OutOfRange)}. Page-Hinkley alarms: {plan.DriftAlarms}.");
+        s.AppendLine();
+        s.AppendLine("| feature | PSI | threshold | p | saturated (device/train) | device range | training range |");
+        s.AppendLine("|---|---:|---:|---:|---|---|---|");
+        foreach (FeatureHealth f in plan.Features.Where(f => f.Drift || f.Saturated || f.OutOfRange).OrderByDescending(f => f.Psi).Take(20))
+        {
+            s.AppendLine(c, $"| {f.Name} | {f.Psi:F4} | {f.Threshold:F4} | {f.PValue:G3} | {f.DeviceLimitShare:P1}/{f.TrainLimitShare:P1} | {f.DeviceMin:G4}..{f.DeviceMax:G4} | {f.TrainMin:G4}..{f.TrainMax:G4} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine("Confused class pairs (merge candidates): " + (plan.ConfusedPairs.Count == 0 ? "none." : string.Join("; ", plan.ConfusedPairs.Select(p => string.Create(c, $"{p.Names} (hold-out {p.HoldoutJoint:P2}, device low-margin {p.DeviceAmbiguityShare:P2})")))));
+        s.AppendLine();
+        s.AppendLine(c, $"Label-issue candidates (labelled samples confidently contradicting the model): {plan.LabelIssues.Count} buffered, {plan.ConfidentDisagreements} counted on devices.");
+        foreach (LabelIssue i in plan.LabelIssues.Take(20))
+        {
+            s.AppendLine(c, $"- {i.DeviceId} #{i.Sequence}: labelled {i.Label}, predicted {i.Predicted} at confidence {i.Confidence:F3} (class threshold {i.Threshold:F3})");
+        }
+
+        s.AppendLine();
+        s.AppendLine(c, $"Samples to label: samples-to-label.csv ({plan.Picks.Count} rows). Charts: report.html.");
+        return s.ToString();
+    }
+
+    private static string Csv(string value) => value.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

@@ -1,0 +1,17 @@
+namespace EdgeMicro.Fleet.Hil;
+
+/// <summary>Options of <c>edgemicro hil</c>.</summary>
+public sealed class HilOptions
+{
+    /// <summary>Gets or sets the model: the converter's output directory or a .emm file.</summary>
+    public required string ModelPath { get; set; }
+
+    /// <summary>Gets or sets the test CSV (same columns as for convert; the label column is optional).</summary>
+    public required string TestPath { get; set; }
+
+    /// <summary>Gets or sets the label column name.</summary>
+    public string LabelColumn { get; set; } = "label";
+
+    /// <summary>Gets or sets how many mismatches the report lists.</summary>
+    public int MaxListedMismatches { get; set; } = 10;
+}

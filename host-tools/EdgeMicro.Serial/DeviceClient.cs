@@ -1,0 +1,279 @@
+using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Core.Protocol;
+
+namespace EdgeMicro.Serial;
+
+/// <summary>
+/// Host side of the serial link: one request at a time, each with a fresh request id; a request whose valid
+/// response does not arrive within the timeout is sent again with the same id (the device replays its cached
+/// response), up to <see cref="DeviceClientOptions.Retries"/> times. Stale or corrupted frames are discarded.
+/// </summary>
+public sealed class DeviceClient
+{
+    private readonly ISerialPort _port;
+    private readonly DeviceClientOptions _options;
+    private readonly FrameDecoder _decoder = new();
+    private readonly byte[] _readBuffer = new byte[2048];
+    private int _nextId;
+
+    /// <summary>Initializes a new instance of the <see cref="DeviceClient"/> class.</summary>
+    /// <param name="port">An open port (not owned).</param>
+    /// <param name="options">Timeouts and retries, or null for the defaults.</param>
+    public DeviceClient(ISerialPort port, DeviceClientOptions? options = null)
+    {
+        _port = port;
+        _options = options ?? new DeviceClientOptions();
+        _nextId = Random.Shared.Next(0, 0x10000);
+    }
+
+    /// <summary>Gets the requests sent (not counting retries).</summary>
+    public int Requests { get; private set; }
+
+    /// <summary>Gets the retransmissions after timeouts.</summary>
+    public int Retries { get; private set; }
+
+    /// <summary>Gets the corrupted frames the decoder rejected.</summary>
+    public int RejectedFrames => _decoder.RejectedFrames;
+
+    /// <summary>Gets the stray bytes the decoder discarded.</summary>
+    public int DiscardedBytes => _decoder.DiscardedBytes;
+
+    /// <summary>Asks for the device description.</summary>
+    /// <returns>The info.</returns>
+    public DeviceInfo Hello() => Decode(Request(MessageType.Hello, [], MessageType.Info), DeviceInfo.Read, "INFO");
+
+    /// <summary>Runs one inference on the device.</summary>
+    /// <param name="sample">Raw sample (fixed point).</param>
+    /// <returns>The device's result.</returns>
+    public InferenceReply Infer(int[] sample) => Decode(Request(MessageType.Infer, Payloads.Sample(sample), MessageType.InferResult), InferenceReply.Read, "INFER_RESULT");
+
+    /// <summary>Reads the device statistics (opaque bytes in the device statistics format).</summary>
+    /// <returns>The bytes.</returns>
+    public byte[] GetStats() => Request(MessageType.GetStats, [], MessageType.Stats).Payload;
+
+    /// <summary>Reads a statistics report of any size in frame-sized pieces (GET_STATS with offsets; one snapshot).</summary>
+    /// <returns>The report bytes.</returns>
+    /// <exception cref="DeviceLinkException">The device answered inconsistently.</exception>
+    public byte[] GetStatsReport()
+    {
+        var report = new List<byte>();
+        int total = -1;
+        while (total < 0 || report.Count < total)
+        {
+            byte[] p = Request(MessageType.GetStats, Payloads.UInt32((uint)report.Count), MessageType.Stats).Payload;
+            int length = p.Length >= 4 ? (int)(Payloads.ReadUInt32(p, 0, "stats length") & 0x7FFFFFFF) : -1;
+            if (length < 0 || (total >= 0 && length != total) || (p.Length == 4 && report.Count < length))
+            {
+                throw new DeviceLinkException($"inconsistent statistics chunk at offset {report.Count} (length {length}, expected {total})");
+            }
+
+            total = length;
+            report.AddRange(p.AsSpan(4).ToArray());
+        }
+
+        return [.. report];
+    }
+
+    /// <summary>Clears the device statistics.</summary>
+    public void ResetStats() => Request(MessageType.ResetStats, [], MessageType.Ack);
+
+    /// <summary>Reads buffered samples (opaque bytes).</summary>
+    /// <param name="maxCount">Largest number of samples.</param>
+    /// <returns>The bytes.</returns>
+    public byte[] GetSamples(int maxCount) => Request(MessageType.GetSamples, [(byte)(maxCount & 0xFF), (byte)((maxCount >> 8) & 0xFF)], MessageType.Samples).Payload;
+
+    /// <summary>Uploads a model blob in chunks; the device verifies it (size, CRC, format, self-test) and activates
+    /// it only if every check passes.</summary>
+    /// <param name="blob">The .emm bytes.</param>
+    /// <param name="progress">Called with (bytes sent, total).</param>
+    /// <returns>What the device activated: (model id, version, model CRC).</returns>
+    /// <exception cref="DeviceErrorException">The device rejected the model (code ModelRejected) or the upload.</exception>
+    public (string ModelId, uint Version, uint ModelCrc) PutModel(byte[] blob, Action<int, int>? progress = null)
+    {
+        Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)blob.Length, Crc32.Compute(blob)), MessageType.Ack);
+        int chunk = Math.Clamp(_options.ChunkSize, 1, FrameFormat.MaxPayload - 4);
+        for (int offset = 0; offset < blob.Length; offset += chunk)
+        {
+            int n = Math.Min(chunk, blob.Length - offset);
+            Request(MessageType.PutModelChunk, Payloads.Chunk((uint)offset, blob, offset, n), MessageType.Ack);
+            progress?.Invoke(offset + n, blob.Length);
+        }
+
+        Frame done = Request(MessageType.PutModelCommit, [], MessageType.ModelActivated, _options.CommitTimeoutMs);
+        return Decode(done, p =>
+        {
+            var r = new EdgeMicro.Core.Format.ByteReader(p, 0, p.Length);
+            return (r.ReadString("model id"), r.ReadUInt32("model version"), r.ReadUInt32("model CRC"));
+        }, "MODEL_ACTIVATED");
+    }
+
+    /// <summary>Sends a request and waits for its response, retrying on timeouts.</summary>
+    /// <param name="type">Request type.</param>
+    /// <param name="payload">Payload.</param>
+    /// <param name="expected">Expected response type.</param>
+    /// <param name="timeoutMs">Timeout per attempt, or null for the default.</param>
+    /// <returns>The response frame.</returns>
+    /// <exception cref="DeviceLinkException">No valid response after all attempts, or an ERROR response.</exception>
+    public Frame Request(int type, byte[] payload, int expected, int? timeoutMs = null)
+    {
+        int id = _nextId;
+        _nextId = (_nextId + 1) & 0xFFFF;
+        Requests++;
+        byte[] frame = FrameEncoder.Encode(type, id, payload);
+        int timeout = timeoutMs ?? _options.TimeoutMs;
+        int attempts = _options.Retries + 1;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            if (attempt > 0)
+            {
+                Retries++;
+            }
+
+            try
+            {
+                _port.Write(frame, 0, frame.Length);
+            }
+            catch (IOException e)
+            {
+                throw new DeviceLinkException($"{_port.Name}: cannot send {Name(type)}: {e.Message}", e);
+            }
+
+            Frame? response = Await(id, timeout);
+            if (response == null)
+            {
+                continue;
+            }
+
+            if (response.Type == MessageType.Error)
+            {
+                int code = SafeCode(response.Payload);
+                throw new DeviceErrorException(code, $"device refused {Name(type)}: {SafeMessage(response.Payload)} (error {code})");
+            }
+
+            if (response.Type != expected)
+            {
+                throw new DeviceLinkException($"{_port.Name}: unexpected response type 0x{response.Type:X2} to {Name(type)}");
+            }
+
+            return response;
+        }
+
+        throw new DeviceLinkException(
+            $"{_port.Name}: no valid response to {Name(type)} after {attempts} attempts ({timeout} ms each); " +
+            $"{_decoder.RejectedFrames} corrupted frames and {_decoder.DiscardedBytes} stray bytes discarded so far. " +
+            "Check the port (the device's second UART, not the USB debugger port), baud rate and wiring.");
+    }
+
+    private Frame? Await(int id, int timeoutMs)
+    {
+        long deadline = Environment.TickCount64 + timeoutMs;
+        while (true)
+        {
+            for (Frame? f = _decoder.Next(); f != null; f = _decoder.Next())
+            {
+                if (f.RequestId == id && (f.Type & MessageType.ResponseBit) != 0)
+                {
+                    return f;
+                }
+            }
+
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return null;
+            }
+
+            int n;
+            try
+            {
+                n = _port.Read(_readBuffer, 0, _readBuffer.Length, (int)left);
+            }
+            catch (IOException e)
+            {
+                throw new DeviceLinkException($"{_port.Name}: {e.Message}", e);
+            }
+
+            for (int done = 0; done < n;)
+            {
+                done += _decoder.Feed(_readBuffer, done, n - done);
+                if (done < n)
+                {
+                    // Buffer full: drain frames so the rest fits (frames for other ids are stale and dropped).
+                    for (Frame? f = _decoder.Next(); f != null; f = _decoder.Next())
+                    {
+                        if (f.RequestId == id && (f.Type & MessageType.ResponseBit) != 0)
+                        {
+                            return f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static T Decode<T>(Frame frame, Func<byte[], T> read, string what)
+    {
+        try
+        {
+            return read(frame.Payload);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new DeviceLinkException($"malformed {what} payload from the device: {e.Message}", e);
+        }
+    }
+
+    private static int SafeCode(byte[] payload)
+    {
+        try
+        {
+            return Payloads.ErrorCodeOf(payload);
+        }
+        catch (ModelFormatException)
+        {
+            return 0;
+        }
+    }
+
+    private static string SafeMessage(byte[] payload)
+    {
+        try
+        {
+            return Payloads.ErrorMessageOf(payload);
+        }
+        catch (ModelFormatException)
+        {
+            return "(malformed error payload)";
+        }
+    }
+
+    private static string Name(int type) => type switch
+    {
+        MessageType.Hello => "HELLO",
+        MessageType.Infer => "INFER",
+        MessageType.GetStats => "GET_STATS",
+        MessageType.ResetStats => "RESET_STATS",
+        MessageType.GetSamples => "GET_SAMPLES",
+        MessageType.PutModelBegin => "PUT_MODEL begin",
+        MessageType.PutModelChunk => "PUT_MODEL chunk",
+        MessageType.PutModelCommit => "PUT_MODEL commit",
+        _ => "message 0x" + type.ToString("X2", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>Timeouts, retries and chunking of <see cref="DeviceClient"/>.</summary>
+public sealed class DeviceClientOptions
+{
+    /// <summary>Gets or sets the timeout per attempt in milliseconds.</summary>
+    public int TimeoutMs { get; set; } = 1000;
+
+    /// <summary>Gets or sets the timeout of PUT_MODEL commit (the device parses and self-tests the model).</summary>
+    public int CommitTimeoutMs { get; set; } = 15000;
+
+    /// <summary>Gets or sets the retransmissions after a timeout.</summary>
+    public int Retries { get; set; } = 3;
+
+    /// <summary>Gets or sets the model chunk size in bytes (smaller chunks survive noisy links better).</summary>
+    public int ChunkSize { get; set; } = 256;
+}

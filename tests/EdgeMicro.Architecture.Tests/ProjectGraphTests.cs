@@ -1,0 +1,89 @@
+namespace EdgeMicro.Architecture.Tests;
+
+/// <summary>
+/// Who may reference whom. The command line is a thin shell over libraries split by job: the converter
+/// (EdgeMicro.Conversion: ONNX, Roslyn, Cecil), the fleet/rig side (EdgeMicro.Fleet: SQLite, MQTT, serial), the
+/// virtual device (EdgeMicro.Device), the serial link (EdgeMicro.Serial) and shared inputs (EdgeMicro.Data), all
+/// over the firmware core.
+/// </summary>
+public sealed class ProjectGraphTests
+{
+    private static readonly ProjectGraph Graph = ProjectGraph.Load();
+
+    [Fact]
+    public void Cli_IsReferencedByNoProductionProject()
+    {
+        string[] offenders = [.. Graph.Projects.Where(p => p.IsProduction && p.ProjectReferences.Contains("EdgeMicro.Cli")).Select(p => p.Name)];
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void FirmwareCoreDesktop_ReferencesNothing()
+    {
+        ProjectNode core = Graph["EdgeMicro.Core.Desktop"];
+        Assert.Empty(core.ProjectReferences);
+        Assert.Empty(core.Packages);
+    }
+
+    [Theory]
+    [InlineData("EdgeMicro.Device")]
+    [InlineData("EdgeMicro.Fleet")]
+    [InlineData("EdgeMicro.Serial")]
+    [InlineData("EdgeMicro.Data")]
+    public void DeviceAndFleetSide_DoesNotReachTheConverter(string project)
+    {
+        IReadOnlySet<string> reached = Graph.Closure(project);
+        Assert.DoesNotContain("EdgeMicro.Conversion", reached);
+        Assert.DoesNotContain("EdgeMicro.Onnx", reached);
+        Assert.DoesNotContain("EdgeMicro.IlCounting", reached);
+        IReadOnlySet<string> packages = Graph.PackageClosure(project);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.CSharp", packages);
+        Assert.DoesNotContain("Mono.Cecil", packages);
+        Assert.DoesNotContain("Google.Protobuf", packages);
+    }
+
+    [Fact]
+    public void VirtualDevice_DoesNotReachFleetOrStore()
+    {
+        IReadOnlySet<string> reached = Graph.Closure("EdgeMicro.Device");
+        Assert.DoesNotContain("EdgeMicro.Fleet", reached);
+        Assert.DoesNotContain("Microsoft.Data.Sqlite", Graph.PackageClosure("EdgeMicro.Device"));
+    }
+
+    [Theory]
+    [InlineData("EdgeMicro.Serial")]
+    [InlineData("EdgeMicro.Data")]
+    public void SmallSharedLibraries_ReachOnlyTheCoreAndEachOther(string project)
+    {
+        Assert.All(Graph.Closure(project), r => Assert.Contains(r, new[] { "EdgeMicro.Core.Desktop", "EdgeMicro.Data" }));
+        Assert.Empty(Graph.PackageClosure(project));
+    }
+
+    [Fact]
+    public void ProductionProjects_GrantInternalsOnlyToTheirOwnTestProject()
+    {
+        var grants = Graph.Projects.Where(p => p.IsProduction)
+            .SelectMany(p => p.InternalsVisibleTo.Select(to => (p.Name, to)))
+            .Where(g => g.to != g.Name + ".Tests")
+            .Select(g => $"{g.Name} -> {g.to}")
+            .ToArray();
+        Assert.Empty(grants);
+    }
+
+    [Fact]
+    public void TestProjects_ReachProductionCodeOnlyThroughLibraries_ExceptTheCliTests()
+    {
+        string[] offenders = [.. Graph.Projects
+            .Where(p => !p.IsProduction && p.Name != "EdgeMicro.Cli.Tests" && p.ProjectReferences.Contains("EdgeMicro.Cli"))
+            .Select(p => p.Name)];
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void EveryProject_IsInTheSolution()
+    {
+        string sln = File.ReadAllText(RepoPaths.Combine("EdgeMicro.sln")).Replace('\\', '/');
+        string[] missing = [.. Graph.Projects.Where(p => !sln.Contains(p.RelativePath, StringComparison.Ordinal)).Select(p => p.RelativePath)];
+        Assert.Empty(missing);
+    }
+}
