@@ -11,8 +11,9 @@ using nanoFramework.Networking;
 namespace EdgeMicro.Firmware
 {
     /// <summary>
-    /// Sensor node firmware: read I:\device.json, verify the compiled-in weight table (CRC), join Wi-Fi, build the
-    /// adapters and run the portable <see cref="DeviceRuntime"/> (the same code the desktop virtual device runs):
+    /// Sensor node firmware: verify the compiled-in weight table (CRC) and build its classifier, read I:\device.json
+    /// (safe defaults, reported, when it is missing or unreadable: see <see cref="DeviceConfigLoader"/>), join Wi-Fi,
+    /// build the adapters and run the portable <see cref="DeviceRuntime"/> (the same code the desktop virtual device runs):
     /// model slot selection at boot, sample, classify, drive GPIO, publish, OTA updates, commands.
     /// </summary>
     public static class Program
@@ -25,19 +26,29 @@ namespace EdgeMicro.Firmware
         {
             EspPlatform platform = new EspPlatform();
             FileStorage storage = new FileStorage("I:\\");
-            DeviceConfig config;
+
+            // The built-in model first (CRC check, classifier construction): a bad I: drive must never leave a device
+            // that cannot classify.
             ActiveModel compiled;
             try
             {
-                config = DeviceConfigParser.Parse(storage.Read(ConfigFile));
                 compiled = new ActiveModel(new Classifier(DigitsModel.Create(), new DigitsKernel()), ActiveModel.SourceCompiled);
             }
             catch (Exception e)
             {
-                // Nothing sensible to run without a configuration or a valid built-in model: report and stop.
-                platform.Log("EdgeMicro cannot start: " + e.Message);
+                // Nothing sensible to run without a valid built-in model: report and stop.
+                platform.Log("EdgeMicro cannot start: built-in model: " + e.Message);
                 Thread.Sleep(Timeout.Infinite);
                 return;
+            }
+
+            byte[] unknownKey = new byte[16];
+            new Random().NextBytes(unknownKey);
+            string problem;
+            DeviceConfig config = DeviceConfigLoader.Load(storage, ConfigFile, unknownKey, out problem);
+            if (problem != null)
+            {
+                platform.Log("EdgeMicro: " + problem + "; running with safe defaults (device " + config.DeviceId + ", no Wi-Fi, no updates accepted)");
             }
 
             platform.Log("EdgeMicro " + DeviceRuntime.FirmwareVersion + " device " + config.DeviceId + ", built-in model " + compiled.Model.ModelId + " v" + compiled.Model.ModelVersion.ToString());

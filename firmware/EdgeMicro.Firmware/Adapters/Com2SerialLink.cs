@@ -29,7 +29,9 @@ namespace EdgeMicro.Firmware.Adapters
             Configuration.SetPinFunction(config.SerialRxPin, DeviceFunction.COM2_RX);
             Configuration.SetPinFunction(config.SerialTxPin, DeviceFunction.COM2_TX);
             _port = new SerialPort("COM2", config.SerialBaud, Parity.None, 8, StopBits.One);
-            _port.ReadTimeout = 0;
+            // nanoFramework's SerialPort rejects timeouts <= 0 (ArgumentOutOfRangeException); Poll only reads what
+            // BytesToRead reports, so the shortest timeout never delays the loop.
+            _port.ReadTimeout = 1;
             _port.WriteTimeout = 1000;
             _port.Open();
             _platform = new RuntimeSerialPlatform(config.DeviceId, runtime, statistics, platform);
@@ -41,9 +43,10 @@ namespace EdgeMicro.Firmware.Adapters
         public int Poll()
         {
             int answered = 0;
-            while (_port.BytesToRead > 0)
+            int available;
+            while ((available = _port.BytesToRead) > 0)
             {
-                int n = _port.Read(_buffer, 0, _buffer.Length);
+                int n = _port.Read(_buffer, 0, available < _buffer.Length ? available : _buffer.Length);
                 if (n <= 0)
                 {
                     break;

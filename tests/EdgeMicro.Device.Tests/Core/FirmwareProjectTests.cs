@@ -12,7 +12,8 @@ public sealed partial class FirmwareProjectTests
     public void Packages_WhenComparedWithTheNfprojHintPaths_AgreeOnEveryIdAndVersion()
     {
         var packages = PackageRegex().Matches(File.ReadAllText(Firmware("packages.config"))).Select(m => m.Groups[1].Value + "." + m.Groups[2].Value).Order().ToList();
-        var hints = HintRegex().Matches(File.ReadAllText(Firmware("EdgeMicro.Firmware.nfproj"))).Select(m => m.Groups[1].Value).Order().ToList();
+        // Distinct: one package can ship several referenced assemblies (nanoFramework.M2Mqtt and .M2Mqtt.Core).
+        var hints = HintRegex().Matches(File.ReadAllText(Firmware("EdgeMicro.Firmware.nfproj"))).Select(m => m.Groups[1].Value).Distinct().Order().ToList();
 
         Assert.Equal(packages, hints);
         Assert.Contains("nanoFramework.CoreLibrary.1.17.11", packages);

@@ -4,13 +4,13 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
-namespace EdgeMicro.Core.Tests.Support;
+namespace EdgeMicro.TestKit.Il;
 
 /// <summary>
 /// Reads a compiled assembly with System.Reflection.Metadata and reports (1) constructs outside the nanoFramework v1
 /// subset: generic definitions, generic instantiations (TypeSpec/MethodSpec), multi-dimensional arrays, pointers,
 /// pinned locals, function pointers, <c>localloc</c>, async/iterator state machines; and (2) every referenced type and
-/// member by name, in the format of firmware/AllowedApis.txt:
+/// member by name:
 /// <c>T:Namespace.Type</c>, <c>M:Namespace.Type.Method(ParamType, ...)</c>, <c>F:Namespace.Type.Field</c>
 /// (nested types as Outer+Inner, constructors as .ctor).
 /// </summary>

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 
-namespace EdgeMicro.Core.Tests.Support;
+namespace EdgeMicro.TestKit.Il;
 
 /// <summary>Names signature types and records the ones outside the subset.</summary>
 internal sealed class SignatureNames : ISignatureTypeProvider<string, object?>
