@@ -81,11 +81,6 @@ namespace EdgeMicro.Core.Device
 
             if (name == CommandResetStats)
             {
-                if (_ports.Stats != null)
-                {
-                    _ports.Stats.Reset();
-                }
-
                 if (_ports.Statistics != null)
                 {
                     _ports.Statistics.Reset();

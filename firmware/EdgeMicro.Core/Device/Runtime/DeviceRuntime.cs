@@ -6,7 +6,7 @@ namespace EdgeMicro.Core.Device
     /// <summary>
     /// The firmware's logic, identical on the ESP32 and in the desktop virtual device: boot (boot counter, model
     /// slot selection, subscriptions), then <see cref="Step"/> repeatedly: handle received commands and update
-    /// messages, sample -> classify -> class outputs -> inference listener -> result message when due, labels,
+    /// messages, sample -> classify -> class outputs -> device statistics -> result message when due, labels,
     /// periodic status and statistics, and flushing the outbox in order while connected. Single-threaded; the
     /// per-sample path allocates nothing (classifier, payload writer and outbox slots are preallocated).
     /// </summary>
@@ -187,31 +187,14 @@ namespace EdgeMicro.Core.Device
             _haveSample = true;
             _lastPredicted = c.PredictedClass;
             DriveOutputs(c);
-            if (_ports.Listener != null)
-            {
-                _ports.Listener.OnInference(_sample, c, SampleCount, now);
-            }
-
             StatsOnInference(c, now);
 
             Payloads.Result(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, c);
             Commit(TopicLayout.Results, false);
-            if (_ports.Stats != null && _config.StatsEverySamples > 0 && SampleCount % (uint)_config.StatsEverySamples == 0)
-            {
-                Payloads.Header(_writer, PayloadFields.TypeStats, BootNumber, _outbox.NextSequence, now);
-                _ports.Stats.WriteFields(_writer);
-                _writer.End();
-                Commit(TopicLayout.Stats, false);
-            }
         }
 
         private void OnLabel(long now, int trueClass)
         {
-            if (_ports.Listener != null)
-            {
-                _ports.Listener.OnLabel(SampleCount, trueClass, _lastPredicted);
-            }
-
             StatsOnLabel(trueClass);
 
             Payloads.Label(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, trueClass, _lastPredicted);
