@@ -34,7 +34,7 @@ namespace EdgeMicro.Firmware.Adapters
         {
             _config = config;
             _platform = platform;
-            _willTopic = TopicLayout.Of(config.DeviceId, TopicLayout.OutgoingLeaves[TopicLayout.Status]);
+            _willTopic = TopicLayout.Of(config.DeviceId, TopicLayout.StatusLeaf);
             PayloadWriter will = new PayloadWriter(64);
             Payloads.Offline(will);
             _willMessage = Utf8.Decode(will.Buffer, 0, will.Length);

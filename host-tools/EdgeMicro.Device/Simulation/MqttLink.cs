@@ -42,7 +42,7 @@ public sealed class MqttLink : IMqttLink, IAsyncDisposable
             Password = config.MqttPassword,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             OperationTimeout = TimeSpan.FromSeconds(5),
-            Will = new MqttWill(TopicLayout.Of(config.DeviceId, TopicLayout.OutgoingLeaves[TopicLayout.Status]), will.Buffer.AsSpan(0, will.Length).ToArray(), MqttQualityOfService.AtLeastOnce, Retain: true),
+            Will = new MqttWill(TopicLayout.Of(config.DeviceId, TopicLayout.StatusLeaf), will.Buffer.AsSpan(0, will.Length).ToArray(), MqttQualityOfService.AtLeastOnce, Retain: true),
         };
         _publishTimeout = publishTimeout;
         _statusTopic = options.Will.Topic;
