@@ -26,7 +26,7 @@ public sealed record VirtualDeviceOptions
     /// <summary>Stop once the replay finished and the outbox is empty (otherwise run until cancelled).</summary>
     public bool StopWhenDone { get; init; }
 
-    /// <summary>How long a publish waits for PUBACK before the message stays queued.</summary>
+    /// <summary>How long a publish waits for PUBACK before the message stays queued (at most <see cref="MqttSession.MaxPublishBlockMs"/>).</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

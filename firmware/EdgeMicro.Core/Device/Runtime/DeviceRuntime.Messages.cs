@@ -171,7 +171,8 @@ namespace EdgeMicro.Core.Device
         private void Flush()
         {
             IMqttLink link = _ports.Link;
-            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected; sent++)
+            long start = _ports.Platform.NowMs;
+            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected && InPublishBudget(start); sent++)
             {
                 if (!link.Publish(_topics.Outgoing(_outbox.PeekKind()), _outbox.PeekPayload(), _outbox.PeekLength(), _outbox.PeekRetain()))
                 {
@@ -182,7 +183,12 @@ namespace EdgeMicro.Core.Device
                 Published++;
             }
 
-            FlushStats();
+            FlushStats(start);
+        }
+
+        private bool InPublishBudget(long start)
+        {
+            return _ports.Platform.NowMs - start < PublishBudgetMs;
         }
     }
 }

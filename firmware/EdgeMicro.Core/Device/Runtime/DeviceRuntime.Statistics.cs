@@ -60,10 +60,10 @@ namespace EdgeMicro.Core.Device
             }
         }
 
-        private void FlushStats()
+        private void FlushStats(long flushStart)
         {
             RuntimeStatistics s = _ports.Statistics;
-            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected)
+            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected || !InPublishBudget(flushStart))
             {
                 return;
             }

@@ -18,8 +18,22 @@ namespace EdgeMicro.Core.Device
         /// <summary>Largest outgoing payload.</summary>
         public const int MaxPayloadBytes = 384;
 
+        /// <summary>
+        /// Publishing time budget of one <see cref="Step"/>: the outbox flush starts no publish once this much time
+        /// has passed since the flush began (the rest stays queued for the next step).
+        /// </summary>
+        public const int PublishBudgetMs = 1000;
+
+        /// <summary>
+        /// Longest time one <see cref="Step"/> spends publishing: the budget, plus one publish started just before it
+        /// ran out, which the link bounds by <see cref="MqttSession.MaxPublishBlockMs"/> (<see cref="IMqttLink.Publish"/>).
+        /// </summary>
+        public const int MaxStepPublishMs = PublishBudgetMs + MqttSession.MaxPublishBlockMs;
+
+        /// <summary>Most messages published in one <see cref="Step"/>.</summary>
+        public const int MaxPublishPerStep = 32;
+
         private const int MaxInboundPerStep = 64;
-        private const int MaxPublishPerStep = 32;
 
         private readonly DeviceConfig _config;
         private readonly DevicePorts _ports;
@@ -125,7 +139,10 @@ namespace EdgeMicro.Core.Device
             _nextSampleMs = now;
         }
 
-        /// <summary>Runs one scheduler iteration (never blocks longer than the link's publish timeout).</summary>
+        /// <summary>
+        /// Runs one scheduler iteration. Publishing takes at most <see cref="MaxStepPublishMs"/> of it (at most
+        /// <see cref="MaxPublishPerStep"/> messages, none started after <see cref="PublishBudgetMs"/>).
+        /// </summary>
         public void Step()
         {
             long now = _ports.Platform.NowMs;
