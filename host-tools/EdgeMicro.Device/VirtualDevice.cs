@@ -49,7 +49,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         var ports = new DevicePorts
         {
             Storage = Storage, Sensor = Sensor, Outputs = Gpio, Labels = Sensor, Link = Link, Platform = Platform,
-            Listener = options.Listener, Stats = options.Stats, Statistics = Statistics,
+            Statistics = Statistics,
         };
         Runtime = new DeviceRuntime(options.Config, ports, new ActiveModel(new Classifier(compiled), ActiveModel.SourceCompiled, blob));
     }

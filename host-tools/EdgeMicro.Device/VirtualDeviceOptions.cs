@@ -26,20 +26,14 @@ public sealed record VirtualDeviceOptions
     /// <summary>Stop once the replay finished and the outbox is empty (otherwise run until cancelled).</summary>
     public bool StopWhenDone { get; init; }
 
-    /// <summary>How long a publish waits for PUBACK before the message stays queued.</summary>
+    /// <summary>How long a publish waits for PUBACK before the message stays queued (at most <see cref="MqttSession.MaxPublishBlockMs"/>).</summary>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Device statistics fed with every inference and label (the firmware's IInferenceListener), or null.</summary>
-    public IInferenceListener? Listener { get; init; }
 
     /// <summary>
     /// Keep device statistics of the running model (<see cref="EdgeMicro.Core.Stats.RuntimeStatistics"/>) and publish
     /// their binary reports on the stats topic (default on).
     /// </summary>
     public bool Statistics { get; init; } = true;
-
-    /// <summary>Statistics published on the stats topic, or null.</summary>
-    public IStatsSource? Stats { get; init; }
 
     /// <summary>Serial port (e.g. /dev/pts/N) on which to serve the framed serial protocol, or null.</summary>
     public string? SerialPort { get; init; }

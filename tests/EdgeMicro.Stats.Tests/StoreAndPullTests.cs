@@ -1,4 +1,5 @@
 using EdgeMicro.Cli;
+using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Fleet.Stats;
 using EdgeMicro.Mqtt;
@@ -49,7 +50,7 @@ public sealed class StoreAndPullTests(ITestOutputHelper output) : IDisposable
             await client.ConnectAsync(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = kv.Key });
             foreach (byte[] report in kv.Value)
             {
-                await client.PublishAsync(StatsPuller.StatsTopic(kv.Key), report, MqttQualityOfService.AtLeastOnce, retain: true);
+                await client.PublishAsync(TopicLayout.Of(kv.Key, TopicLayout.StatsLeaf), report, MqttQualityOfService.AtLeastOnce, retain: true);
             }
 
             await client.DisconnectAsync();

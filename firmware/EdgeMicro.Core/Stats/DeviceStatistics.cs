@@ -15,7 +15,7 @@ namespace EdgeMicro.Core.Stats
     /// 140 K + 12 K^2 + 36 D + 4 D B + S (4 D + 37) + 4 K bytes, plus array headers; see
     /// <see cref="EstimateFootprint"/> (about 14.4 KiB for K = 8, D = 64, B = 16, S = 16).</para>
     /// </summary>
-    public sealed class DeviceStatistics : IInferenceListener
+    public sealed class DeviceStatistics
     {
         /// <summary>Default number of buffer slots.</summary>
         public const int DefaultCapacity = 16;
@@ -137,7 +137,11 @@ namespace EdgeMicro.Core.Stats
             return pending;
         }
 
-        /// <inheritdoc/>
+        /// <summary>Counts one inference (called by the runtime after each classification; allocates nothing).</summary>
+        /// <param name="sample">The raw sample (FeatureCount values, Q(InputFractionBits)).</param>
+        /// <param name="result">The classifier holding class, runner-up, confidence and margin of this sample.</param>
+        /// <param name="sequence">Device-wide sample sequence number.</param>
+        /// <param name="timestampMs">Device time in milliseconds.</param>
         public void OnInference(int[] sample, Classifier result, uint sequence, long timestampMs)
         {
             StatsCounters s = _counters;
@@ -183,7 +187,10 @@ namespace EdgeMicro.Core.Stats
             _lastConfidence = confidence;
         }
 
-        /// <inheritdoc/>
+        /// <summary>Counts a ground-truth label a person gave (label button or command) for a sample.</summary>
+        /// <param name="sequence">Sequence number of the labelled sample.</param>
+        /// <param name="trueClass">The true class.</param>
+        /// <param name="predictedClass">What the model predicted for it.</param>
         public void OnLabel(uint sequence, int trueClass, int predictedClass)
         {
             int k = _classCount;

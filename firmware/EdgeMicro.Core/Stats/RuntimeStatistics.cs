@@ -11,7 +11,7 @@ namespace EdgeMicro.Core.Stats
     /// model switch) serializes the window and starts the next one; while a report is still waiting (link down),
     /// further pulls are deferred, so the window simply grows and nothing is lost. Not thread-safe.
     /// </summary>
-    public sealed class RuntimeStatistics : IInferenceListener
+    public sealed class RuntimeStatistics
     {
         private readonly string _deviceId;
         private readonly uint _seed;
@@ -88,7 +88,11 @@ namespace EdgeMicro.Core.Stats
         /// <summary>Gets the model version of the current statistics.</summary>
         public uint CurrentModelVersion { get; private set; }
 
-        /// <inheritdoc/>
+        /// <summary>Counts one inference (called by the runtime after each classification; allocates nothing).</summary>
+        /// <param name="sample">The raw sample (FeatureCount values, Q(InputFractionBits)).</param>
+        /// <param name="result">The classifier holding class, runner-up, confidence and margin of this sample.</param>
+        /// <param name="sequence">Device-wide sample sequence number.</param>
+        /// <param name="timestampMs">Device time in milliseconds.</param>
         public void OnInference(int[] sample, Classifier result, uint sequence, long timestampMs)
         {
             if (_current != null)
@@ -97,7 +101,10 @@ namespace EdgeMicro.Core.Stats
             }
         }
 
-        /// <inheritdoc/>
+        /// <summary>Counts a ground-truth label a person gave (label button or command) for a sample.</summary>
+        /// <param name="sequence">Sequence number of the labelled sample.</param>
+        /// <param name="trueClass">The true class.</param>
+        /// <param name="predictedClass">What the model predicted for it.</param>
         public void OnLabel(uint sequence, int trueClass, int predictedClass)
         {
             if (_current != null)

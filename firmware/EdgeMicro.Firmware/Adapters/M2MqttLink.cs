@@ -9,32 +9,34 @@ using nanoFramework.M2Mqtt.Messages;
 namespace EdgeMicro.Firmware.Adapters
 {
     /// <summary>
-    /// <see cref="IMqttLink"/> over nanoFramework.M2Mqtt: a background thread (re)connects with exponential backoff
-    /// (1 s doubling to 60 s) using a persistent session (client id = device id, clean session off) and a retained
-    /// "offline" will on the status topic, and restores the subscriptions. Publish is QoS 1 and waits, bounded, for
-    /// M2Mqtt's MqttMsgPublished event (PUBACK); received messages are queued for the firmware loop.
+    /// <see cref="IMqttLink"/> over nanoFramework.M2Mqtt, a thin adapter: all decisions (when to reconnect and the
+    /// backoff, which subscriptions to replay, which QoS 1 publish got its PUBACK, how long to wait) are made by the
+    /// core's <see cref="MqttSession"/>; this class does the library calls and serializes access to the session
+    /// (M2Mqtt raises its events on its own threads). A connection thread connects when the session says so (persistent
+    /// session: client id = device id, clean session off; retained "offline" will on the status topic). Publish
+    /// returns within <see cref="MqttSession.MaxPublishBlockMs"/> after M2Mqtt queued the message: it waits on the
+    /// PUBACK event in slices the session bounds by the deadline, and a closed connection ends the wait at once.
     /// </summary>
     public sealed class M2MqttLink : IMqttLink
     {
-        private const int PublishTimeoutMs = 5000;
+        private const int PublishTimeoutMs = MqttSession.MaxPublishBlockMs;
         private readonly DeviceConfig _config;
         private readonly IRuntimePlatform _platform;
         private readonly string _willTopic;
         private readonly string _willMessage;
-        private readonly ArrayList _filters = new ArrayList();
+        private readonly MqttSession _session = new MqttSession(PublishTimeoutMs);
         private readonly ArrayList _inbox = new ArrayList();
-        private readonly ArrayList _acked = new ArrayList();
-        private readonly AutoResetEvent _ackEvent = new AutoResetEvent(false);
+        private readonly AutoResetEvent _signal = new AutoResetEvent(false);
         private MqttClient _client;
 
         /// <summary>Initializes a new instance of the <see cref="M2MqttLink"/> class.</summary>
         /// <param name="config">Broker, credentials, device id.</param>
-        /// <param name="platform">Log.</param>
+        /// <param name="platform">Clock and log.</param>
         public M2MqttLink(DeviceConfig config, IRuntimePlatform platform)
         {
             _config = config;
             _platform = platform;
-            _willTopic = TopicLayout.Of(config.DeviceId, TopicLayout.OutgoingLeaves[TopicLayout.Status]);
+            _willTopic = TopicLayout.Of(config.DeviceId, TopicLayout.StatusLeaf);
             PayloadWriter will = new PayloadWriter(64);
             Payloads.Offline(will);
             _willMessage = Utf8.Decode(will.Buffer, 0, will.Length);
@@ -45,8 +47,10 @@ namespace EdgeMicro.Firmware.Adapters
         {
             get
             {
-                MqttClient c = _client;
-                return c != null && c.IsConnected;
+                lock (_session)
+                {
+                    return _session.IsConnected;
+                }
             }
         }
 
@@ -59,15 +63,16 @@ namespace EdgeMicro.Firmware.Adapters
         /// <inheritdoc/>
         public void Subscribe(string filter)
         {
-            lock (_filters)
+            bool now;
+            lock (_session)
             {
-                _filters.Add(filter);
+                now = _session.Subscribe(filter);
             }
 
             MqttClient c = _client;
-            if (c != null && c.IsConnected)
+            if (now && c != null)
             {
-                c.Subscribe(new string[] { filter }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce });
+                SubscribeOne(c, filter);
             }
         }
 
@@ -75,43 +80,50 @@ namespace EdgeMicro.Firmware.Adapters
         public bool Publish(string topic, byte[] payload, int length, bool retain)
         {
             MqttClient c = _client;
-            if (c == null || !c.IsConnected)
+            lock (_session)
             {
-                return false;
+                if (c == null || !_session.CanPublish)
+                {
+                    return false;
+                }
             }
 
             byte[] message = new byte[length];
             Array.Copy(payload, message, length);
+            int id;
             try
             {
-                ushort id = c.Publish(topic, message, null, null, MqttQoSLevel.AtLeastOnce, retain);
-                long deadline = _platform.NowMs + PublishTimeoutMs;
-                while (_platform.NowMs < deadline)
-                {
-                    lock (_acked)
-                    {
-                        int at = _acked.IndexOf(id);
-                        if (at >= 0)
-                        {
-                            _acked.RemoveAt(at);
-                            return true;
-                        }
-                    }
-
-                    if (!c.IsConnected)
-                    {
-                        return false;
-                    }
-
-                    _ackEvent.WaitOne(100, false);
-                }
+                id = c.Publish(topic, message, null, null, MqttQoSLevel.AtLeastOnce, retain);
             }
             catch (Exception e)
             {
                 _platform.Log("mqtt publish failed: " + e.Message);
+                return false;
             }
 
-            return false;
+            lock (_session)
+            {
+                _session.OnPublishSent(id, _platform.NowMs);
+            }
+
+            while (true)
+            {
+                int status;
+                int waitMs;
+                lock (_session)
+                {
+                    long now = _platform.NowMs;
+                    waitMs = _session.WaitMs(id, now);
+                    status = _session.PublishStatus(id, now);
+                }
+
+                if (status != MqttSession.Pending)
+                {
+                    return status == MqttSession.Acknowledged;
+                }
+
+                _signal.WaitOne(waitMs, false);
+            }
         }
 
         /// <inheritdoc/>
@@ -132,50 +144,103 @@ namespace EdgeMicro.Firmware.Adapters
 
         private void ConnectLoop()
         {
-            int backoffMs = 1000;
             while (true)
             {
-                if (IsConnected)
+                long wait;
+                bool connect;
+                MqttClient current = _client;
+                bool lost = current != null && !current.IsConnected;
+                lock (_session)
                 {
-                    Thread.Sleep(1000);
-                    continue;
-                }
-
-                try
-                {
-                    MqttClient c = new MqttClient(_config.MqttHost, _config.MqttPort, false, null, null, MqttSslProtocols.None);
-                    c.MqttMsgPublishReceived += OnReceived;
-                    c.MqttMsgPublished += OnPublished;
-                    MqttReasonCode code = c.Connect(_config.DeviceId, _config.MqttUser, _config.MqttPassword, true, MqttQoSLevel.AtLeastOnce, true, _willTopic, _willMessage, false, 15);
-                    if (code == MqttReasonCode.Success)
+                    // M2Mqtt may close without ConnectionClosed (keep-alive loss); the session ignores a repeat.
+                    if (lost)
                     {
-                        _client = c;
-                        ResubscribeAll(c);
-                        backoffMs = 1000;
-                        _platform.Log("mqtt connected");
-                        continue;
+                        _session.OnConnectionLost(_platform.NowMs);
                     }
 
-                    _platform.Log("mqtt refused: " + ((int)code).ToString());
-                }
-                catch (Exception e)
-                {
-                    _platform.Log("mqtt connect failed: " + e.Message);
+                    connect = _session.ShouldConnect(_platform.NowMs);
+                    wait = _session.MillisecondsUntilConnect(_platform.NowMs);
                 }
 
-                Thread.Sleep(backoffMs);
-                backoffMs = backoffMs >= 30000 ? 60000 : backoffMs * 2;
+                if (lost)
+                {
+                    _signal.Set();
+                }
+
+                if (connect)
+                {
+                    Connect();
+                }
+                else
+                {
+                    Thread.Sleep(wait > 0 && wait < 1000 ? (int)wait : 1000);
+                }
             }
         }
 
-        private void ResubscribeAll(MqttClient c)
+        private void Connect()
         {
-            lock (_filters)
+            try
             {
-                for (int i = 0; i < _filters.Count; i++)
+                MqttClient c = new MqttClient(_config.MqttHost, _config.MqttPort, false, null, null, MqttSslProtocols.None);
+                c.MqttMsgPublishReceived += OnReceived;
+                c.MqttMsgPublished += OnPublished;
+                c.ConnectionClosed += OnClosed;
+                MqttReasonCode code = c.Connect(_config.DeviceId, _config.MqttUser, _config.MqttPassword, true, MqttQoSLevel.AtLeastOnce, true, _willTopic, _willMessage, false, 15);
+                if (code == MqttReasonCode.Success)
                 {
-                    c.Subscribe(new string[] { (string)_filters[i] }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce });
+                    _client = c;
+                    lock (_session)
+                    {
+                        _session.OnConnected();
+                    }
+
+                    Replay(c);
+                    _platform.Log("mqtt connected");
+                    return;
                 }
+
+                _platform.Log("mqtt refused: " + ((int)code).ToString());
+            }
+            catch (Exception e)
+            {
+                _platform.Log("mqtt connect failed: " + e.Message);
+            }
+
+            lock (_session)
+            {
+                _session.OnConnectFailed(_platform.NowMs);
+            }
+        }
+
+        private void Replay(MqttClient c)
+        {
+            while (true)
+            {
+                string filter;
+                lock (_session)
+                {
+                    filter = _session.NextReplay();
+                }
+
+                if (filter == null)
+                {
+                    return;
+                }
+
+                SubscribeOne(c, filter);
+            }
+        }
+
+        private void SubscribeOne(MqttClient c, string filter)
+        {
+            try
+            {
+                c.Subscribe(new string[] { filter }, new MqttQoSLevel[] { MqttQoSLevel.AtLeastOnce });
+            }
+            catch (Exception e)
+            {
+                _platform.Log("mqtt subscribe failed: " + e.Message);
             }
         }
 
@@ -194,16 +259,22 @@ namespace EdgeMicro.Firmware.Adapters
                 return;
             }
 
-            lock (_acked)
+            lock (_session)
             {
-                _acked.Add(e.MessageId);
-                if (_acked.Count > 64)
-                {
-                    _acked.RemoveAt(0);
-                }
+                _session.OnPuback(e.MessageId);
             }
 
-            _ackEvent.Set();
+            _signal.Set();
+        }
+
+        private void OnClosed(object sender, EventArgs e)
+        {
+            lock (_session)
+            {
+                _session.OnConnectionLost(_platform.NowMs);
+            }
+
+            _signal.Set();
         }
     }
 }

@@ -25,10 +25,11 @@ public sealed class MqttLink : IMqttLink, IAsyncDisposable
 
     /// <summary>Creates the link; call <see cref="Start"/> to connect in the background.</summary>
     /// <param name="config">Device configuration (broker, credentials, id).</param>
-    /// <param name="publishTimeout">How long a publish waits for PUBACK.</param>
+    /// <param name="publishTimeout">How long a publish waits for PUBACK (at most <see cref="MqttSession.MaxPublishBlockMs"/>, the bound of <see cref="IMqttLink.Publish"/>).</param>
     /// <param name="reconnect">Backoff, or null for fast test-friendly defaults (100 ms doubling to 5 s).</param>
     public MqttLink(DeviceConfig config, TimeSpan publishTimeout, MqttReconnectOptions? reconnect = null)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(publishTimeout, TimeSpan.FromMilliseconds(MqttSession.MaxPublishBlockMs));
         var will = new PayloadWriter(64);
         Payloads.Offline(will);
         var options = new MqttClientOptions
@@ -42,7 +43,7 @@ public sealed class MqttLink : IMqttLink, IAsyncDisposable
             Password = config.MqttPassword,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             OperationTimeout = TimeSpan.FromSeconds(5),
-            Will = new MqttWill(TopicLayout.Of(config.DeviceId, TopicLayout.OutgoingLeaves[TopicLayout.Status]), will.Buffer.AsSpan(0, will.Length).ToArray(), MqttQualityOfService.AtLeastOnce, Retain: true),
+            Will = new MqttWill(TopicLayout.Of(config.DeviceId, TopicLayout.StatusLeaf), will.Buffer.AsSpan(0, will.Length).ToArray(), MqttQualityOfService.AtLeastOnce, Retain: true),
         };
         _publishTimeout = publishTimeout;
         _statusTopic = options.Will.Topic;

@@ -5,7 +5,7 @@ namespace EdgeMicro.Fleet.Publishing;
 
 /// <summary>A message a device published, as the host received it.</summary>
 /// <param name="DeviceId">Device id (second topic level).</param>
-/// <param name="Leaf">Topic leaf: status, stats, events or results.</param>
+/// <param name="Leaf">Topic leaf: one of <see cref="TopicLayout.JsonLeaves"/> (status, events or results).</param>
 /// <param name="Boot">Boot counter, -1 when absent (the offline will).</param>
 /// <param name="Seq">Sequence number within the boot, -1 when absent.</param>
 /// <param name="Type">Payload type field.</param>
@@ -13,7 +13,7 @@ namespace EdgeMicro.Fleet.Publishing;
 /// <param name="Retained">Delivered as a retained message.</param>
 public sealed record DeviceMessage(string DeviceId, string Leaf, long Boot, long Seq, string Type, JsonElement Body, bool Retained)
 {
-    /// <summary>Parses a received message; null when the topic is not a device's outgoing topic or the payload is not JSON.</summary>
+    /// <summary>Parses a received message; null when the topic is not a device's outgoing JSON topic or the payload is not JSON.</summary>
     /// <param name="topic">Topic.</param>
     /// <param name="payload">Payload.</param>
     /// <param name="retained">Retained flag.</param>
@@ -21,7 +21,7 @@ public sealed record DeviceMessage(string DeviceId, string Leaf, long Boot, long
     public static DeviceMessage? TryParse(string topic, byte[] payload, bool retained)
     {
         string[] levels = topic.Split('/');
-        if (levels.Length != 3 || levels[0] != TopicLayout.Root || !TopicLayout.OutgoingLeaves.Contains(levels[2]))
+        if (levels.Length != 3 || levels[0] != TopicLayout.Root || !TopicLayout.JsonLeaves.Contains(levels[2]))
         {
             return null;
         }

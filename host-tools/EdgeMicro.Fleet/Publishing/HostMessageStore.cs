@@ -25,6 +25,12 @@ public sealed class HostMessageStore : IAsyncDisposable
     /// <summary>Redelivered messages dropped.</summary>
     public int Duplicates { get; private set; }
 
+    /// <summary>
+    /// The filters the store subscribes to: every device's JSON leaves (<see cref="TopicLayout.JsonLeaves"/>; the binary
+    /// statistics reports are pulled by <c>edgemicro stats pull</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Filters { get; } = [.. TopicLayout.JsonLeaves.Select(leaf => TopicLayout.Of(TopicLayout.AnyDevice, leaf))];
+
     /// <summary>Connects and subscribes.</summary>
     /// <param name="host">Broker host.</param>
     /// <param name="port">Broker port.</param>
@@ -39,7 +45,7 @@ public sealed class HostMessageStore : IAsyncDisposable
         var store = new HostMessageStore(client);
         await client.StartAsync(cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(
-            TopicLayout.OutgoingLeaves.Select(leaf => new MqttTopicSubscription(TopicLayout.Of("+", leaf), MqttQualityOfService.AtLeastOnce)).ToList(),
+            Filters.Select(f => new MqttTopicSubscription(f, MqttQualityOfService.AtLeastOnce)).ToList(),
             cancellationToken).ConfigureAwait(false);
         return store;
     }

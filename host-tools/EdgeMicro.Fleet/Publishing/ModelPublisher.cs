@@ -61,6 +61,16 @@ public sealed record UpdateVerdict(string DeviceId, uint UpdateId, bool Accepted
 /// </summary>
 public static class ModelPublisher
 {
+    /// <summary>The leaves of the device topics an update is published to, in order.</summary>
+    public static readonly IReadOnlyList<string> PublishedLeaves = [TopicLayout.ManifestLeaf, TopicLayout.ChunkLeaf, TopicLayout.CommitLeaf];
+
+    /// <summary>The filters the publisher subscribes to (verdicts; with all devices also status, to find who is online).</summary>
+    /// <param name="allDevices">Whether the targets are discovered from the devices' status.</param>
+    /// <returns>The filters.</returns>
+    public static IReadOnlyList<string> Filters(bool allDevices) => allDevices
+        ? [TopicLayout.Of(TopicLayout.AnyDevice, TopicLayout.EventsLeaf), TopicLayout.Of(TopicLayout.AnyDevice, TopicLayout.StatusLeaf)]
+        : [TopicLayout.Of(TopicLayout.AnyDevice, TopicLayout.EventsLeaf)];
+
     /// <summary>Publishes and waits for every verdict.</summary>
     /// <param name="request">What and where.</param>
     /// <param name="progress">Progress per device, or null.</param>
@@ -76,11 +86,14 @@ public static class ModelPublisher
         });
         client.MessageReceived += (_, e) => OnMessage(e.Message, verdicts, online);
         await client.StartAsync(cancellationToken).ConfigureAwait(false);
-        await client.SubscribeAsync(TopicLayout.Of("+", TopicLayout.OutgoingLeaves[TopicLayout.Events]), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        foreach (string filter in Filters(request.AllDevices))
+        {
+            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<string> targets = request.DeviceIds;
         if (request.AllDevices)
         {
-            await client.SubscribeAsync(TopicLayout.Of("+", TopicLayout.OutgoingLeaves[TopicLayout.Status]), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
             await Task.Delay(request.DiscoveryTime, cancellationToken).ConfigureAwait(false);
             targets = [.. online.Where(d => d.Value).Select(d => d.Key).Order(StringComparer.Ordinal)];
         }
@@ -138,7 +151,7 @@ public static class ModelPublisher
             return;
         }
 
-        if (message.Leaf == TopicLayout.OutgoingLeaves[TopicLayout.Status])
+        if (message.Leaf == TopicLayout.StatusLeaf)
         {
             online[message.DeviceId] = message.Body.TryGetProperty(PayloadFields.Online, out var o) && o.ValueKind == System.Text.Json.JsonValueKind.True;
             return;

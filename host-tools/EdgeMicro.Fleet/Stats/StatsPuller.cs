@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Data;
 using EdgeMicro.Mqtt;
@@ -39,21 +40,21 @@ public sealed record PullOptions
 public sealed record PullResult(int Received, int Stored, int Duplicates, int Invalid, IReadOnlyList<string> Devices);
 
 /// <summary>
-/// <c>edgemicro stats pull --mqtt</c>: subscribes (QoS 1) to <c>edgemicro/&lt;id|+&gt;/stats</c> and
-/// <c>edgemicro/&lt;id|+&gt;/samples</c>, and stores every report payload (<see cref="StatsFormat"/>, raw bytes; or a
-/// JSON object whose <c>"report"</c> field holds them in hex) in the <see cref="StatsStore"/>. Devices publish a report
-/// per window (ideally retained), so the pull works while devices come and go; with a persistent session the broker
+/// <c>edgemicro stats pull --mqtt</c>: subscribes (QoS 1) to the runtime's statistics topic
+/// <c>edgemicro/&lt;id|+&gt;/stats</c> (<see cref="TopicLayout.StatsLeaf"/>) and stores every report payload (binary
+/// <see cref="StatsFormat"/>, the only payload devices publish there) in the <see cref="StatsStore"/>. Devices publish a
+/// report per window, retained, so the pull works while devices come and go; with a persistent session the broker
 /// also queues reports published between pulls. Re-deliveries are dropped by the store.
 /// </summary>
 public static class StatsPuller
 {
     /// <summary>Topic leaves subscribed to.</summary>
-    public static readonly string[] Leaves = ["stats", "samples"];
+    public static readonly IReadOnlyList<string> Leaves = [TopicLayout.StatsLeaf];
 
-    /// <summary>Topic of a device's reports.</summary>
-    /// <param name="deviceId">Device id.</param>
-    /// <returns>edgemicro/deviceId/stats.</returns>
-    public static string StatsTopic(string deviceId) => "edgemicro/" + deviceId + "/stats";
+    /// <summary>The topic filters a pull subscribes to.</summary>
+    /// <param name="deviceId">Device id, or null for all devices.</param>
+    /// <returns>One filter per leaf of <see cref="Leaves"/>.</returns>
+    public static IReadOnlyList<string> Filters(string? deviceId) => [.. Leaves.Select(l => TopicLayout.Of(deviceId ?? TopicLayout.AnyDevice, l))];
 
     /// <summary>Pulls until idle, the duration, or cancellation.</summary>
     /// <param name="options">Options.</param>
@@ -77,9 +78,9 @@ public static class StatsPuller
             throw new InputDataException($"cannot connect to the MQTT broker {options.Host}:{options.Port}: {e.Message}", e);
         }
 
-        string device = options.DeviceId ?? "+";
-        await client.SubscribeAsync(Leaves.Select(l => new MqttTopicSubscription("edgemicro/" + device + "/" + l, MqttQualityOfService.AtLeastOnce)).ToList(), cancellationToken).ConfigureAwait(false);
-        progress?.Invoke($"subscribed to edgemicro/{device}/{{{string.Join(",", Leaves)}}} on {options.Host}:{options.Port}");
+        IReadOnlyList<string> filters = Filters(options.DeviceId);
+        await client.SubscribeAsync(filters.Select(f => new MqttTopicSubscription(f, MqttQualityOfService.AtLeastOnce)).ToList(), cancellationToken).ConfigureAwait(false);
+        progress?.Invoke($"subscribed to {string.Join(", ", filters)} on {options.Host}:{options.Port}");
 
         int received = 0, stored = 0, duplicates = 0, invalid = 0;
         var devices = new SortedSet<string>(StringComparer.Ordinal);
@@ -106,15 +107,9 @@ public static class StatsPuller
             }
 
             received++;
-            byte[]? payload = Decode(message.Payload);
             try
             {
-                if (payload == null)
-                {
-                    throw new StatsFormatException("not a statistics report");
-                }
-
-                bool added = store.Add(payload, out StatsReport report);
+                bool added = store.Add(message.Payload, out StatsReport report);
                 devices.Add(report.DeviceId);
                 stored += added ? 1 : 0;
                 duplicates += added ? 0 : 1;
@@ -133,34 +128,5 @@ public static class StatsPuller
         }
 
         return new PullResult(received, stored, duplicates, invalid, devices.ToList());
-    }
-
-    /// <summary>Extracts report bytes: raw (magic "EMST") or hex in the "report" field of a JSON object.</summary>
-    /// <param name="payload">MQTT payload.</param>
-    /// <returns>The report bytes, or null.</returns>
-    public static byte[]? Decode(byte[] payload)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        if (payload.Length >= 4 && BitConverter.ToUInt32(payload, 0) == StatsFormat.Magic)
-        {
-            return payload;
-        }
-
-        if (payload.Length == 0 || payload[0] != (byte)'{')
-        {
-            return null;
-        }
-
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(payload);
-            return doc.RootElement.TryGetProperty("report", out var hex) && hex.ValueKind == System.Text.Json.JsonValueKind.String
-                ? Convert.FromHexString(hex.GetString()!)
-                : null;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
-        {
-            return null;
-        }
     }
 }

@@ -104,22 +104,11 @@ public sealed class RuntimeStatisticsTests
 
     private static (DeviceHarness Harness, RuntimeStatistics Stats) Booted(int samples = 20, string extraConfig = "")
     {
-        var d = new DeviceHarness(samples: samples, extraConfig: extraConfig);
-        var stats = new RuntimeStatistics("dev-1");
-        d.Ports.Statistics = stats;
-        d.Boot();
-        return (d, stats);
+        DeviceHarness d = new DeviceHarness(samples: samples, extraConfig: extraConfig).WithStatistics().Boot();
+        return (d, d.Ports.Statistics!);
     }
 
-    private static void Run(DeviceHarness d, int samples)
-    {
-        uint target = d.Runtime.SampleCount + (uint)samples;
-        while (d.Runtime.SampleCount < target)
-        {
-            d.Platform.NowMs += 100;
-            d.Runtime.Step();
-        }
-    }
+    private static void Run(DeviceHarness d, int samples) => d.Run(samples);
 
     private static List<StatsReport> Reports(DeviceHarness d) => d.Link.Raw
         .Where(m => m.Topic == "edgemicro/dev-1/stats")

@@ -64,6 +64,24 @@ public sealed class DeviceHarness
         Drain();
     }
 
+    /// <summary>Gives the runtime device statistics (the single statistics port); call before <see cref="Boot"/>.</summary>
+    public DeviceHarness WithStatistics()
+    {
+        Ports.Statistics = new EdgeMicro.Core.Stats.RuntimeStatistics("dev-1");
+        return this;
+    }
+
+    /// <summary>Advances the clock one period at a time and steps until the given number of samples were taken.</summary>
+    public void Run(int samples)
+    {
+        uint target = Runtime.SampleCount + (uint)samples;
+        while (Runtime.SampleCount < target)
+        {
+            Platform.NowMs += 100;
+            Runtime.Step();
+        }
+    }
+
     public void Command(string json)
     {
         Link.Send(TopicLayout.Of("dev-1", TopicLayout.CommandLeaf), Encoding.UTF8.GetBytes(json));

@@ -55,11 +55,32 @@ public sealed class FakeLink : IMqttLink
 
     public bool IsConnected { get; set; } = true;
 
+    /// <summary>Clock each publish advances by <see cref="PublishCostMs"/> (the time a real link blocks), or null.</summary>
+    public FakePlatform? Clock { get; set; }
+
+    public int PublishCostMs { get; set; }
+
+    /// <summary>False: publishes get no PUBACK (they take <see cref="PublishCostMs"/> and fail).</summary>
+    public bool Acknowledges { get; set; } = true;
+
+    public int Attempts { get; set; }
+
     public void Subscribe(string filter) => Subscriptions.Add(filter);
 
     public bool Publish(string topic, byte[] payload, int length, bool retain)
     {
         if (!IsConnected)
+        {
+            return false;
+        }
+
+        Attempts++;
+        if (Clock is not null)
+        {
+            Clock.NowMs += PublishCostMs;
+        }
+
+        if (!Acknowledges)
         {
             return false;
         }

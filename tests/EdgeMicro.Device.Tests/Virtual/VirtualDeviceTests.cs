@@ -83,7 +83,7 @@ public sealed class VirtualDeviceTests(MosquittoBroker broker, ITestOutputHelper
         Assert.True(third.Accepted);
         Assert.Equal(3u, device.Runtime.Model.Model.ModelVersion);
 
-        await SendCommandAsync("ota-1", """{"cmd":"rollback","id":77}""");
+        await SendCommandAsync(CommandMessage.Create("ota-1", DeviceCommands.Rollback, 77));
         DeviceMessage rolled = await store.WaitForAsync(x => x.DeviceId == "ota-1" && x.TextOf(PayloadFields.Event) == PayloadFields.EventRolledBack, Wait);
         Assert.Equal(2, rolled[PayloadFields.Version]);
         Assert.Equal(2u, device.Runtime.Model.Model.ModelVersion);
@@ -119,11 +119,11 @@ public sealed class VirtualDeviceTests(MosquittoBroker broker, ITestOutputHelper
         return copy;
     }
 
-    private async Task SendCommandAsync(string device, string json)
+    private async Task SendCommandAsync(CommandMessage command)
     {
         await using var client = new ReconnectingMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "cmd-sender" });
         await client.StartAsync();
-        await client.PublishAsync(TopicLayout.Of(device, TopicLayout.CommandLeaf), System.Text.Encoding.UTF8.GetBytes(json), MqttQualityOfService.AtLeastOnce);
+        await client.PublishAsync(command.Topic, command.Payload, MqttQualityOfService.AtLeastOnce);
         await client.StopAsync();
     }
 }

@@ -103,9 +103,6 @@ namespace EdgeMicro.Core.Device
         /// <summary>Type value: event.</summary>
         public const string TypeEvent = "event";
 
-        /// <summary>Type value: statistics.</summary>
-        public const string TypeStats = "stats";
-
         /// <summary>Event: the device booted.</summary>
         public const string EventBoot = "boot";
 

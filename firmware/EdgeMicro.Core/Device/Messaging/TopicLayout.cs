@@ -3,15 +3,17 @@ namespace EdgeMicro.Core.Device
     /// <summary>
     /// The MQTT topics of one device, the single definition used by firmware, virtual device and host tools:
     /// <code>
-    /// edgemicro/&lt;deviceId&gt;/status          out, retained: firmware, model, uptime, memory, queue
-    /// edgemicro/&lt;deviceId&gt;/stats           out: device statistics
-    /// edgemicro/&lt;deviceId&gt;/events          out: boot, model accepted/rejected (and why), rollback, command replies
-    /// edgemicro/&lt;deviceId&gt;/results         out: one message per classified sample, and labels (data loop)
-    /// edgemicro/&lt;deviceId&gt;/cmd             in:  reset-stats, rollback, sample-now, set-period
+    /// edgemicro/&lt;deviceId&gt;/status          out, retained, JSON: firmware, model, uptime, memory, queue
+    /// edgemicro/&lt;deviceId&gt;/stats           out, retained, binary: <see cref="EdgeMicro.Core.Stats.StatsFormat"/> reports
+    /// edgemicro/&lt;deviceId&gt;/events          out, JSON: boot, model accepted/rejected (and why), rollback, command replies
+    /// edgemicro/&lt;deviceId&gt;/results         out, JSON: one message per classified sample, and labels (data loop)
+    /// edgemicro/&lt;deviceId&gt;/cmd             in:  <see cref="DeviceCommands"/>
     /// edgemicro/&lt;deviceId&gt;/model/manifest  in:  update manifest (id, version, size, CRC-32, HMAC-SHA256)
     /// edgemicro/&lt;deviceId&gt;/model/chunk     in:  blob bytes with offset (<see cref="UpdateMessages"/>)
     /// edgemicro/&lt;deviceId&gt;/model/commit    in:  all chunks sent: verify and activate
     /// </code>
+    /// Host tools build every topic and filter from these constants; tests check that each filter the host subscribes
+    /// to matches a topic the runtime publishes and that each topic the host publishes to is one the runtime handles.
     /// </summary>
     public sealed class TopicLayout
     {
@@ -42,8 +44,26 @@ namespace EdgeMicro.Core.Device
         /// <summary>Incoming kind: update commit.</summary>
         public const int Commit = 13;
 
+        /// <summary>Any device: the single-level wildcard for the device id level of a filter.</summary>
+        public const string AnyDevice = "+";
+
+        /// <summary>Status leaf (JSON, retained).</summary>
+        public const string StatusLeaf = "status";
+
+        /// <summary>Statistics leaf (binary <see cref="EdgeMicro.Core.Stats.StatsFormat"/> reports, retained).</summary>
+        public const string StatsLeaf = "stats";
+
+        /// <summary>Events leaf (JSON).</summary>
+        public const string EventsLeaf = "events";
+
+        /// <summary>Results leaf (JSON).</summary>
+        public const string ResultsLeaf = "results";
+
         /// <summary>Leaf names, indexed by outgoing kind.</summary>
-        public static readonly string[] OutgoingLeaves = new string[] { "status", "stats", "events", "results" };
+        public static readonly string[] OutgoingLeaves = new string[] { StatusLeaf, StatsLeaf, EventsLeaf, ResultsLeaf };
+
+        /// <summary>The outgoing leaves whose payloads are JSON objects (all but <see cref="StatsLeaf"/>).</summary>
+        public static readonly string[] JsonLeaves = new string[] { StatusLeaf, EventsLeaf, ResultsLeaf };
 
         /// <summary>Command leaf.</summary>
         public const string CommandLeaf = "cmd";
@@ -56,6 +76,9 @@ namespace EdgeMicro.Core.Device
 
         /// <summary>Commit leaf.</summary>
         public const string CommitLeaf = "model/commit";
+
+        /// <summary>Leaf filter of every model update leaf.</summary>
+        public const string ModelLeafFilter = "model/#";
 
         private readonly string[] _outgoing = new string[4];
         private readonly string _command;
@@ -78,7 +101,7 @@ namespace EdgeMicro.Core.Device
             _chunk = Of(deviceId, ChunkLeaf);
             _commit = Of(deviceId, CommitLeaf);
             CommandFilter = _command;
-            ModelFilter = Of(deviceId, "model/#");
+            ModelFilter = Of(deviceId, ModelLeafFilter);
         }
 
         /// <summary>Gets the device id.</summary>

@@ -3,7 +3,8 @@ namespace EdgeMicro.Core.Device
     /// <summary>
     /// The device's MQTT connection (M2Mqtt on the device, EdgeMicro.Mqtt on the desktop). The adapter reconnects
     /// with backoff by itself, restores the subscriptions after reconnecting, and queues received messages for
-    /// <see cref="Receive"/>, so the core stays single-threaded.
+    /// <see cref="Receive"/>, so the core stays single-threaded. The device adapter keeps that bookkeeping in
+    /// <see cref="MqttSession"/>.
     /// </summary>
     public interface IMqttLink
     {
@@ -14,7 +15,11 @@ namespace EdgeMicro.Core.Device
         /// <param name="filter">Topic filter.</param>
         void Subscribe(string filter);
 
-        /// <summary>Publishes with QoS 1 and waits (bounded) for the broker's acknowledgement.</summary>
+        /// <summary>
+        /// Publishes with QoS 1 and waits for the broker's acknowledgement, returning within
+        /// <see cref="MqttSession.MaxPublishBlockMs"/> (the runtime's step bound <see cref="DeviceRuntime.MaxStepPublishMs"/>
+        /// relies on it).
+        /// </summary>
         /// <param name="topic">Topic.</param>
         /// <param name="payload">Buffer holding the payload.</param>
         /// <param name="length">Payload length (the first bytes of the buffer).</param>

@@ -21,16 +21,11 @@ namespace EdgeMicro.Core.Device
         /// <summary>Gets or sets clock, memory and log.</summary>
         public IRuntimePlatform Platform { get; set; }
 
-        /// <summary>Gets or sets the inference listener (device statistics), or null.</summary>
-        public IInferenceListener Listener { get; set; }
-
         /// <summary>
-        /// Gets or sets the device statistics of the running model (binary reports on <c>stats</c>, drift events),
-        /// or null.
+        /// Gets or sets the device statistics of the running model, or null: the single statistics port of the
+        /// runtime. It receives every inference and label, raises drift events, and its binary
+        /// <see cref="EdgeMicro.Core.Stats.StatsFormat"/> reports are the only payload on <c>stats</c>.
         /// </summary>
         public EdgeMicro.Core.Stats.RuntimeStatistics Statistics { get; set; }
-
-        /// <summary>Gets or sets the statistics published on <c>stats</c>, or null.</summary>
-        public IStatsSource Stats { get; set; }
     }
 }

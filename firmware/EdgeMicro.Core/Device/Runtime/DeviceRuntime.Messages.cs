@@ -3,21 +3,6 @@ namespace EdgeMicro.Core.Device
     /// <summary>Incoming commands and update messages, outgoing events and status, and the outbox flush.</summary>
     public sealed partial class DeviceRuntime
     {
-        /// <summary>Command: clear statistics.</summary>
-        public const string CommandResetStats = "reset-stats";
-
-        /// <summary>Command: swap active and previous model.</summary>
-        public const string CommandRollback = "rollback";
-
-        /// <summary>Command: take a sample now.</summary>
-        public const string CommandSampleNow = "sample-now";
-
-        /// <summary>Command: change the sampling period (field period_ms).</summary>
-        public const string CommandSetPeriod = "set-period";
-
-        /// <summary>Command field with the new period.</summary>
-        public const string FieldPeriod = "period_ms";
-
         private void HandleInbound(MqttInbound m, long now)
         {
             int kind = _topics.Incoming(m.Topic);
@@ -79,13 +64,8 @@ namespace EdgeMicro.Core.Device
                 return;
             }
 
-            if (name == CommandResetStats)
+            if (name == DeviceCommands.ResetStats)
             {
-                if (_ports.Stats != null)
-                {
-                    _ports.Stats.Reset();
-                }
-
                 if (_ports.Statistics != null)
                 {
                     _ports.Statistics.Reset();
@@ -93,19 +73,19 @@ namespace EdgeMicro.Core.Device
 
                 Reply(now, name, id, true, null);
             }
-            else if (name == CommandPullStats)
+            else if (name == DeviceCommands.PullStats)
             {
                 bool made = RequestStatsPull();
                 Reply(now, name, id, made, made ? null : (_ports.Statistics == null ? "no statistics" : "a report is still waiting"));
             }
-            else if (name == CommandSampleNow)
+            else if (name == DeviceCommands.SampleNow)
             {
                 _sampleRequested = true;
                 Reply(now, name, id, true, null);
             }
-            else if (name == CommandSetPeriod)
+            else if (name == DeviceCommands.SetPeriod)
             {
-                long period = j.GetNumber(FieldPeriod, -1);
+                long period = j.GetNumber(DeviceCommands.FieldPeriod, -1);
                 if (period < 1 || period > 86400000)
                 {
                     Reply(now, name, id, false, "period_ms must be 1..86400000");
@@ -117,13 +97,13 @@ namespace EdgeMicro.Core.Device
                 Reply(now, name, id, true, null);
                 Status(now);
             }
-            else if (name == CommandRollback)
+            else if (name == DeviceCommands.Rollback)
             {
                 Rollback(now, id);
             }
             else
             {
-                Reply(now, name, id, false, "unknown command");
+                Reply(now, name, id, false, DeviceCommands.UnknownDetail);
             }
         }
 
@@ -132,7 +112,7 @@ namespace EdgeMicro.Core.Device
             ActiveModel previous = _slots.TryLoad(ModelSlots.PreviousFile, ActiveModel.SourceActive, _ports.Sensor.FeatureCount, _ports.Platform);
             if (previous == null)
             {
-                Reply(now, CommandRollback, id, false, UpdateReasons.NoPrevious);
+                Reply(now, DeviceCommands.Rollback, id, false, UpdateReasons.NoPrevious);
                 return;
             }
 
@@ -151,13 +131,13 @@ namespace EdgeMicro.Core.Device
                     // Recovery runs again at boot.
                 }
 
-                Reply(now, CommandRollback, id, false, UpdateReasons.Storage + ": " + e.Message);
+                Reply(now, DeviceCommands.Rollback, id, false, UpdateReasons.Storage + ": " + e.Message);
                 return;
             }
 
             SetModel(previous);
             Event(now, PayloadFields.EventRolledBack, -1, previous.Model.ModelId, previous.Model.ModelVersion, null, null);
-            Reply(now, CommandRollback, id, true, null);
+            Reply(now, DeviceCommands.Rollback, id, true, null);
             Status(now);
         }
 
@@ -191,7 +171,8 @@ namespace EdgeMicro.Core.Device
         private void Flush()
         {
             IMqttLink link = _ports.Link;
-            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected; sent++)
+            long start = _ports.Platform.NowMs;
+            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected && InPublishBudget(start); sent++)
             {
                 if (!link.Publish(_topics.Outgoing(_outbox.PeekKind()), _outbox.PeekPayload(), _outbox.PeekLength(), _outbox.PeekRetain()))
                 {
@@ -202,7 +183,12 @@ namespace EdgeMicro.Core.Device
                 Published++;
             }
 
-            FlushStats();
+            FlushStats(start);
+        }
+
+        private bool InPublishBudget(long start)
+        {
+            return _ports.Platform.NowMs - start < PublishBudgetMs;
         }
     }
 }

@@ -11,9 +11,6 @@ namespace EdgeMicro.Core.Device
     /// </summary>
     public sealed partial class DeviceRuntime
     {
-        /// <summary>Command: publish the statistics of the window and start a new one.</summary>
-        public const string CommandPullStats = "pull-stats";
-
         /// <summary>Gets a value indicating whether a statistics report waits to be published.</summary>
         public bool StatsPending
         {
@@ -63,10 +60,10 @@ namespace EdgeMicro.Core.Device
             }
         }
 
-        private void FlushStats()
+        private void FlushStats(long flushStart)
         {
             RuntimeStatistics s = _ports.Statistics;
-            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected)
+            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected || !InPublishBudget(flushStart))
             {
                 return;
             }

@@ -6,7 +6,7 @@ namespace EdgeMicro.Core.Device
     /// <summary>
     /// The firmware's logic, identical on the ESP32 and in the desktop virtual device: boot (boot counter, model
     /// slot selection, subscriptions), then <see cref="Step"/> repeatedly: handle received commands and update
-    /// messages, sample -> classify -> class outputs -> inference listener -> result message when due, labels,
+    /// messages, sample -> classify -> class outputs -> device statistics -> result message when due, labels,
     /// periodic status and statistics, and flushing the outbox in order while connected. Single-threaded; the
     /// per-sample path allocates nothing (classifier, payload writer and outbox slots are preallocated).
     /// </summary>
@@ -18,8 +18,22 @@ namespace EdgeMicro.Core.Device
         /// <summary>Largest outgoing payload.</summary>
         public const int MaxPayloadBytes = 384;
 
+        /// <summary>
+        /// Publishing time budget of one <see cref="Step"/>: the outbox flush starts no publish once this much time
+        /// has passed since the flush began (the rest stays queued for the next step).
+        /// </summary>
+        public const int PublishBudgetMs = 1000;
+
+        /// <summary>
+        /// Longest time one <see cref="Step"/> spends publishing: the budget, plus one publish started just before it
+        /// ran out, which the link bounds by <see cref="MqttSession.MaxPublishBlockMs"/> (<see cref="IMqttLink.Publish"/>).
+        /// </summary>
+        public const int MaxStepPublishMs = PublishBudgetMs + MqttSession.MaxPublishBlockMs;
+
+        /// <summary>Most messages published in one <see cref="Step"/>.</summary>
+        public const int MaxPublishPerStep = 32;
+
         private const int MaxInboundPerStep = 64;
-        private const int MaxPublishPerStep = 32;
 
         private readonly DeviceConfig _config;
         private readonly DevicePorts _ports;
@@ -125,7 +139,10 @@ namespace EdgeMicro.Core.Device
             _nextSampleMs = now;
         }
 
-        /// <summary>Runs one scheduler iteration (never blocks longer than the link's publish timeout).</summary>
+        /// <summary>
+        /// Runs one scheduler iteration. Publishing takes at most <see cref="MaxStepPublishMs"/> of it (at most
+        /// <see cref="MaxPublishPerStep"/> messages, none started after <see cref="PublishBudgetMs"/>).
+        /// </summary>
         public void Step()
         {
             long now = _ports.Platform.NowMs;
@@ -187,31 +204,14 @@ namespace EdgeMicro.Core.Device
             _haveSample = true;
             _lastPredicted = c.PredictedClass;
             DriveOutputs(c);
-            if (_ports.Listener != null)
-            {
-                _ports.Listener.OnInference(_sample, c, SampleCount, now);
-            }
-
             StatsOnInference(c, now);
 
             Payloads.Result(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, c);
             Commit(TopicLayout.Results, false);
-            if (_ports.Stats != null && _config.StatsEverySamples > 0 && SampleCount % (uint)_config.StatsEverySamples == 0)
-            {
-                Payloads.Header(_writer, PayloadFields.TypeStats, BootNumber, _outbox.NextSequence, now);
-                _ports.Stats.WriteFields(_writer);
-                _writer.End();
-                Commit(TopicLayout.Stats, false);
-            }
         }
 
         private void OnLabel(long now, int trueClass)
         {
-            if (_ports.Listener != null)
-            {
-                _ports.Listener.OnLabel(SampleCount, trueClass, _lastPredicted);
-            }
-
             StatsOnLabel(trueClass);
 
             Payloads.Label(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, trueClass, _lastPredicted);
