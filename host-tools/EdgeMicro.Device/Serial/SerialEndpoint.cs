@@ -22,6 +22,7 @@ public sealed class SerialEndpoint : IDevicePlatform, IByteSink, IDisposable
     private readonly RuntimeStatistics? _statistics;
     private readonly long _freeMemory;
     private readonly ConcurrentQueue<byte[]> _received = new();
+    private readonly AutoResetEvent _receivedSignal = new(false);
     private readonly Thread _reader;
     private volatile bool _stopping;
     private ActiveModel? _served;
@@ -43,6 +44,9 @@ public sealed class SerialEndpoint : IDevicePlatform, IByteSink, IDisposable
         _reader = new Thread(Read) { IsBackground = true, Name = "serial " + deviceId };
         _reader.Start();
     }
+
+    /// <summary>Signalled when bytes arrived (wakes the idle firmware loop).</summary>
+    public WaitHandle Received => _receivedSignal;
 
     /// <summary>The serial server (decoder counters, handler).</summary>
     public SerialServer Server { get; }
@@ -123,6 +127,7 @@ public sealed class SerialEndpoint : IDevicePlatform, IByteSink, IDisposable
         _stopping = true;
         _reader.Join();
         _port.Dispose();
+        _receivedSignal.Dispose();
     }
 
     /// <summary>Serves the model the runtime runs now (boot, MQTT update, rollback or serial upload).</summary>
@@ -154,6 +159,7 @@ public sealed class SerialEndpoint : IDevicePlatform, IByteSink, IDisposable
             if (n > 0)
             {
                 _received.Enqueue(buffer[..n]);
+                _receivedSignal.Set();
             }
         }
     }
