@@ -94,7 +94,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         ISerialPort? port = _options.SerialConnection ?? (_options.SerialPort is { } path ? LinuxSerialPort.Open(path) : null);
         if (port is not null)
         {
-            _serial = new SerialEndpoint(port, Runtime, Statistics, DeviceId, Platform.FreeMemoryBytes);
+            _serial = new SerialEndpoint(port, Runtime, Statistics, DeviceId, Platform);
         }
 
         Link?.Start();
