@@ -12,7 +12,9 @@ namespace EdgeMicro.Device;
 /// <summary>
 /// One simulated sensor node running the firmware's <see cref="DeviceRuntime"/> (the same code as the ESP32 build)
 /// on its own thread, with simulated hardware: <see cref="ReplaySensor"/>, <see cref="LoggingGpio"/>,
-/// <see cref="DirectoryStorage"/> for I:\ and <see cref="MqttLink"/> to a real broker.
+/// <see cref="DirectoryStorage"/> for I:\ and <see cref="MqttLink"/> to a real broker (or an <see cref="OfflineLink"/>
+/// with <see cref="VirtualDeviceOptions.Offline"/>), optionally serving the framed serial protocol
+/// (<see cref="SerialEndpoint"/>) from the same loop thread, as the firmware does.
 /// </summary>
 public sealed class VirtualDevice : IAsyncDisposable
 {
@@ -42,13 +44,13 @@ public sealed class VirtualDevice : IAsyncDisposable
         ModelDefinition compiled = blob.Model;
         Statistics = options.Statistics ? new RuntimeStatistics(options.Config.DeviceId) : null;
         Platform = new DesktopPlatform(options.Config.DeviceId, options.Log);
-        Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop) { PressLabels = options.PressLabels };
+        Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop, options.LabelColumn) { PressLabels = options.PressLabels };
         Gpio = new LoggingGpio(Platform.Log);
         Storage = new DirectoryStorage(options.StorageDirectory);
-        Link = new MqttLink(options.Config, options.PublishTimeout);
+        Link = options.Offline ? null : new MqttLink(options.Config, options.PublishTimeout);
         var ports = new DevicePorts
         {
-            Storage = Storage, Sensor = Sensor, Outputs = Gpio, Labels = Sensor, Link = Link, Platform = Platform,
+            Storage = Storage, Sensor = Sensor, Outputs = Gpio, Labels = Sensor, Link = (IMqttLink?)Link ?? new OfflineLink(), Platform = Platform,
             Statistics = Statistics,
         };
         Runtime = new DeviceRuntime(options.Config, ports, new ActiveModel(new Classifier(compiled), ActiveModel.SourceCompiled, blob));
@@ -72,8 +74,8 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <summary>The simulated I:\ drive.</summary>
     public DirectoryStorage Storage { get; }
 
-    /// <summary>The MQTT link.</summary>
-    public MqttLink Link { get; }
+    /// <summary>The MQTT link, or null when <see cref="VirtualDeviceOptions.Offline"/>.</summary>
+    public MqttLink? Link { get; }
 
     /// <summary>Clock and log.</summary>
     public DesktopPlatform Platform { get; }
@@ -89,12 +91,13 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <exception cref="EdgeMicro.Data.InputDataException">The serial port cannot be opened.</exception>
     public Task Start()
     {
-        if (_options.SerialPort is { } path)
+        ISerialPort? port = _options.SerialConnection ?? (_options.SerialPort is { } path ? LinuxSerialPort.Open(path) : null);
+        if (port is not null)
         {
-            _serial = new SerialEndpoint(LinuxSerialPort.Open(path), Runtime, Statistics, DeviceId, Platform.FreeMemoryBytes);
+            _serial = new SerialEndpoint(port, Runtime, Statistics, DeviceId, Platform);
         }
 
-        Link.Start();
+        Link?.Start();
         _thread = new Thread(Loop) { IsBackground = true, Name = "device " + DeviceId };
         _thread.Start();
         return _booted.Task;
@@ -126,7 +129,10 @@ public sealed class VirtualDevice : IAsyncDisposable
         _thread?.Join();
         _serial?.Dispose();
         _serial = null;
-        await Link.CloseAsync(graceful).ConfigureAwait(false);
+        if (Link is not null)
+        {
+            await Link.CloseAsync(graceful).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -140,7 +146,7 @@ public sealed class VirtualDevice : IAsyncDisposable
     {
         try
         {
-            var sleeper = new DesktopSleeper(_stop.Token, Platform.Log);
+            var sleeper = new DesktopSleeper(_stop.Token, Platform.Log, _serial?.Received);
             Runtime.Boot();
             _booted.TrySetResult();
             bool finalPull = false;

@@ -38,6 +38,21 @@ public sealed record VirtualDeviceOptions
     /// <summary>Serial port (e.g. /dev/pts/N) on which to serve the framed serial protocol, or null.</summary>
     public string? SerialPort { get; init; }
 
+    /// <summary>
+    /// An open port on which to serve the framed serial protocol instead of <see cref="SerialPort"/> (e.g. the device
+    /// end of a <see cref="EdgeMicro.Serial.MemorySerialPair"/>), or null. Owned: closed when the device stops.
+    /// </summary>
+    public EdgeMicro.Serial.ISerialPort? SerialConnection { get; init; }
+
+    /// <summary>
+    /// Run without a broker: the runtime gets an <see cref="Simulation.OfflineLink"/> (never connected, nothing
+    /// published) instead of an MQTT connection to <see cref="DeviceConfig.MqttHost"/>.
+    /// </summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Name of the replay CSV's label column.</summary>
+    public string LabelColumn { get; init; } = "label";
+
     /// <summary>Log destination (GPIO changes, model selection, rejections), or null.</summary>
     public TextWriter? Log { get; init; }
 

@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
@@ -21,29 +22,32 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     {
         using var hostPair = new SocatPair();
         using var devicePair = new SocatPair();
-        byte[] digits = File.ReadAllBytes(Models.Blob("digits"));
         byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
-        using var device = new VirtualDevice(LinuxSerialPort.Open(devicePair.First), digits);
+        byte[] v2 = File.ReadAllBytes(Models.Blob("wine-v2"));
+        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "wine");
+        EdgeMicro.Device.VirtualDevice device = virtualDevice.Device;
+        string activeSlot = Path.Combine(device.Storage.Directory, ModelSlots.ActiveFile);
         using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.01, seed);
         using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
         var client = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 100, CommitTimeoutMs = 300, Retries = 25, ChunkSize = 32 });
         int ok = 0, failed = 0;
 
         // 1. A corrupted model (bytes flipped before sending, so the transfer CRC matches) is rejected, never activated.
-        byte[] corrupted = (byte[])wine.Clone();
+        byte[] corrupted = (byte[])v2.Clone();
         corrupted[corrupted.Length / 3] ^= 0x40;
         Exception? rejected = Record.Exception(() => client.PutModel(corrupted));
         Assert.IsAssignableFrom<DeviceLinkException>(rejected);
-        Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(digits).Model), device.Handler.ActiveModelCrc);
-        Assert.Same(digits, device.StoredModel);
+        Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(wine).Model), device.Serial!.Server.Handler.ActiveModelCrc);
+        Assert.Equal(ActiveModel.SourceCompiled, device.Runtime.Model.Source);
+        Assert.False(File.Exists(activeSlot));
 
         // 2. A valid model upload completes (or fails clearly; then the old model stays).
         try
         {
-            var (id, _, crc) = client.PutModel(wine);
-            Assert.Equal("wine", id);
-            Assert.Equal(crc, device.Handler.ActiveModelCrc);
-            Assert.Equal(wine, device.StoredModel);
+            var (id, version, crc) = client.PutModel(v2);
+            Assert.Equal(("wine", 2u), (id, version));
+            Assert.Equal(crc, device.Serial!.Server.Handler.ActiveModelCrc);
+            Assert.Equal(v2, File.ReadAllBytes(activeSlot));
             ok++;
         }
         catch (DeviceLinkException e)
@@ -54,7 +58,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         }
 
         // 3. Every inference result that arrives equals the host twin, bit for bit.
-        ModelBlob active = device.Handler.ActiveBlob!;
+        ModelBlob active = device.Runtime.Model.Blob!;
         var twin = new Classifier(active.Model);
         LabeledDataset data = CsvDatasetReader.Read(Models.TestCsv(active.Model.ModelId), "label", active.Model.ClassNames, active.Model.ClassCount, requireLabels: false);
         for (int n = 0; n < 12; n++)

@@ -4,14 +4,17 @@ using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;
 
-/// <summary>`edgemicro hil` over a real pseudo-terminal pair from socat, the virtual device serving the other end.</summary>
+/// <summary>
+/// `edgemicro hil` over a real pseudo-terminal pair from socat, the virtual device (the firmware runtime) serving the
+/// other end, and `hil --virtual` over the in-memory pair.
+/// </summary>
 public sealed class PtyHilTests
 {
     [Fact]
     public void Hil_WhenTheDeviceRunsTheSameModel_PassesWithAFullReport()
     {
         using var socat = new SocatPair();
-        using var device = new VirtualDevice(LinuxSerialPort.Open(socat.First), File.ReadAllBytes(Models.Blob("digits")));
+        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits");
 
         var (code, output, err) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"), "--json");
 
@@ -33,7 +36,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceRunsADifferentDigitsModel_FailsListingTheFirstMismatches()
     {
         using var socat = new SocatPair();
-        using var device = new VirtualDevice(LinuxSerialPort.Open(socat.First), File.ReadAllBytes(Models.Blob("digits-cnn")));
+        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits-cnn");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"), "--max-mismatches", "3");
 
@@ -48,7 +51,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceRunsAWineModel_FailsWithAClearProblem()
     {
         using var socat = new SocatPair();
-        using var device = new VirtualDevice(LinuxSerialPort.Open(socat.First), File.ReadAllBytes(Models.Blob("wine")));
+        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "wine");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
@@ -61,7 +64,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceModelWasConvertedWithAnotherVersion_FailsOnTheIdentityEvenThoughOutputsAgree()
     {
         using var socat = new SocatPair();
-        using var device = new VirtualDevice(LinuxSerialPort.Open(socat.First), File.ReadAllBytes(Models.Blob("digits-v2")));
+        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits-v2");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
@@ -83,11 +86,23 @@ public sealed class PtyHilTests
     }
 
     [Fact]
-    public void Hil_WhenVirtual_PassesOnTheWineExample()
+    public void Hil_WhenVirtual_PassesOnTheWineExampleAgainstTheFirmwareRuntime()
     {
         var (code, output, err) = CliRunner.Run("hil", "--virtual", "--model", Models.Dir("wine"), "--test", Models.TestCsv("wine"));
 
         Assert.True(code == 0, output + err);
+        Assert.Contains("device      virtual-1 on virtual, firmware " + EdgeMicro.Core.Device.DeviceRuntime.FirmwareVersion, output, StringComparison.Ordinal);
+        Assert.Contains("vectors      54 of 54 compared, 0 mismatches", output, StringComparison.Ordinal);
         Assert.Contains("PASS: the device matches the host twin on every vector", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hil_WhenVirtualRunsAnotherModelVersion_FailsOnTheIdentity()
+    {
+        var (code, output, _) = CliRunner.Run("hil", "--virtual", "--virtual-model", Models.Dir("digits-v2"), "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("device model digits v2", output, StringComparison.Ordinal);
+        Assert.Contains("540 of 540 compared, 0 mismatches", output, StringComparison.Ordinal);
     }
 }

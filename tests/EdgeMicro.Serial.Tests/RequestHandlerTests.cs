@@ -1,51 +1,58 @@
 using EdgeMicro.Core.Checksums;
+using ActiveModel = EdgeMicro.Core.Device.ActiveModel;
+using ModelSlots = EdgeMicro.Core.Device.ModelSlots;
+using UpdateReasons = EdgeMicro.Core.Device.UpdateReasons;
 using EdgeMicro.Core.Format;
-using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
+using EdgeMicro.Core.Stats;
+using EdgeMicro.Device.Serial;
 using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
 
 namespace EdgeMicro.Serial.Tests;
 
+/// <summary>
+/// The device side of the serial protocol as the firmware runs it: the real virtual device (DeviceRuntime with model
+/// slots and update gate, no broker) over the in-memory serial pair.
+/// </summary>
 public sealed class RequestHandlerTests
 {
     [Fact]
     public void PutModel_WhenTheBlobIsValid_ActivatesItAndPersistsIt()
     {
-        using var link = new Link(Models.Blob("digits"));
-        byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
+        using var link = new Link("digits");
+        byte[] v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
 
-        var (id, version, crc) = link.Client.PutModel(wine);
+        var (id, version, crc) = link.Client.PutModel(v2);
 
-        Assert.Equal("wine", id);
-        Assert.Equal(1u, version);
-        Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(wine).Model), crc);
-        Assert.Equal(crc, link.Device.Handler.ActiveModelCrc);
-        Assert.Equal(wine, link.Device.StoredModel);
-        Assert.Equal("wine", link.Client.Hello().ModelId);
+        Assert.Equal("digits", id);
+        Assert.Equal(2u, version);
+        Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(v2).Model), crc);
+        Assert.Equal(crc, link.Handler.ActiveModelCrc);
+        Assert.Equal(v2, link.ActiveSlot());
+        Assert.Equal(2u, link.Client.Hello().ModelVersion);
+        Assert.Equal(2u, link.Device.Runtime.Model.Model.ModelVersion);
     }
 
     [Fact]
     public void PutModel_WhenABlobByteIsFlipped_RejectsItAndKeepsTheActiveModel()
     {
-        using var link = new Link(Models.Blob("digits"));
-        byte[] before = link.Device.StoredModel!;
-        byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
-        wine[wine.Length / 2] ^= 0x10; // the host computes the transfer CRC over the corrupted bytes: only the blob's own CRCs catch it
+        using var link = new Link("digits");
+        byte[] v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
+        v2[v2.Length / 2] ^= 0x10; // the host computes the transfer CRC over the corrupted bytes: only the blob's own CRCs catch it
 
-        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(wine));
+        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(v2));
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains("CRC", e.Message, StringComparison.Ordinal);
-        AssertStillDigits(link, before);
+        AssertStillDigitsV1(link);
     }
 
     [Fact]
     public void PutModel_WhenTheWeightsChangeButCrcsAreRecomputed_FailsTheSelfTestAndIsNotActivated()
     {
-        using var link = new Link(Models.Blob("digits"));
-        byte[] before = link.Device.StoredModel!;
-        ModelBlob blob = ModelBlobReader.Read(File.ReadAllBytes(Models.Blob("wine")));
+        using var link = new Link("digits");
+        ModelBlob blob = ModelBlobReader.Read(File.ReadAllBytes(Models.Blob("digits-v2")));
         sbyte[] weights = blob.Model.Layers[^1].Weights;
         for (int i = 0; i < weights.Length; i++)
         {
@@ -58,13 +65,13 @@ public sealed class RequestHandlerTests
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains("self-test", e.Message, StringComparison.Ordinal);
-        AssertStillDigits(link, before);
+        AssertStillDigitsV1(link);
     }
 
     [Fact]
     public void PutModel_WhenTheDeclaredCrcOrSizeIsWrong_RejectsTheUpload()
     {
-        using var link = new Link(Models.Blob("digits"));
+        using var link = new Link("digits");
         byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
         link.Client.Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)wine.Length, Crc32.Compute(wine) ^ 1), MessageType.Ack);
         link.Client.Request(MessageType.PutModelChunk, Payloads.Chunk(0, wine, 0, 100), MessageType.Ack);
@@ -86,30 +93,21 @@ public sealed class RequestHandlerTests
     }
 
     [Fact]
-    public void Handle_WhenARequestIsRepeated_ReplaysTheCachedResponse()
+    public void PutModel_WhenTheModelDoesNotFitTheSensor_IsRejectedByTheRuntimeGate()
     {
-        var platform = new VirtualDevice(MemorySerialPair.Create().Device, File.ReadAllBytes(Models.Blob("wine")));
-        using (platform)
-        {
-            var handler = new RequestHandler(platform);
-            ModelBlob blob = ModelBlobReader.Read(File.ReadAllBytes(Models.Blob("wine")));
-            handler.Activate(blob, new Classifier(blob.Model));
-            var decoder = new FrameDecoder();
-            byte[] request = FrameEncoder.Encode(MessageType.Infer, 77, Payloads.Sample(blob.SelfTestSamples[0]));
-            decoder.Feed(request, 0, request.Length);
-            Frame frame = decoder.Next()!;
+        using var link = new Link("digits");
 
-            byte[] first = handler.Handle(frame);
-            byte[] again = handler.Handle(frame);
+        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(File.ReadAllBytes(Models.Blob("wine"))));
 
-            Assert.Same(first, again);
-        }
+        Assert.Equal(ErrorCode.ModelRejected, e.Code);
+        Assert.Contains(UpdateReasons.Incompatible, e.Message, StringComparison.Ordinal);
+        AssertStillDigitsV1(link);
     }
 
     [Fact]
     public void Infer_WhenTheVectorHasTheWrongSize_AnswersWithAClearError()
     {
-        using var link = new Link(Models.Blob("wine"));
+        using var link = new Link("wine");
 
         var e = Assert.Throws<DeviceErrorException>(() => link.Client.Infer(new int[64]));
 
@@ -118,46 +116,69 @@ public sealed class RequestHandlerTests
     }
 
     [Fact]
-    public void Stats_WhenNotBuiltIn_AnswerUnsupportedAndOpaqueBytesPassThroughWhenPresent()
+    public void Stats_WhenNotBuiltIn_AnswerUnsupported()
     {
-        using var link = new Link(Models.Blob("wine"));
+        using var link = new Link("wine", statistics: false);
 
         Assert.Equal(ErrorCode.Unsupported, Assert.Throws<DeviceErrorException>(() => link.Client.GetStats()).Code);
         Assert.Equal(ErrorCode.Unsupported, Assert.Throws<DeviceErrorException>(() => link.Client.GetSamples(10)).Code);
-        link.Device.Statistics = [1, 2, 3];
-        Assert.Equal([1, 2, 3], link.Client.GetStats());
-        link.Client.ResetStats();
-        Assert.Empty(link.Client.GetStats());
+        Assert.Equal(ErrorCode.Unsupported, Assert.Throws<DeviceErrorException>(() => link.Client.ResetStats()).Code);
     }
 
-    private static void AssertStillDigits(Link link, byte[] before)
+    [Fact]
+    public void Stats_WhenBuiltIn_ReportTheRunningModelAndReset()
     {
-        Assert.Equal("digits", link.Client.Hello().ModelId);
-        Assert.Same(before, link.Device.StoredModel);
-        Assert.Equal(0, link.Device.Handler.UploadsActivated);
-        Assert.Equal(1, link.Device.Handler.UploadsRejected);
+        using var link = new Link("wine");
+
+        byte[] reportBytes = link.Client.GetStatsReport();
+        StatsReport report = StatsFormat.Read(reportBytes, 0, reportBytes.Length);
+        link.Client.ResetStats();
+        byte[] sampleBytes = link.Client.GetSamples(10);
+        StatsReport samples = StatsFormat.Read(sampleBytes, 0, sampleBytes.Length);
+
+        Assert.Equal(("virtual-1", "wine", 1u), (report.DeviceId, report.ModelId, report.ModelVersion));
+        Assert.Equal(("virtual-1", "wine"), (samples.DeviceId, samples.ModelId));
+    }
+
+    private static void AssertStillDigitsV1(Link link)
+    {
+        DeviceInfo info = link.Client.Hello();
+        Assert.Equal(("digits", 1u), (info.ModelId, info.ModelVersion));
+        Assert.Equal(ActiveModel.SourceCompiled, link.Device.Runtime.Model.Source);
+        Assert.Null(link.ActiveSlot());
+        Assert.Equal(0, link.Handler.UploadsActivated);
+        Assert.Equal(1, link.Handler.UploadsRejected);
     }
 
     /// <summary>Virtual device and client over an in-memory link.</summary>
     private sealed class Link : IDisposable
     {
         private readonly ISerialPort _host;
+        private readonly SerialVirtualDevice _device;
 
-        public Link(string blobPath)
+        public Link(string modelKey, bool statistics = true)
         {
             var (host, device) = MemorySerialPair.Create();
             _host = host;
-            Device = new VirtualDevice(device, File.ReadAllBytes(blobPath));
+            _device = Devices.Serve(device, modelKey, statistics);
             Client = new DeviceClient(host, new DeviceClientOptions { TimeoutMs = 2000, Retries = 0 });
         }
 
-        public VirtualDevice Device { get; }
+        public EdgeMicro.Device.VirtualDevice Device => _device.Device;
+
+        public RequestHandler Handler => Device.Serial!.Server.Handler;
 
         public DeviceClient Client { get; }
 
+        public byte[]? ActiveSlot()
+        {
+            string path = Path.Combine(Device.Storage.Directory, ModelSlots.ActiveFile);
+            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+        }
+
         public void Dispose()
         {
-            Device.Dispose();
+            _device.Dispose();
             _host.Dispose();
         }
     }

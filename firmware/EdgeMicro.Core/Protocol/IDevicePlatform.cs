@@ -1,10 +1,11 @@
-using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Device;
 
 namespace EdgeMicro.Core.Protocol
 {
     /// <summary>
-    /// What the serial request handler needs from the device it runs on: identity, clock, memory, statistics and
-    /// model persistence. The firmware implements it over nanoFramework APIs; the desktop virtual device over .NET.
+    /// What the serial request handler needs from the device it runs on: identity, clock, memory, statistics, the
+    /// model it runs and its update gate. <see cref="RuntimeDevicePlatform"/> implements it over the
+    /// <see cref="DeviceRuntime"/> for the firmware and the desktop virtual device alike.
     /// </summary>
     public interface IDevicePlatform
     {
@@ -16,6 +17,9 @@ namespace EdgeMicro.Core.Protocol
 
         /// <summary>Gets the frequency of <see cref="Ticks"/>.</summary>
         uint TicksPerSecond { get; }
+
+        /// <summary>Gets the model the device runs now (INFO and INFER serve it), or null.</summary>
+        ActiveModel Model { get; }
 
         /// <summary>Reads a monotonic tick counter.</summary>
         /// <returns>Ticks.</returns>
@@ -39,13 +43,12 @@ namespace EdgeMicro.Core.Protocol
         byte[] GetSamples(int maxCount);
 
         /// <summary>
-        /// Hands an uploaded model that passed the link checks (size, CRC, parse, self-test) to the device's update
-        /// gate, which may still reject it (e.g. the runtime's own verification and atomic slot switch); the serial
-        /// handler activates it only when this succeeds.
+        /// Hands an uploaded blob that arrived complete and with the declared CRC to the device's update gate, which
+        /// verifies it once (parse, compatibility, self-test), switches the model slots and makes it the
+        /// <see cref="Model"/>; on rejection the running model stays.
         /// </summary>
         /// <param name="blobBytes">The blob file.</param>
-        /// <param name="blob">The parsed blob.</param>
-        /// <returns>Null when stored and activated by the device, else why it was rejected.</returns>
-        string StoreModel(byte[] blobBytes, ModelBlob blob);
+        /// <returns>Null when the blob now runs, else why it was rejected.</returns>
+        string InstallModel(byte[] blobBytes);
     }
 }

@@ -1,16 +1,14 @@
 using System;
 using EdgeMicro.Core.Checksums;
 using EdgeMicro.Core.Format;
-using EdgeMicro.Core.Inference;
 
 namespace EdgeMicro.Core.Protocol
 {
     /// <summary>
-    /// Receives a model blob in chunks (PUT_MODEL) and verifies it before anything is activated, with the same gate
-    /// as an over-the-air update: declared size, CRC-32 of the whole blob, <see cref="ModelBlobReader"/> (format,
-    /// section CRCs, semantic validation), a classifier built from it, and <see cref="SelfTest.Run"/> on the blob's
-    /// own vectors (at least one is required). Only a blob that passes all of them is handed out by
-    /// <see cref="Commit"/>; a failed upload leaves the active model untouched.
+    /// Receives a model blob in chunks (PUT_MODEL) and checks the transfer: declared size, chunks in order, CRC-32 of
+    /// the whole blob. It does not parse the blob: <see cref="Commit"/> hands complete bytes to the device's update
+    /// gate (<see cref="IDevicePlatform.InstallModel"/>: parse, compatibility, self-test, slot switch), so an upload is
+    /// verified once and builds one classifier. A failed upload leaves the active model untouched.
     /// </summary>
     public sealed class ModelReceiver
     {
@@ -30,14 +28,8 @@ namespace EdgeMicro.Core.Protocol
             get { return _received; }
         }
 
-        /// <summary>Gets the verified blob after a successful <see cref="Commit"/>.</summary>
-        public ModelBlob VerifiedBlob { get; private set; }
-
-        /// <summary>Gets the classifier built from <see cref="VerifiedBlob"/>.</summary>
-        public Classifier VerifiedClassifier { get; private set; }
-
-        /// <summary>Gets the verified blob bytes.</summary>
-        public byte[] VerifiedBytes { get; private set; }
+        /// <summary>Gets the received blob after a successful <see cref="Commit"/> (complete, declared CRC).</summary>
+        public byte[] CompleteBlob { get; private set; }
 
         /// <summary>Starts an upload, discarding any unfinished one.</summary>
         /// <param name="size">Blob size in bytes.</param>
@@ -90,17 +82,15 @@ namespace EdgeMicro.Core.Protocol
             return null;
         }
 
-        /// <summary>Verifies the complete blob. On success the Verified* properties hold it; the upload ends either way.</summary>
-        /// <returns>Null when the model may be activated, else why it was rejected.</returns>
+        /// <summary>Ends the upload; on success <see cref="CompleteBlob"/> holds the bytes for the update gate.</summary>
+        /// <returns>Null when the blob arrived complete with the declared CRC, else why not.</returns>
         public string Commit()
         {
             byte[] data = _data;
             int received = _received;
             _data = null;
             _received = 0;
-            VerifiedBlob = null;
-            VerifiedClassifier = null;
-            VerifiedBytes = null;
+            CompleteBlob = null;
             if (data == null)
             {
                 return "no model upload in progress";
@@ -117,19 +107,7 @@ namespace EdgeMicro.Core.Protocol
                 return "model CRC 0x" + crc.ToString("X8") + " differs from the declared 0x" + _crc.ToString("X8");
             }
 
-            // The same gate as over-the-air updates and boot: parse, validate, self-test (Device/Update/ModelCheck).
-            string reason, detail;
-            EdgeMicro.Core.Device.ActiveModel model = EdgeMicro.Core.Device.ModelCheck.Load(data, 0, EdgeMicro.Core.Device.ActiveModel.SourceActive, out reason, out detail);
-            if (model == null)
-            {
-                return "model rejected: " + detail;
-            }
-
-            ModelBlob blob = model.Blob;
-            Classifier classifier = model.Classifier;
-            VerifiedBlob = blob;
-            VerifiedClassifier = classifier;
-            VerifiedBytes = data;
+            CompleteBlob = data;
             return null;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using EdgeMicro.Core.Device;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
@@ -7,7 +8,8 @@ namespace EdgeMicro.Core.Protocol
 {
     /// <summary>
     /// Device side of the serial link: answers one request frame with one response frame. Portable (firmware and the
-    /// desktop virtual device run this same code). A repeated request (same request id and CRC, i.e. a host retry
+    /// desktop virtual device run this same code). It serves the platform's running model (<see cref="IDevicePlatform.Model"/>),
+    /// so a boot, MQTT update, rollback or upload is visible at the next request without copying state. A repeated request (same request id and CRC, i.e. a host retry
     /// after a lost response) gets the cached response again, so INFER, chunk and commit retries are idempotent.
     /// Not thread-safe: call from the one thread that owns the serial port.
     /// </summary>
@@ -19,6 +21,8 @@ namespace EdgeMicro.Core.Protocol
         private uint _lastCrc;
         private byte[] _lastResponse;
         private byte[] _statsSnapshot;
+        private ActiveModel _served;
+        private uint _servedCrc;
 
         /// <summary>Initializes a new instance of the <see cref="RequestHandler"/> class.</summary>
         /// <param name="platform">Device services.</param>
@@ -27,30 +31,27 @@ namespace EdgeMicro.Core.Protocol
             _platform = platform;
         }
 
-        /// <summary>Gets the active blob, or null.</summary>
-        public ModelBlob ActiveBlob { get; private set; }
+        /// <summary>Gets the classifier INFER runs (the platform model's own instance), or null.</summary>
+        public Classifier ActiveClassifier
+        {
+            get { return Served() == null ? null : _served.Classifier; }
+        }
 
-        /// <summary>Gets the active classifier, or null.</summary>
-        public Classifier ActiveClassifier { get; private set; }
-
-        /// <summary>Gets the CRC-32 of the active model section.</summary>
-        public uint ActiveModelCrc { get; private set; }
+        /// <summary>Gets the CRC-32 of the served model section (0 without a model).</summary>
+        public uint ActiveModelCrc
+        {
+            get
+            {
+                Served();
+                return _servedCrc;
+            }
+        }
 
         /// <summary>Gets how many models were activated through PUT_MODEL.</summary>
         public int UploadsActivated { get; private set; }
 
         /// <summary>Gets how many uploaded models were rejected.</summary>
         public int UploadsRejected { get; private set; }
-
-        /// <summary>Makes a verified model the active one (boot, or after a successful upload).</summary>
-        /// <param name="blob">The blob.</param>
-        /// <param name="classifier">A classifier built from <c>blob.Model</c>.</param>
-        public void Activate(ModelBlob blob, Classifier classifier)
-        {
-            ActiveModelCrc = ModelSerializer.Checksum(blob.Model);
-            ActiveBlob = blob;
-            ActiveClassifier = classifier;
-        }
 
         /// <summary>Handles a request.</summary>
         /// <param name="request">The decoded request.</param>
@@ -169,17 +170,16 @@ namespace EdgeMicro.Core.Protocol
                     return Fail(request, ErrorCode.ModelRejected, error);
                 }
 
-                string refused = _platform.StoreModel(_receiver.VerifiedBytes, _receiver.VerifiedBlob);
+                string refused = _platform.InstallModel(_receiver.CompleteBlob);
                 if (refused != null)
                 {
                     UploadsRejected++;
-                    return Fail(request, ErrorCode.ModelRejected, refused);
+                    return Fail(request, ErrorCode.ModelRejected, "model rejected: " + refused);
                 }
 
-                Activate(_receiver.VerifiedBlob, _receiver.VerifiedClassifier);
                 UploadsActivated++;
-                ModelDefinition m = ActiveBlob.Model;
-                return Reply(request, MessageType.ModelActivated, Payloads.ModelActivated(m.ModelId, m.ModelVersion, ActiveModelCrc));
+                ModelDefinition m = Served().Model;
+                return Reply(request, MessageType.ModelActivated, Payloads.ModelActivated(m.ModelId, m.ModelVersion, _servedCrc));
             }
 
             return error == null ? Reply(request, MessageType.Ack, Payloads.UInt32((uint)_receiver.Received)) : Fail(request, ErrorCode.UploadState, error);
@@ -225,13 +225,13 @@ namespace EdgeMicro.Core.Protocol
             info.FreeMemory = _platform.FreeMemory();
             info.TicksPerSecond = _platform.TicksPerSecond;
             info.MaxPayload = FrameFormat.MaxPayload;
-            ModelBlob blob = ActiveBlob;
-            if (blob != null)
+            ActiveModel model = Served();
+            if (model != null)
             {
-                ModelDefinition m = blob.Model;
+                ModelDefinition m = model.Model;
                 info.ModelId = m.ModelId;
                 info.ModelVersion = m.ModelVersion;
-                info.ModelCrc = ActiveModelCrc;
+                info.ModelCrc = _servedCrc;
                 info.FeatureCount = m.FeatureCount;
                 info.ClassCount = m.ClassCount;
                 info.OutputCount = m.Layers[m.Layers.Length - 1].OutputLength;
@@ -239,6 +239,19 @@ namespace EdgeMicro.Core.Protocol
             }
 
             return info;
+        }
+
+        /// <summary>The platform's running model; its section CRC is computed once per model instance.</summary>
+        private ActiveModel Served()
+        {
+            ActiveModel model = _platform.Model;
+            if (model != _served)
+            {
+                _servedCrc = model == null ? 0 : ModelSerializer.Checksum(model.Model);
+                _served = model;
+            }
+
+            return model;
         }
 
         private byte[] Opaque(Frame request, int type, byte[] data, string what)

@@ -9,14 +9,13 @@ namespace EdgeMicro.Firmware.Adapters
     /// <summary>
     /// The test-rig serial link on the ESP32's second UART (COM1 belongs to nanoFramework's debugger): maps the
     /// configured pins to COM2 with Configuration.SetPinFunction, opens System.IO.Ports.SerialPort, and from the main
-    /// loop (<see cref="Poll"/>, never blocking) feeds received bytes to the portable <see cref="SerialServer"/>,
-    /// whose <see cref="RuntimeSerialPlatform"/> is backed by the running <see cref="DeviceRuntime"/>.
+    /// loop (<see cref="Poll"/>, never blocking) moves bytes between the port and the portable <see cref="SerialServer"/>,
+    /// which serves the running <see cref="DeviceRuntime"/> through the core's <see cref="RuntimeDevicePlatform"/>.
     /// </summary>
     public sealed class Com2SerialLink : IByteSink
     {
         private readonly SerialPort _port;
         private readonly SerialServer _server;
-        private readonly RuntimeSerialPlatform _platform;
         private readonly byte[] _buffer = new byte[256];
 
         /// <summary>Initializes a new instance of the <see cref="Com2SerialLink"/> class and opens COM2.</summary>
@@ -24,7 +23,7 @@ namespace EdgeMicro.Firmware.Adapters
         /// <param name="runtime">The runtime (booted before the first <see cref="Poll"/>).</param>
         /// <param name="statistics">Device statistics, or null.</param>
         /// <param name="platform">Clock and memory.</param>
-        public Com2SerialLink(DeviceConfig config, DeviceRuntime runtime, RuntimeStatistics statistics, EspPlatform platform)
+        public Com2SerialLink(DeviceConfig config, DeviceRuntime runtime, RuntimeStatistics statistics, IRuntimePlatform platform)
         {
             Configuration.SetPinFunction(config.SerialRxPin, DeviceFunction.COM2_RX);
             Configuration.SetPinFunction(config.SerialTxPin, DeviceFunction.COM2_TX);
@@ -34,8 +33,7 @@ namespace EdgeMicro.Firmware.Adapters
             _port.ReadTimeout = 1;
             _port.WriteTimeout = 1000;
             _port.Open();
-            _platform = new RuntimeSerialPlatform(config.DeviceId, runtime, statistics, platform);
-            _server = new SerialServer(new RequestHandler(_platform));
+            _server = new SerialServer(new RequestHandler(new RuntimeDevicePlatform(config.DeviceId, runtime, statistics, platform)));
         }
 
         /// <summary>Answers the requests received so far (call from the main loop).</summary>
@@ -52,7 +50,6 @@ namespace EdgeMicro.Firmware.Adapters
                     break;
                 }
 
-                _platform.Sync(_server.Handler);
                 answered += _server.Process(_buffer, 0, n, this);
             }
 

@@ -5,6 +5,7 @@ using EdgeMicro.Data;
 using EdgeMicro.Fleet.Flashing;
 using EdgeMicro.Fleet.Hil;
 using EdgeMicro.Serial;
+using EdgeMicro.Device.Serial;
 
 namespace EdgeMicro.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal sealed class HilCommand : Command
 
     private Option<string?> Port { get; } = new("--port") { Description = "The device's serial test link (second UART, e.g. /dev/ttyUSB1), not the USB debugger port." };
 
-    private Option<bool> Virtual { get; } = new("--virtual") { Description = "Run against an in-process virtual device (the portable device code) instead of hardware." };
+    private Option<bool> Virtual { get; } = new("--virtual") { Description = "Run against an in-process virtual device (the firmware's runtime, model slots and update gate, no broker) instead of hardware." };
 
     private Option<string?> VirtualModel { get; } = new("--virtual-model") { Description = "Model the virtual device runs (default: --model).", Hidden = true };
 
@@ -64,12 +65,13 @@ internal sealed class HilCommand : Command
             MaxListedMismatches = parse.GetValue(MaxMismatches),
         };
         var clientOptions = new DeviceClientOptions { TimeoutMs = parse.GetValue(TimeoutMs), Retries = parse.GetValue(Retries) };
-        VirtualDevice? device = null;
+        SerialVirtualDevice? device = null;
         ISerialPort port;
         if (isVirtual)
         {
             var (hostEnd, deviceEnd) = MemorySerialPair.Create();
-            device = new VirtualDevice(deviceEnd, ModelFile.Load(parse.GetValue(VirtualModel) ?? options.ModelPath).Bytes);
+            byte[] blob = ModelFile.Load(parse.GetValue(VirtualModel) ?? options.ModelPath).Bytes;
+            device = SerialVirtualDevice.Start(deviceEnd, blob, options.TestPath, options.LabelColumn);
             port = hostEnd;
         }
         else

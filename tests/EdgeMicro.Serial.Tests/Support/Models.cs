@@ -27,6 +27,7 @@ public static class Models
         ["digits-v2"] = new(() => Convert("digits_mlp_dev", "digits", "Digits", 2, normalized: true)),
         ["digits-cnn"] = new(() => Convert("digits_cnn_dev", "digits", "Digits", 1, normalized: true)),
         ["wine"] = new(() => Convert("wine_mlp_raw_dev", "wine", "Wine", 1, normalized: false)),
+        ["wine-v2"] = new(() => Convert("wine_mlp_raw_dev", "wine", "Wine", 2, normalized: false)),
     };
 
     /// <summary>Directory with the converted model (one .emm, reports).</summary>
