@@ -1,7 +1,10 @@
-using System;
 using System.Device.Gpio;
 using System.Threading;
-using EdgeMicro.Core.Device;
+using System;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Firmware.Adapters;

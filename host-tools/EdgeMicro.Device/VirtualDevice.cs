@@ -1,11 +1,14 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Device.Serial;
-using EdgeMicro.Serial;
 using EdgeMicro.Device.Simulation;
+using EdgeMicro.Serial;
 
 namespace EdgeMicro.Device;
 

@@ -1,4 +1,6 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+
 
 namespace EdgeMicro.Device;
 

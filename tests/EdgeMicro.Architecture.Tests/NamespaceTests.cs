@@ -10,7 +10,7 @@ public sealed partial class NamespaceTests
     /// Stand-ins that must carry the namespaces of the real nanoFramework assemblies they mirror, whatever their
     /// folder (they compile the firmware adapters in CI).
     /// </summary>
-    private static readonly string[] MirroredNamespaceProjects = ["NanoFrameworkStubs"];
+    private static readonly string[] MirroredNamespaceFolders = ["tests/EdgeMicro.Firmware.Build.Tests/Stubs/"];
 
     public static TheoryData<string> Projects()
     {
@@ -34,7 +34,9 @@ public sealed partial class NamespaceTests
         foreach (string source in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(directory, source).Replace('\\', '/');
-            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+            string fromRoot = Path.GetRelativePath(RepoPaths.Root, source).Replace('\\', '/');
+            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal)
+                || MirroredNamespaceFolders.Any(f => fromRoot.StartsWith(f, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -61,7 +63,7 @@ public sealed partial class NamespaceTests
             {
                 bool project = file.EndsWith(".csproj", StringComparison.Ordinal) || file.EndsWith(".nfproj", StringComparison.Ordinal) || file.EndsWith(".projitems", StringComparison.Ordinal);
                 string name = Path.GetFileNameWithoutExtension(file);
-                if (!project || file.Contains("/obj/", StringComparison.Ordinal) || MirroredNamespaceProjects.Contains(name))
+                if (!project || file.Contains("/obj/", StringComparison.Ordinal))
                 {
                     continue;
                 }

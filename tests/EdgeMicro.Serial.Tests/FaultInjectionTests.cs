@@ -1,10 +1,11 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Data;
-using EdgeMicro.Serial;
 using EdgeMicro.Serial.Tests.Support;
+using EdgeMicro.Serial;
 using Xunit.Abstractions;
 
 namespace EdgeMicro.Serial.Tests;

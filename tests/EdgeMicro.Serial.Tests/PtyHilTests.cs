@@ -91,7 +91,7 @@ public sealed class PtyHilTests
         var (code, output, err) = CliRunner.Run("hil", "--virtual", "--model", Models.Dir("wine"), "--test", Models.TestCsv("wine"));
 
         Assert.True(code == 0, output + err);
-        Assert.Contains("device      virtual-1 on virtual, firmware " + EdgeMicro.Core.Device.DeviceRuntime.FirmwareVersion, output, StringComparison.Ordinal);
+        Assert.Contains("device      virtual-1 on virtual, firmware " + EdgeMicro.Core.Device.Runtime.DeviceRuntime.FirmwareVersion, output, StringComparison.Ordinal);
         Assert.Contains("vectors      54 of 54 compared, 0 mismatches", output, StringComparison.Ordinal);
         Assert.Contains("PASS: the device matches the host twin on every vector", output, StringComparison.Ordinal);
     }

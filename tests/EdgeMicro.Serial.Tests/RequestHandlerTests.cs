@@ -1,7 +1,7 @@
 using EdgeMicro.Core.Checksums;
-using ActiveModel = EdgeMicro.Core.Device.ActiveModel;
-using ModelSlots = EdgeMicro.Core.Device.ModelSlots;
-using UpdateReasons = EdgeMicro.Core.Device.UpdateReasons;
+using ActiveModel = EdgeMicro.Core.Device.Update.ActiveModel;
+using ModelSlots = EdgeMicro.Core.Device.Storage.ModelSlots;
+using UpdateReasons = EdgeMicro.Core.Device.Update.UpdateReasons;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;

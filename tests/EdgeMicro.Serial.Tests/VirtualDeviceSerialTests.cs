@@ -1,12 +1,14 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Data;
-using EdgeMicro.Serial;
 using EdgeMicro.Fleet.Stats;
 using EdgeMicro.Serial.Tests.Support;
+using EdgeMicro.Serial;
 using RuntimeDevice = EdgeMicro.Device.VirtualDevice;
 using RuntimeDeviceOptions = EdgeMicro.Device.VirtualDeviceOptions;
 

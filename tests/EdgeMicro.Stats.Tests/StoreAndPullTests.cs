@@ -1,5 +1,5 @@
 using EdgeMicro.Cli;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Fleet.Stats;
 using EdgeMicro.Mqtt;

@@ -1,4 +1,6 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Update;
+
 
 namespace EdgeMicro.Core.Protocol
 {

@@ -1,3 +1,5 @@
+using EdgeMicro.Core.Device.Messaging;
+
 namespace EdgeMicro.Core.Protocol
 {
     /// <summary>

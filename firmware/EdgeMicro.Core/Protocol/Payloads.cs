@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Format;
 
 namespace EdgeMicro.Core.Protocol

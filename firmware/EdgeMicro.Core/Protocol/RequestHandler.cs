@@ -1,5 +1,6 @@
 using System;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;

@@ -1,5 +1,7 @@
 using System;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Stats;
 
 namespace EdgeMicro.Core.Protocol

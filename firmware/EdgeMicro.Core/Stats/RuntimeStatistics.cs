@@ -1,4 +1,4 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Inference;
 
 namespace EdgeMicro.Core.Stats

@@ -1,6 +1,8 @@
 using System.Device.Adc;
 using System.Threading;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Sensing;
 
 namespace EdgeMicro.Firmware.Adapters
 {

@@ -1,5 +1,7 @@
 using System.Device.I2c;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Sensing;
 using nanoFramework.Hardware.Esp32;
 
 namespace EdgeMicro.Firmware.Adapters

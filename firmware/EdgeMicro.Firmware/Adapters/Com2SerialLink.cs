@@ -1,5 +1,7 @@
 using System.IO.Ports;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
 using nanoFramework.Hardware.Esp32;

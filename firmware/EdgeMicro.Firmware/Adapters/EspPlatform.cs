@@ -1,6 +1,6 @@
 using System;
+using EdgeMicro.Core.Device.Ports;
 using nanoFramework.Hardware.Esp32;
-using EdgeMicro.Core.Device;
 
 namespace EdgeMicro.Firmware.Adapters
 {

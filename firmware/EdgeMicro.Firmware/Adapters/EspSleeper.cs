@@ -1,7 +1,7 @@
-using System;
 using System.Threading;
+using System;
+using EdgeMicro.Core.Device.Ports;
 using nanoFramework.Hardware.Esp32;
-using EdgeMicro.Core.Device;
 
 namespace EdgeMicro.Firmware.Adapters
 {

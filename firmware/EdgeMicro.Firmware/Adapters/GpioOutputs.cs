@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
 
 namespace EdgeMicro.Firmware.Adapters
 {

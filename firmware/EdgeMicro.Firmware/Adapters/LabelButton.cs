@@ -1,6 +1,7 @@
-using System;
 using System.Device.Gpio;
-using EdgeMicro.Core.Device;
+using System;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Sensing;
 
 namespace EdgeMicro.Firmware.Adapters
 {

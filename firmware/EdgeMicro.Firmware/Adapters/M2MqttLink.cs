@@ -1,10 +1,12 @@
-using System;
 using System.Collections;
 using System.Threading;
-using EdgeMicro.Core.Device;
+using System;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Core.Format;
-using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
+using nanoFramework.M2Mqtt;
 
 namespace EdgeMicro.Firmware.Adapters
 {

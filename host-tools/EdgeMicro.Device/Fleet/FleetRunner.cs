@@ -1,4 +1,5 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+
 
 namespace EdgeMicro.Device.Fleet;
 

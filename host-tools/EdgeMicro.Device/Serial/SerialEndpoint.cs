@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Serial;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
 using EdgeMicro.Serial;
 
 namespace EdgeMicro.Device.Serial;

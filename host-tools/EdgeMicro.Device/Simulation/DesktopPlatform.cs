@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
 
 namespace EdgeMicro.Device.Simulation;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
 
 namespace EdgeMicro.Device.Simulation;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Mqtt;
 
 namespace EdgeMicro.Device.Simulation;

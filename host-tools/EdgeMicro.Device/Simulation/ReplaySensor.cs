@@ -1,4 +1,4 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Data;
 
 namespace EdgeMicro.Device.Simulation;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 
 namespace EdgeMicro.Fleet.Publishing;
 

@@ -1,4 +1,4 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Mqtt;
 
 namespace EdgeMicro.Fleet.Publishing;

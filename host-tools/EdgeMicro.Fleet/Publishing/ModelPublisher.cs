@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Mqtt;
 
 namespace EdgeMicro.Fleet.Publishing;

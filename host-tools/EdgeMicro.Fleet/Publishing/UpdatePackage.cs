@@ -1,5 +1,6 @@
 using EdgeMicro.Core.Checksums;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Security;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Data;
 using EdgeMicro.Mqtt;

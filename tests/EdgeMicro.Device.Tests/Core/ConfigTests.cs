@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using System.Text;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
 
 namespace EdgeMicro.Device.Tests.Core;
 

@@ -1,5 +1,6 @@
 using System.Text;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Device.Tests.Support;
 
 namespace EdgeMicro.Device.Tests.Core;

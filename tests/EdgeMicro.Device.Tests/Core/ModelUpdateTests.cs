@@ -1,6 +1,8 @@
-using EdgeMicro.Core.Device;
-using EdgeMicro.Fleet.Publishing;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Device.Tests.Support;
+using EdgeMicro.Fleet.Publishing;
 
 namespace EdgeMicro.Device.Tests.Core;
 

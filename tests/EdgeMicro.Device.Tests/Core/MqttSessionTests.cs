@@ -1,4 +1,5 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+
 
 namespace EdgeMicro.Device.Tests.Core;
 

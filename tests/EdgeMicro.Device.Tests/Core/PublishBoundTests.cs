@@ -1,4 +1,5 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
 using EdgeMicro.Device.Tests.Support;
 
 namespace EdgeMicro.Device.Tests.Core;

@@ -1,12 +1,15 @@
-using System.Reflection;
 using System.Reflection.Emit;
-using EdgeMicro.Core.Device;
+using System.Reflection;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Serial;
 
 namespace EdgeMicro.Device.Tests.Core;

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
+using EdgeMicro.Fleet.Publishing;
 
 namespace EdgeMicro.Device.Tests.Core;
 

@@ -1,5 +1,9 @@
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Device.Tests.Support;

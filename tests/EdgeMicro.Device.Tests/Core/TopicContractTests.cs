@@ -1,8 +1,9 @@
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Device.Tests.Support;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Fleet.Stats;
 using EdgeMicro.Mqtt;
 

@@ -1,6 +1,9 @@
-using System.Text;
 using System.Text.Json;
-using EdgeMicro.Core.Device;
+using System.Text;
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Fleet.Publishing;
 
 namespace EdgeMicro.Device.Tests.Support;

@@ -1,7 +1,7 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
-using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Data;
 using EdgeMicro.TestKit;
 

@@ -1,4 +1,5 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Ports;
+
 
 namespace EdgeMicro.Device.Tests.Support;
 

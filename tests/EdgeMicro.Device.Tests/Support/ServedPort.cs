@@ -5,7 +5,7 @@ namespace EdgeMicro.Device.Tests.Support;
 
 /// <summary>
 /// A port whose other end is a <see cref="SerialServer"/> answering synchronously on the writer's thread, so a
-/// <see cref="DeviceClient"/> can talk to a <see cref="EdgeMicro.Core.Device.DeviceRuntime"/> driven by the test.
+/// <see cref="DeviceClient"/> can talk to a <see cref="EdgeMicro.Core.Device.Runtime.DeviceRuntime"/> driven by the test.
 /// </summary>
 public sealed class ServedPort(SerialServer server) : ISerialPort, IByteSink
 {

@@ -1,4 +1,4 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Config;
 using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.TestKit;
 

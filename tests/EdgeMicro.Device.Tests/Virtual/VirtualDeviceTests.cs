@@ -1,10 +1,13 @@
-using EdgeMicro.Core.Device;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
-using EdgeMicro.Device.Fleet;
-using EdgeMicro.Fleet.Publishing;
-using EdgeMicro.Device.Tests.Support;
 using EdgeMicro.Data;
+using EdgeMicro.Device.Fleet;
+using EdgeMicro.Device.Tests.Support;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Mqtt;
 using EdgeMicro.TestKit;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>
     /// Device configuration, written to <c>I:\device.json</c> at provisioning and read at boot by

@@ -1,7 +1,8 @@
 using System;
+using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Core.Format;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>
     /// Boot-time configuration: the parsed configuration file, or, when it is missing, unreadable or invalid, safe

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>
     /// Reads <see cref="DeviceConfig"/> from the <see cref="FlatJson"/> subset, e.g.

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>A configuration file, manifest or command that the device cannot accept; the message says why.</summary>
     public sealed class DeviceFormatException : System.Exception

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>The hand-written parser of <see cref="FlatJson"/> (one pass over the text, errors with positions).</summary>
     public sealed partial class FlatJson

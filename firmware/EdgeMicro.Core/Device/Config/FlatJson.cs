@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>
     /// The JSON subset the device reads (configuration, update manifests, commands), parsed by hand because the

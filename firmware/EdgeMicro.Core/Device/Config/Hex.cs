@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>Hexadecimal text for keys and tags (lower case out, either case in).</summary>
     public static class Hex

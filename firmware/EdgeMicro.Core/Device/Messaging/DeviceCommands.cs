@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// The commands a device accepts on <c>edgemicro/&lt;deviceId&gt;/cmd</c>, the single definition used by the

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// The bookkeeping of a device MQTT link, kept apart from the client library so it can be tested: connection state,

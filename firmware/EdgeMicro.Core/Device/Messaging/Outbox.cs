@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// Bounded FIFO of outgoing messages, each with the sequence number the payload carries. Memory is allocated once

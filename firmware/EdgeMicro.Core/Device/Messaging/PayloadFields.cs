@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Update;
+
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// Field and value names of every device message (JSON objects, see <see cref="Payloads"/>). Every outgoing

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// Writes one flat JSON object into a fixed buffer without allocating (ASCII digits written in place, strings

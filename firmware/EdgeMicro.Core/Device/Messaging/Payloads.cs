@@ -1,6 +1,7 @@
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Inference;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>Encoders of the device's outgoing messages (field names in <see cref="PayloadFields"/>).</summary>
     public static class Payloads

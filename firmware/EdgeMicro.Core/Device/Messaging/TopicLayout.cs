@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Update;
+
+namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// The MQTT topics of one device, the single definition used by firmware, virtual device and host tools:

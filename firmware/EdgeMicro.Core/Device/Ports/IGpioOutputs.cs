@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>Digital outputs (status LED, one output per decision class). Pins are opened by the adapter on first use.</summary>
     public interface IGpioOutputs

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>Ground truth from a person (label button) or a replay file, for the last sample.</summary>
     public interface ILabelInput

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>
     /// The files the device keeps on its internal drive (<c>I:\</c> on ESP32, a littlefs partition; a directory on

@@ -1,4 +1,7 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Runtime;
+
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>
     /// The device's MQTT connection (M2Mqtt on the device, EdgeMicro.Mqtt on the desktop). The adapter reconnects

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>Clock, memory and logging of the platform the core runs on.</summary>
     public interface IRuntimePlatform

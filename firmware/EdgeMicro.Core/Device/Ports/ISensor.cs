@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>A sensor that produces one classifier sample per call (ADC window, thermal frame, replayed row).</summary>
     public interface ISensor

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>Waiting between loop iterations: light idle, or ESP32 deep sleep with timer wake-up (which reboots).</summary>
     public interface ISleeper

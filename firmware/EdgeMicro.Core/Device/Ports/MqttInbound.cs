@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Ports
 {
     /// <summary>A message received on a subscribed topic.</summary>
     public sealed class MqttInbound

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>The firmware's main loop body: one runtime step, then wait until the next due time.</summary>
     public static class DeviceLoop

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>The hardware adapters a <see cref="DeviceRuntime"/> runs on (device or desktop simulation).</summary>
     public sealed class DevicePorts

@@ -1,4 +1,7 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Update;
+
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>Model installs from a local link (serial PUT_MODEL), through the same update gate as MQTT.</summary>
     public sealed partial class DeviceRuntime

@@ -1,4 +1,10 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
+
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>Incoming commands and update messages, outgoing events and status, and the outbox flush.</summary>
     public sealed partial class DeviceRuntime

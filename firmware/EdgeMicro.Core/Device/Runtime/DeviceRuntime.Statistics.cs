@@ -1,7 +1,9 @@
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Stats;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>
     /// The device statistics (<see cref="DevicePorts.Statistics"/>): fed with every inference and label, a drift

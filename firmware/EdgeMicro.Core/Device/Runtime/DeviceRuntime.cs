@@ -1,7 +1,12 @@
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Runtime
 {
     /// <summary>
     /// The firmware's logic, identical on the ESP32 and in the desktop virtual device: boot (boot counter, model

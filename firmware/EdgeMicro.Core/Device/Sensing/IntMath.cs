@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Sensing
 {
     /// <summary>Integer helpers (nanoFramework's mscorlib has no System.Math).</summary>
     public static class IntMath

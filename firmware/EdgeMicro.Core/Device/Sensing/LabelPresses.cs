@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+
+namespace EdgeMicro.Core.Device.Sensing
 {
     /// <summary>
     /// Turns debounced presses of the label button into a class: N presses, then a quiet window, mean class N-1

@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Sensing
 {
     /// <summary>
     /// AMG8833-class 8x8 thermal array: 64 pixels read from register 0x80 as 128 bytes, each a little-endian 12-bit

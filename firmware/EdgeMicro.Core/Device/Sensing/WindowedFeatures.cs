@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Sensing
 {
     /// <summary>
     /// Integer features of an ADC window: per channel mean, min, max and standard deviation over N readings, in that

@@ -1,4 +1,6 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+
+namespace EdgeMicro.Core.Device.Storage
 {
     /// <summary>
     /// Counts boots on the drive, so (boot, seq) identifies every message across reboots and deep sleep. Stored as

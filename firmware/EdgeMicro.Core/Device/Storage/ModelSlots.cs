@@ -1,4 +1,7 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Update;
+
+namespace EdgeMicro.Core.Device.Storage
 {
     /// <summary>
     /// The two model slots on the drive and the rename sequences that switch them, designed so that a power cut

@@ -2,7 +2,7 @@ using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>The model the device runs, with its classifier and where it came from.</summary>
     public sealed class ActiveModel

@@ -1,7 +1,7 @@
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// Decides whether a blob may run on this device: it parses (<see cref="ModelBlobReader"/>: size, magic, CRCs,

@@ -1,6 +1,7 @@
 using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Device.Storage;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// Installing a blob that arrived over a local link (the serial test-rig protocol, whose transfer already checked

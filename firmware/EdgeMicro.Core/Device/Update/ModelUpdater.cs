@@ -1,7 +1,9 @@
 using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Device.Ports;
+using EdgeMicro.Core.Device.Storage;
 using EdgeMicro.Core.Security;
 
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// Over-the-air model update state machine: manifest, then chunks appended in order to the staging file while

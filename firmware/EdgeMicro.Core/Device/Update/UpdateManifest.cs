@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// What the host announces before sending a model: <c>{"update":7,"model":"Digits","ver":2,"size":9120,

@@ -1,4 +1,7 @@
-namespace EdgeMicro.Core.Device
+using EdgeMicro.Core.Device.Config;
+using EdgeMicro.Core.Device.Messaging;
+
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// Encoding of the model update messages, used by the device to read them and by the host to write them:

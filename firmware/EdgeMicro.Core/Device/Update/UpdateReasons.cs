@@ -1,4 +1,4 @@
-namespace EdgeMicro.Core.Device
+namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>Machine-readable reasons of a rejected update or command (the event's <c>reason</c> field).</summary>
     public static class UpdateReasons
