@@ -4,6 +4,7 @@ using System;
 using EdgeMicro.Core.Device.Config;
 using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Core.Device.Runtime;
+using EdgeMicro.Core.Device.Storage;
 using EdgeMicro.Core.Device.Update;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Stats;
@@ -21,14 +22,11 @@ namespace EdgeMicro.Firmware
     /// </summary>
     public static class Program
     {
-        /// <summary>Configuration file on the internal drive.</summary>
-        public const string ConfigFile = "device.json";
-
         /// <summary>Entry point.</summary>
         public static void Main()
         {
             EspPlatform platform = new EspPlatform();
-            FileStorage storage = new FileStorage("I:\\");
+            FileStorage storage = new FileStorage(DeviceFiles.Drive);
 
             // The built-in model first (CRC check, classifier construction): a bad I: drive must never leave a device
             // that cannot classify.
@@ -48,7 +46,7 @@ namespace EdgeMicro.Firmware
             byte[] unknownKey = new byte[16];
             new Random().NextBytes(unknownKey);
             string problem;
-            DeviceConfig config = DeviceConfigLoader.Load(storage, ConfigFile, unknownKey, out problem);
+            DeviceConfig config = DeviceConfigLoader.Load(storage, DeviceFiles.Config, unknownKey, out problem);
             if (problem != null)
             {
                 platform.Log("EdgeMicro: " + problem + "; running with safe defaults (device " + config.DeviceId + ", no Wi-Fi, no updates accepted)");

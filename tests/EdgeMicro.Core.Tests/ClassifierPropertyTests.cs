@@ -72,9 +72,6 @@ public sealed class ClassifierPropertyTests
         Assert.True(lanes.GetValueOrDefault("Conv SWAR3") > 0 && lanes.GetValueOrDefault("Conv SWAR2") > 0, "Conv layers must exercise SWAR3 and SWAR2");
         Assert.Equal(4, kinds.Count);
         Assert.True(leaky > 0 && depthwise > 0 && gathered > 0 && binary > 0 && paddingWindows > 0, "generator coverage");
-        // Sized for about 3 s on one quiet core (budget 5 s); the bound is loose because xunit runs test classes in
-        // parallel on a 2-core machine, so it only catches a hang or a big regression.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "property test took " + clock.Elapsed);
     }
 
     private static void CheckSample(int seed, int sampleIndex, ModelDefinition m, Classifier classifier, int[] sample)

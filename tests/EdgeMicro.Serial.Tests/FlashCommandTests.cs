@@ -94,7 +94,8 @@ public sealed class FlashCommandTests
         Assert.Equal(2, files.Length);
         Assert.Equal("I:\\model.emm", files[0].GetProperty("DestinationFilePath").GetString());
         Assert.Equal(File.ReadAllBytes(Models.Blob("wine")), File.ReadAllBytes(files[0].GetProperty("SourceFilePath").GetString()!));
-        Assert.Equal("I:\\config.json", files[1].GetProperty("DestinationFilePath").GetString());
+        // Where the firmware reads it (Program.cs: DeviceConfigLoader.Load(storage, DeviceFiles.Config, ...) on DeviceFiles.Drive).
+        Assert.Equal("I:\\device.json", files[1].GetProperty("DestinationFilePath").GetString());
         Assert.Equal(Path.GetFullPath(config), files[1].GetProperty("SourceFilePath").GetString());
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeMicro.Core.Device.Storage;
 
 namespace EdgeMicro.Fleet.Flashing;
 
@@ -11,10 +12,10 @@ namespace EdgeMicro.Fleet.Flashing;
 public static class FileDeployment
 {
     /// <summary>Where the firmware loads its model from at boot (the ESP32 internal littlefs drive).</summary>
-    public const string ModelDestination = "I:\\model.emm";
+    public const string ModelDestination = DeviceFiles.Drive + DeviceFiles.ActiveModel;
 
     /// <summary>Where the firmware reads its device configuration.</summary>
-    public const string ConfigDestination = "I:\\config.json";
+    public const string ConfigDestination = DeviceFiles.Drive + DeviceFiles.Config;
 
     /// <summary>Builds the JSON.</summary>
     /// <param name="serialPort">The device's USB (debugger) port.</param>

@@ -13,7 +13,7 @@ public sealed class FlashModelOptions
     /// <summary>Gets or sets the device's USB (debugger) port nanoff writes through.</summary>
     public required string Port { get; set; }
 
-    /// <summary>Gets or sets a device configuration JSON file to deploy as I:\config.json, or null.</summary>
+    /// <summary>Gets or sets a device configuration JSON file to deploy as I:\device.json, or null.</summary>
     public string? ConfigPath { get; set; }
 
     /// <summary>Gets or sets where deploy.json is written (default: a temporary directory).</summary>
@@ -28,7 +28,7 @@ public sealed class FlashModelOptions
 
 /// <summary>
 /// <c>edgemicro flash model</c>: validates the blob with the firmware's own <c>ModelBlobReader</c>, writes nanoff's
-/// file-deployment JSON (model to I:\model.emm, optional config to I:\config.json), runs <c>nanoff --serialport P
+/// file-deployment JSON (model to I:\model.emm, optional config to I:\device.json), runs <c>nanoff --serialport P
 /// --filedeployment deploy.json</c>, then (with a verify port) polls HELLO until the device reports the new model's
 /// id, version and CRC.
 /// </summary>

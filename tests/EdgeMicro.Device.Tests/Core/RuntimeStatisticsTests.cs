@@ -41,6 +41,21 @@ public sealed class RuntimeStatisticsTests
     }
 
     [Fact]
+    public void Step_WhenEverySampleIsLabelledInItsStep_CountsEachLabelInTheWindowOfItsSample()
+    {
+        (DeviceHarness d, _) = Booted(samples: 30, extraConfig: ",\"stats_every_samples\":8");
+        d.Ports.Labels = new EveryPollLabels(3);
+        Run(d, 24);
+
+        List<StatsReport> reports = Reports(d);
+        Assert.Equal([0u, 1u, 2u], reports.Select(r => r.ReportSequence));
+
+        // The boot step's sample is unlabelled (labels start with the harness's first Run), so window 0 holds 7 labels.
+        Assert.Equal([7, 8, 8], reports.Select(r => r.Counters!.LabelCount));
+        Assert.All(reports, r => Assert.Equal(r.Counters!.MaxSequence, r.Counters.MinSequence + 7));
+    }
+
+    [Fact]
     public void Pull_WhenTheLinkIsDown_KeepsOneReportAndLetsTheWindowGrowUntilReconnected()
     {
         (DeviceHarness d, RuntimeStatistics stats) = Booted(extraConfig: ",\"stats_every_samples\":0");
@@ -114,4 +129,10 @@ public sealed class RuntimeStatisticsTests
         .Where(m => m.Topic == "edgemicro/dev-1/stats")
         .Select(m => StatsFormat.Read(m.Payload, 0, m.Payload.Length))
         .ToList();
+
+    /// <summary>A label button pressed once per step: labels the sample just classified.</summary>
+    private sealed class EveryPollLabels(int trueClass) : EdgeMicro.Core.Device.Ports.ILabelInput
+    {
+        public int Poll(long nowMs) => trueClass;
+    }
 }

@@ -13,6 +13,8 @@ namespace EdgeMicro.Core.Device.Runtime
     /// </summary>
     public sealed partial class DeviceRuntime
     {
+        private bool _statsWindowDue;
+
         /// <summary>Gets a value indicating whether a statistics report waits to be published.</summary>
         public bool StatsPending
         {
@@ -50,7 +52,18 @@ namespace EdgeMicro.Core.Device.Runtime
 
             if (_config.StatsEverySamples > 0 && SampleCount % (uint)_config.StatsEverySamples == 0)
             {
-                s.RequestPull();
+                // Closed after this step's label poll (CloseDueWindow), so a label for the window's last sample counts
+                // in that window, not the next.
+                _statsWindowDue = true;
+            }
+        }
+
+        private void CloseDueWindow()
+        {
+            if (_statsWindowDue)
+            {
+                _statsWindowDue = false;
+                _ports.Statistics.RequestPull();
             }
         }
 

@@ -178,6 +178,8 @@ namespace EdgeMicro.Core.Device.Runtime
                 }
             }
 
+            CloseDueWindow();
+
             if (now >= _nextStatusMs)
             {
                 Status(now);

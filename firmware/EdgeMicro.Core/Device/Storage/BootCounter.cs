@@ -10,10 +10,10 @@ namespace EdgeMicro.Core.Device.Storage
     public static class BootCounter
     {
         /// <summary>Counter file.</summary>
-        public const string File = "boot.cnt";
+        public const string File = DeviceFiles.BootCounter;
 
         /// <summary>Temporary file while writing.</summary>
-        public const string TempFile = "boot.tmp";
+        public const string TempFile = DeviceFiles.BootCounterTemp;
 
         /// <summary>Reads, increments and stores the counter.</summary>
         /// <param name="storage">The drive.</param>

@@ -18,16 +18,16 @@ namespace EdgeMicro.Core.Device.Storage
     public sealed class ModelSlots
     {
         /// <summary>Active slot file.</summary>
-        public const string ActiveFile = "model.emm";
+        public const string ActiveFile = DeviceFiles.ActiveModel;
 
         /// <summary>Previous slot file.</summary>
-        public const string PreviousFile = "model-prev.emm";
+        public const string PreviousFile = DeviceFiles.PreviousModel;
 
         /// <summary>Staging file of an update in progress.</summary>
-        public const string StagingFile = "model-new.emm";
+        public const string StagingFile = DeviceFiles.StagingModel;
 
         /// <summary>Temporary name during rollback.</summary>
-        public const string SwapFile = "model-swap.emm";
+        public const string SwapFile = DeviceFiles.SwapModel;
 
         private readonly IModelStorage _storage;
 
