@@ -52,7 +52,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.DoesNotContain("\u001b[", r.Stdout, StringComparison.Ordinal);
         Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(r.Stdout));
         Assert.Equal(
-            ["DigitsKernel.g.cs", "DigitsModel.g.cs", "digits.emm", "report.json", "report.md"],
+            ["DigitsKernel.g.cs", "DigitsModel.g.cs", "digits.emm", "edgemicro-output.json", "report.json", "report.md"],
             Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains(r.StderrLines, l => l.Contains("Loading model and data", StringComparison.Ordinal));
     }

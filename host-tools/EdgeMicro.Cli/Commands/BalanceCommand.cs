@@ -13,7 +13,8 @@ internal sealed class BalanceCommand : Command
     private readonly Option<string> _train = new("--train") { Description = "Training CSV (features + label).", Required = true };
     private readonly Option<string> _holdout = new("--holdout") { Description = "Labelled hold-out CSV for the BBSE confusion matrix.", Required = true };
     private readonly Option<int> _budget = new("--budget") { Description = "Number of samples to label.", Required = true };
-    private readonly Option<string> _out = new("--out") { Description = "Output directory (plan.json, plan.md, samples-to-label.csv, report.html).", Required = true };
+    private readonly Option<string> _out = new("--out", "-o") { Description = "Output directory (plan.json, plan.md, samples-to-label.csv, report.html): a new or empty one, or one balance wrote before. Other files in it are never touched.", Required = true, HelpName = "DIR" };
+    private readonly Option<bool> _force = new("--force") { Description = "Write into a directory that holds other files (never over them)." };
     private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform" };
     private readonly Option<double> _floor = new("--floor") { Description = "Minimum target share per class.", DefaultValueFactory = _ => 0.02 };
     private readonly Option<string> _tiers = new("--tiers") { Description = "Easy/medium/hard shares.", DefaultValueFactory = _ => "0.3,0.5,0.2" };
@@ -22,7 +23,7 @@ internal sealed class BalanceCommand : Command
     public BalanceCommand()
         : base("balance", "Estimate the deployment class distribution (naive and BBSE), plan per-class labelling quotas, pick the samples to label, and report class weights and data health.")
     {
-        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _target, _floor, _tiers, _label })
+        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _target, _floor, _tiers, _label })
         {
             Options.Add(o);
         }
@@ -60,7 +61,7 @@ internal sealed class BalanceCommand : Command
         var options = new BalanceOptions
         {
             StorePath = store, ModelDirectory = parse.GetValue(_model)!, TrainPath = parse.GetValue(_train)!, HoldoutPath = parse.GetValue(_holdout)!,
-            Budget = budget, OutputDirectory = parse.GetValue(_out)!, Target = target, Floor = parse.GetValue(_floor), TierShares = tiers, LabelColumn = parse.GetValue(_label)!,
+            Budget = budget, OutputDirectory = parse.GetValue(_out)!, Force = parse.GetValue(_force), Target = target, Floor = parse.GetValue(_floor), TierShares = tiers, LabelColumn = parse.GetValue(_label)!,
         };
         BalancePlan plan = BalancePlanner.Run(options);
         TextWriter stdout = parse.InvocationConfiguration.Output;

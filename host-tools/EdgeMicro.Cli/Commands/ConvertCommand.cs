@@ -11,7 +11,7 @@ internal sealed class ConvertCommand : Command
         : base("convert", "Quantize an ONNX classifier to int8, report what it costs, and export the C# weight table, specialized kernel and .emm blob.")
     {
         Arguments.Add(Model);
-        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, InputLayout, NameOption, ModelVersion, RamBudget, Out, Json })
+        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, InputLayout, NameOption, ModelVersion, RamBudget, Out, Force, Json })
         {
             Options.Add(o);
         }
@@ -39,7 +39,9 @@ internal sealed class ConvertCommand : Command
 
     internal Option<int> RamBudget { get; } = new("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48 };
 
-    internal Option<string> Out { get; } = new("--out") { Description = "Output directory (written atomically).", Required = true };
+    internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
+
+    internal Option<bool> Force { get; } = new("--force") { Description = "Write into a directory that holds other files (never over them), and replace convert's own files even when edited." };
 
     internal Option<bool> Json { get; } = new("--json") { Description = "Print report.json to stdout instead of the summary table." };
 
@@ -59,6 +61,7 @@ internal sealed class ConvertCommand : Command
             ModelVersion = parse.GetValue(ModelVersion),
             RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
             OutputDirectory = parse.GetValue(Out)!,
+            Force = parse.GetValue(Force),
         };
         ConversionReport report = ProgressHost.Run(stderr, progress => ConvertPipeline.Run(options, progress));
         if (parse.GetValue(Json))

@@ -33,6 +33,9 @@ public sealed record ConvertOptions
     /// <summary>Device heap budget for the model (table arrays + packed weights + activations), bytes.</summary>
     public long RamBudgetBytes { get; init; } = 48 * 1024;
 
-    /// <summary>Output directory (replaced atomically).</summary>
+    /// <summary>Output directory (a new one, or one convert wrote before: see <see cref="EdgeMicro.Data.OutputDirectory"/>).</summary>
     public required string OutputDirectory { get; init; }
+
+    /// <summary>Write beside files convert did not write, and replace its own files even when edited since.</summary>
+    public bool Force { get; init; }
 }

@@ -23,6 +23,8 @@ public static class ConvertPipeline
         progress?.Invoke("Loading model and data", 0);
         ConversionInputs inputs = ConversionInputs.Load(options);
         string modelId = inputs.Name.ToLowerInvariant();
+        string[] files = OutputFiles(inputs.Name);
+        OutputDirectory.Check(options.OutputDirectory, files, options.Force);
         progress?.Invoke("Calibrating and quantizing", 0);
         QuantizedModel q = ModelQuantizer.Quantize(new QuantizationRequest(
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
@@ -58,14 +60,12 @@ public static class ConvertPipeline
         InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel);
         InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null);
 
-        string blobName = modelId + ".emm";
-        string[] files = [inputs.Name + "Model.g.cs", inputs.Name + "Kernel.g.cs", blobName, "report.json", "report.md"];
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
             tableBytes, blobBytes.Length, packed, ram, files));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
-        using (var output = new AtomicDirectory(options.OutputDirectory))
+        using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))
         {
             output.WriteText(files[0], WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance));
             output.WriteText(files[1], kernel.Source);
@@ -78,4 +78,10 @@ public static class ConvertPipeline
         progress?.Invoke("Done", 1);
         return report;
     }
+
+    /// <summary>The files convert writes for a model name: weight table, kernel, blob, reports.</summary>
+    /// <param name="name">Model name (class name prefix).</param>
+    /// <returns>File names.</returns>
+    public static string[] OutputFiles(string name) =>
+        [name + "Model.g.cs", name + "Kernel.g.cs", name.ToLowerInvariant() + ".emm", "report.json", "report.md"];
 }

@@ -18,8 +18,11 @@ public sealed record BalanceOptions
     /// <summary>Gets the labelling budget.</summary>
     public required int Budget { get; init; }
 
-    /// <summary>Gets the output directory.</summary>
+    /// <summary>Gets the output directory (a new one, or one balance wrote before: see <see cref="EdgeMicro.Data.OutputDirectory"/>).</summary>
     public required string OutputDirectory { get; init; }
+
+    /// <summary>Gets a value indicating whether to write beside files balance did not write.</summary>
+    public bool Force { get; init; }
 
     /// <summary>Gets the quota target.</summary>
     public QuotaTarget Target { get; init; } = QuotaTarget.Uniform;

@@ -26,12 +26,14 @@ public static class BalancePlanner
     /// <returns>The plan.</returns>
     public static BalancePlan Run(BalanceOptions o)
     {
+        OutputDirectory.Check(o.OutputDirectory, Files, o.Force);
         BalancePlan plan = Plan(o);
-        Directory.CreateDirectory(o.OutputDirectory);
-        File.WriteAllText(Path.Combine(o.OutputDirectory, Files[0]), PlanWriter.ToJson(plan));
-        File.WriteAllText(Path.Combine(o.OutputDirectory, Files[1]), PlanWriter.ToMarkdown(plan));
-        File.WriteAllText(Path.Combine(o.OutputDirectory, Files[2]), PlanWriter.ToCsv(plan));
-        File.WriteAllText(Path.Combine(o.OutputDirectory, Files[3]), HtmlReport.Render(plan));
+        using var output = new OutputDirectory(o.OutputDirectory, "edgemicro balance", Files, o.Force);
+        output.WriteText(Files[0], PlanWriter.ToJson(plan));
+        output.WriteText(Files[1], PlanWriter.ToMarkdown(plan));
+        output.WriteText(Files[2], PlanWriter.ToCsv(plan));
+        output.WriteText(Files[3], HtmlReport.Render(plan));
+        output.Commit();
         return plan;
     }
 

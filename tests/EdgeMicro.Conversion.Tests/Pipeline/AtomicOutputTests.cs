@@ -37,48 +37,6 @@ public sealed class AtomicOutputTests : IDisposable
         Assert.Equal([outDir], Directory.GetFileSystemEntries(_temp.Path).Where(p => !p.EndsWith("bad_test.csv", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public void AtomicDirectory_WhenDisposedWithoutCommit_LeavesNothing()
-    {
-        string target = _temp.Combine("sub", "out");
-
-        using (var dir = new AtomicDirectory(target))
-        {
-            dir.WriteText("a.txt", "partial");
-        }
-
-        Assert.False(Directory.Exists(target));
-        Assert.Empty(Directory.GetFileSystemEntries(_temp.Combine("sub")));
-    }
-
-    [Fact]
-    public void AtomicDirectory_WhenCommittedOverAnExistingDirectory_ReplacesItsContents()
-    {
-        string target = Directory.CreateDirectory(_temp.Combine("out")).FullName;
-        File.WriteAllText(Path.Combine(target, "old.txt"), "old");
-
-        using (var dir = new AtomicDirectory(target))
-        {
-            dir.WriteText("new.txt", "new");
-            dir.WriteBytes("new.bin", [1, 2, 3]);
-            dir.Commit();
-        }
-
-        Assert.Equal(["new.bin", "new.txt"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal([target], Directory.GetFileSystemEntries(_temp.Path));
-    }
-
-    [Fact]
-    public void AtomicDirectory_WhenTheTargetIsAFile_ThrowsInputDataException()
-    {
-        string file = _temp.WriteLines("out", "not a directory");
-
-        var e = Assert.Throws<InputDataException>(() => new AtomicDirectory(file));
-
-        Assert.Contains("is a file", e.Message, StringComparison.Ordinal);
-        Assert.Equal([file], Directory.GetFileSystemEntries(_temp.Path));
-    }
-
     public void Dispose() => _temp.Dispose();
 
     private string BadTestCsv()
