@@ -23,18 +23,38 @@ public static class CommandRunner
             error.WriteLine("error: " + e.Message);
             return ExitCodes.InputError;
         }
-        catch (EdgeMicro.Mqtt.MqttException e)
+        catch (VerificationException e)
         {
-            // Broker unreachable, connection refused, protocol errors: the user's environment, not a bug.
             error.WriteLine("error: " + e.Message);
-            return ExitCodes.InputError;
+            return ExitCodes.CheckFailed;
+        }
+        catch (Exception e) when (IsDeviceFailure(e))
+        {
+            // Broker unreachable, connection refused, a serial link that gave up: the user's environment, not a bug.
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.DeviceError;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine("internal error: " + e);
+            error.WriteLine(VerbosityOption.Of(parse) == Verbosity.Detailed
+                ? "internal error: " + e
+                : $"internal error: {e.GetType().Name}: {e.Message} (run again with --verbosity detailed for the stack trace, and please report it)");
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>Gets a value indicating whether an exception means a device, link or broker failed.</summary>
+    /// <param name="e">The exception.</param>
+    /// <returns>True for link, broker and device failures.</returns>
+    public static bool IsDeviceFailure(Exception e) =>
+        e is EdgeMicro.Serial.DeviceLinkException or System.Net.Sockets.SocketException
+        || e.GetType().Namespace?.StartsWith("EdgeMicro.Mqtt", StringComparison.Ordinal) == true
+        || e.GetType().Namespace?.StartsWith("MQTTnet", StringComparison.Ordinal) == true;
+
+    /// <summary>Gets a value indicating whether progress should be printed.</summary>
+    /// <param name="parse">Parse result.</param>
+    /// <returns>False with --verbosity quiet.</returns>
+    public static bool ShowsProgress(ParseResult parse) => VerbosityOption.Of(parse) != Verbosity.Quiet;
 
     /// <summary>A Spectre console writing to the given writer (tables go to stdout, progress to stderr).</summary>
     /// <param name="writer">Destination.</param>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using EdgeMicro.Cli.Commands;
 
 namespace EdgeMicro.Cli;
@@ -20,6 +22,15 @@ public static class EdgeMicroApp
         root.Subcommands.Add(new BalanceCommand());
         root.Subcommands.Add(new DeviceCommand());
         root.Subcommands.Add(new ModelCommand());
+        root.Options.Add(VerbosityOption.Option);
+        foreach (HelpOption help in root.Options.OfType<HelpOption>())
+        {
+            if (help.Action is HelpAction inner)
+            {
+                help.Action = new HelpWithExitCodes(inner);
+            }
+        }
+
         return root;
     }
 
@@ -27,10 +38,30 @@ public static class EdgeMicroApp
     /// <param name="args">Arguments.</param>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
-    /// <returns>The exit code.</returns>
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        return CreateRoot().Parse(args).Invoke(config);
+        ParseResult parse = CreateRoot().Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // One line, as dotnet and nanoff do, instead of the whole help.
+            string command = string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Prepend("edgemicro").Append(parse.CommandResult.Command is RootCommand ? string.Empty : parse.CommandResult.Command.Name)).TrimEnd();
+            error.WriteLine($"error: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{command} --help')");
+            return ExitCodes.UsageError;
+        }
+
+        return parse.Invoke(config);
+    }
+
+    /// <summary>The standard help, then the exit codes every command shares.</summary>
+    private sealed class HelpWithExitCodes(HelpAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            inner.Invoke(parseResult);
+            parseResult.InvocationConfiguration.Output.WriteLine(ExitCodes.HelpText);
+            return ExitCodes.Success;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Spectre.Console;
 
 namespace EdgeMicro.Cli;
@@ -6,6 +7,14 @@ namespace EdgeMicro.Cli;
 /// step (and per 10%) when stderr is redirected (CI logs).</summary>
 public static class ProgressHost
 {
+    /// <summary>Runs <paramref name="work"/> with progress on stderr, or none with <c>--verbosity quiet</c>.</summary>
+    /// <typeparam name="T">Result type.</typeparam>
+    /// <param name="parse">Parse result (writers and verbosity).</param>
+    /// <param name="work">The work.</param>
+    /// <returns>The work's result.</returns>
+    public static T Run<T>(ParseResult parse, Func<Action<string, double>, T> work) =>
+        CommandRunner.ShowsProgress(parse) ? Run(parse.InvocationConfiguration.Error, work) : work((_, _) => { });
+
     /// <summary>Runs <paramref name="work"/>, passing it a progress callback (step, fraction of step done).</summary>
     /// <typeparam name="T">Result type.</typeparam>
     /// <param name="error">Standard error writer.</param>
@@ -29,7 +38,7 @@ public static class ProgressHost
                 {
                     if (!tasks.TryGetValue(step, out ProgressTask? task))
                     {
-                        current?.Value(current.MaxValue);
+                        Finish(current);
                         task = ctx.AddTask(step, maxValue: 1);
                         tasks[step] = task;
                     }
@@ -37,8 +46,18 @@ public static class ProgressHost
                     current = task;
                     task.Value(Math.Clamp(fraction, 0, 1));
                 });
-                current?.Value(current.MaxValue);
+                Finish(current);
             });
         return result;
+    }
+
+    /// <summary>Completes a step and stops its elapsed-time column.</summary>
+    private static void Finish(ProgressTask? task)
+    {
+        if (task != null && !task.IsFinished)
+        {
+            task.Value(task.MaxValue);
+            task.StopTask();
+        }
     }
 }

@@ -15,20 +15,18 @@ public static class CsvDatasetReader
     /// <param name="classNames">Class names (labels may be names or indices), or null for indices only.</param>
     /// <param name="classCount">Number of classes of the model; labels outside 0..classCount-1 are rejected.</param>
     /// <param name="requireLabels">True when the file must have the label column.</param>
+    /// <param name="expectedFeatures">The model's feature count, checked on the header row first; -1 for no check.</param>
     /// <returns>The dataset.</returns>
-    public static LabeledDataset Read(string path, string labelColumn, IReadOnlyList<string>? classNames, int classCount, bool requireLabels = true)
+    public static LabeledDataset Read(string path, string labelColumn, IReadOnlyList<string>? classNames, int classCount, bool requireLabels = true, int expectedFeatures = -1)
     {
-        if (!File.Exists(path))
-        {
-            throw new InputDataException($"{path}: file not found");
-        }
+        InputFiles.RequireFile(path, "CSV");
 
         string[] lines;
         try
         {
             lines = File.ReadAllLines(path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputDataException($"{path}: cannot read: {e.Message}", e);
         }
@@ -47,6 +45,11 @@ public static class CsvDatasetReader
         }
 
         string[] featureNames = header.Where((_, i) => i != labelIndex).ToArray();
+        if (expectedFeatures >= 0 && featureNames.Length != expectedFeatures)
+        {
+            throw new InputDataException(
+                $"{path}:{headerLine + 1}: {featureNames.Length} feature columns{(labelIndex >= 0 ? " besides the label column '" + labelColumn + "'" : string.Empty)}, but the model takes {expectedFeatures} features");
+        }
         var features = new List<double[]>();
         var labels = new List<int>();
         for (int li = headerLine + 1; li < lines.Length; li++)

@@ -22,10 +22,7 @@ public sealed record Normalization(double[] Mean, double[] Std)
     /// <returns>The normalization.</returns>
     public static Normalization Load(string path, int featureCount)
     {
-        if (!File.Exists(path))
-        {
-            throw new InputDataException($"{path}: file not found");
-        }
+        InputFiles.RequireFile(path, "normalization JSON");
 
         try
         {

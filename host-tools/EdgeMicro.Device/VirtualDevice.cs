@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Device.Config;
 using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Device.Ports;
 using EdgeMicro.Core.Device.Runtime;
@@ -47,7 +48,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         ModelDefinition compiled = blob.Model;
         Statistics = options.Statistics ? new RuntimeStatistics(options.Config.DeviceId) : null;
         Platform = new DesktopPlatform(options.Config.DeviceId, options.Log);
-        Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop, options.LabelColumn) { PressLabels = options.PressLabels };
+        Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop, options.LabelColumn, compiled.FeatureCount) { PressLabels = options.PressLabels };
         Gpio = new LoggingGpio(Platform.Log);
         Storage = new DirectoryStorage(options.StorageDirectory);
         Link = options.Offline ? null : new MqttLink(options.Config, options.PublishTimeout);
@@ -61,6 +62,9 @@ public sealed class VirtualDevice : IAsyncDisposable
 
     /// <summary>Device id.</summary>
     public string DeviceId => _options.Config.DeviceId;
+
+    /// <summary>Gets the device's configuration.</summary>
+    public DeviceConfig Config => _options.Config;
 
     /// <summary>The firmware runtime (read its state from other threads only for reporting).</summary>
     public DeviceRuntime Runtime { get; }

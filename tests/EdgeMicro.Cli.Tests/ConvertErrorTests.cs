@@ -17,7 +17,7 @@ public sealed partial class ConvertErrorTests : IDisposable
 
         CliResult r = Convert(model, Devkit.DigitsCalibration);
 
-        AssertOneError(r, model + ": file not found");
+        AssertOneError(r, model + ": no such file (ONNX model)");
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed partial class ConvertErrorTests : IDisposable
 
         CliResult r = Convert(Devkit.DigitsModel, calibration);
 
-        AssertOneError(r, calibration + ": file not found");
+        AssertOneError(r, calibration + ": no such file (CSV)");
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed partial class ConvertErrorTests : IDisposable
 
         CliResult r = Convert(Devkit.DigitsModel, Devkit.DigitsCalibration, "--normalization", normalization);
 
-        AssertOneError(r, normalization + ": file not found");
+        AssertOneError(r, normalization + ": no such file (normalization JSON)");
     }
 
     [Theory]
@@ -159,8 +159,8 @@ public sealed partial class ConvertErrorTests : IDisposable
 
         CliResult r = CliRun.Run([.. args[..at], .. args[(at + 2)..]]);
 
-        Assert.True(r.ExitCode != 0, r.ToString());
-        Assert.Contains($"Option '{option}' is required.", r.StderrLines);
+        Assert.True(r.ExitCode == ExitCodes.UsageError, r.ToString());
+        Assert.Equal($"error: Option '{option}' is required (see 'edgemicro convert --help')", Assert.Single(r.StderrLines));
         AssertNoStackTrace(r);
         Assert.False(Directory.Exists(OutDir));
     }

@@ -36,9 +36,11 @@ public sealed class FlashCommandTests
     }
 
     [Fact]
-    public void FlashFirmware_WhenNanoffFails_StopsAndReturnsItsExitCode()
+    public void FlashFirmware_WhenNanoffFails_StopsAndReportsItsExitCodeInTheMessage()
     {
-        using var nanoff = new FakeNanoff(exitCode: 3);
+        // Replaces FlashFirmware_WhenNanoffFails_StopsAndReturnsItsExitCode: nanoff's codes are reported, never
+        // returned raw (they would collide with EdgeMicro's documented exit codes).
+        using var nanoff = new FakeNanoff(exitCode: 5);
         using var app = new TempDir();
         DeploymentImageTests.WritePe(app, "Sensor.pe", 4);
         File.WriteAllText(app.File("Sensor.exe"), "MZ");
@@ -47,8 +49,9 @@ public sealed class FlashCommandTests
         {
             var (code, _, err) = CliRunner.Run("flash", "firmware", "--port", "/dev/ttyUSB0", "--target", "ESP32_S3", "--update", "--app", app.Path);
 
-            Assert.Equal(3, code);
-            Assert.Contains("Updating nanoCLR failed: nanoff exited with code 3", err, StringComparison.Ordinal);
+            Assert.Equal(3, code); // ExitCodes.DeviceError
+            Assert.Contains("Updating nanoCLR failed: nanoff exited with code 5", err, StringComparison.Ordinal);
+            Assert.Contains("error: nanoff failed with exit code 5", err, StringComparison.Ordinal);
         }
 
         Assert.Single(nanoff.Calls());
@@ -76,7 +79,9 @@ public sealed class FlashCommandTests
         using var nanoff = new FakeNanoff();
         using var work = new TempDir();
         string config = work.File("device.json");
-        File.WriteAllText(config, "{\"deviceId\":\"esp32-1\"}");
+        // A configuration the firmware's own parser accepts (the old "deviceId" one would have been deployed and then
+        // rejected at boot; flash model now refuses it first, see FlashModel_WhenTheConfigIsNotTheFirmwaresFormat_...).
+        File.WriteAllText(config, "{\"device_id\":\"esp32-1\",\"mqtt_host\":\"10.0.0.2\",\"fleet_key\":\"" + new string('a', 64) + "\"}");
 
         using (new PathScope(nanoff.BinDirectory))
         {
@@ -97,6 +102,27 @@ public sealed class FlashCommandTests
         // Where the firmware reads it (Program.cs: DeviceConfigLoader.Load(storage, DeviceFiles.Config, ...) on DeviceFiles.Drive).
         Assert.Equal("I:\\device.json", files[1].GetProperty("DestinationFilePath").GetString());
         Assert.Equal(Path.GetFullPath(config), files[1].GetProperty("SourceFilePath").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"deviceId\":\"esp32-1\"}", "unknown configuration key 'deviceId'")]
+    [InlineData("{ not json", "not a valid device configuration")]
+    [InlineData("", "not a valid device configuration")]
+    public void FlashModel_WhenTheConfigIsNotTheFirmwaresFormat_FailsBeforeRunningNanoff(string json, string expected)
+    {
+        using var nanoff = new FakeNanoff();
+        using var work = new TempDir();
+        File.WriteAllText(work.File("device.json"), json);
+
+        using (new PathScope(nanoff.BinDirectory))
+        {
+            var (code, _, err) = CliRunner.Run("flash", "model", Models.Blob("wine"), "--port", "/dev/ttyACM0", "--config", work.File("device.json"));
+
+            Assert.Equal(1, code);
+            Assert.Contains(expected, err, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(nanoff.Calls());
     }
 
     [Fact]
@@ -135,7 +161,7 @@ public sealed class FlashCommandTests
             Assert.Contains("Verified: device virtual-1 runs wine v1", ok.Err, StringComparison.Ordinal);
 
             var bad = CliRunner.Run("flash", "model", Models.Blob("digits"), "--port", "/dev/ttyACM0", "--verify-port", socat.Second, "--verify-timeout", "1");
-            Assert.Equal(1, bad.Code);
+            Assert.Equal(4, bad.Code); // ExitCodes.CheckFailed: the device answers, but not with the new model
             Assert.Contains("the device did not report the new model digits v1", bad.Err, StringComparison.Ordinal);
             Assert.Contains("device virtual-1 reports wine v1", bad.Err, StringComparison.Ordinal);
         }

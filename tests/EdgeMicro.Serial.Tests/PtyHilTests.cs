@@ -40,7 +40,7 @@ public sealed class PtyHilTests
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"), "--max-mismatches", "3");
 
-        Assert.Equal(2, code);
+        Assert.Equal(4, code); // ExitCodes.CheckFailed (was 2 before the exit codes were documented)
         Assert.Contains("<-- DIFFERENT MODEL", output, StringComparison.Ordinal);
         Assert.Contains("FAIL: the device runs a different model than --model", output, StringComparison.Ordinal);
         Assert.Equal(3, output.Split('\n').Count(l => l.StartsWith("mismatch #", StringComparison.Ordinal)));
@@ -55,7 +55,7 @@ public sealed class PtyHilTests
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
-        Assert.Equal(2, code);
+        Assert.Equal(4, code); // ExitCodes.CheckFailed (was 2 before the exit codes were documented)
         Assert.Contains("device model wine v1", output, StringComparison.Ordinal);
         Assert.Contains("problem      the device's model takes 13 features, the host model 64: no vector can be compared", output, StringComparison.Ordinal);
     }
@@ -68,7 +68,7 @@ public sealed class PtyHilTests
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
-        Assert.Equal(2, code);
+        Assert.Equal(4, code); // ExitCodes.CheckFailed (was 2 before the exit codes were documented)
         Assert.Contains("device model digits v2", output, StringComparison.Ordinal);
         Assert.Contains("host model   digits v1", output, StringComparison.Ordinal);
         Assert.Contains("540 of 540 compared, 0 mismatches", output, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class PtyHilTests
     {
         var (code, output, _) = CliRunner.Run("hil", "--virtual", "--virtual-model", Models.Dir("digits-v2"), "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
-        Assert.Equal(2, code);
+        Assert.Equal(4, code); // ExitCodes.CheckFailed (was 2 before the exit codes were documented)
         Assert.Contains("device model digits v2", output, StringComparison.Ordinal);
         Assert.Contains("540 of 540 compared, 0 mismatches", output, StringComparison.Ordinal);
     }

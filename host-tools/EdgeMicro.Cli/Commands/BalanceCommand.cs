@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeMicro.Data;
 using EdgeMicro.Fleet.Balancing;
+using EdgeMicro.Fleet.Stats;
 
 namespace EdgeMicro.Cli.Commands;
 
@@ -9,21 +10,22 @@ namespace EdgeMicro.Cli.Commands;
 internal sealed class BalanceCommand : Command
 {
     private readonly Option<string> _store = StatsCommand.Store();
-    private readonly Option<string> _model = new("--model") { Description = "Converted model directory (its .emm blob).", Required = true };
-    private readonly Option<string> _train = new("--train") { Description = "Training CSV (features + label).", Required = true };
-    private readonly Option<string> _holdout = new("--holdout") { Description = "Labelled hold-out CSV for the BBSE confusion matrix.", Required = true };
-    private readonly Option<int> _budget = new("--budget") { Description = "Number of samples to label.", Required = true };
+    private readonly Option<string> _model = new("--model", "-m") { Description = "The converted model: a .emm blob or the directory edgemicro convert wrote.", Required = true, HelpName = "DIR|FILE.emm" };
+    private readonly Option<string> _train = new("--train") { Description = "Training CSV (features + label).", Required = true, HelpName = "CSV" };
+    private readonly Option<string> _holdout = new("--holdout") { Description = "Labelled hold-out CSV for the BBSE confusion matrix.", Required = true, HelpName = "CSV" };
+    private readonly Option<int> _budget = new Option<int>("--budget") { Description = "Number of samples to label.", Required = true, HelpName = "N" }.AtLeast(1);
     private readonly Option<string> _out = new("--out", "-o") { Description = "Output directory (plan.json, plan.md, samples-to-label.csv, report.html): a new or empty one, or one balance wrote before. Other files in it are never touched.", Required = true, HelpName = "DIR" };
+    private readonly Option<bool> _json = new("--json") { Description = "Print plan.json to stdout instead of the markdown summary." };
     private readonly Option<bool> _force = new("--force") { Description = "Write into a directory that holds other files (never over them)." };
-    private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform" };
-    private readonly Option<double> _floor = new("--floor") { Description = "Minimum target share per class.", DefaultValueFactory = _ => 0.02 };
-    private readonly Option<string> _tiers = new("--tiers") { Description = "Easy/medium/hard shares.", DefaultValueFactory = _ => "0.3,0.5,0.2" };
-    private readonly Option<string> _label = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+    private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform", HelpName = "uniform|sqrt|deployment" };
+    private readonly Option<double> _floor = new Option<double>("--floor") { Description = "Minimum target share per class (0 to 1).", DefaultValueFactory = _ => 0.02, HelpName = "SHARE" }.Between(0, 1);
+    private readonly Option<string> _tiers = new("--tiers") { Description = "Easy/medium/hard shares.", DefaultValueFactory = _ => "0.3,0.5,0.2", HelpName = "E,M,H" };
+    private readonly Option<string> _label = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
     public BalanceCommand()
         : base("balance", "Estimate the deployment class distribution (naive and BBSE), plan per-class labelling quotas, pick the samples to label, and report class weights and data health.")
     {
-        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _target, _floor, _tiers, _label })
+        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _json, _target, _floor, _tiers, _label })
         {
             Options.Add(o);
         }
@@ -34,10 +36,10 @@ internal sealed class BalanceCommand : Command
     private int Execute(ParseResult parse)
     {
         string store = parse.GetValue(_store)!;
-        if (!File.Exists(store))
-        {
-            throw new InputDataException($"{store}: no statistics store (run 'edgemicro stats pull' first)");
-        }
+        StoreFile.Check(store, mustExist: true);
+        ModelFile.Load(parse.GetValue(_model)!);
+        InputFiles.RequireFile(parse.GetValue(_train)!, "--train");
+        InputFiles.RequireFile(parse.GetValue(_holdout)!, "--holdout");
 
         QuotaTarget target = parse.GetValue(_target) switch
         {
@@ -65,6 +67,12 @@ internal sealed class BalanceCommand : Command
         };
         BalancePlan plan = BalancePlanner.Run(options);
         TextWriter stdout = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(_json))
+        {
+            stdout.Write(PlanWriter.ToJson(plan));
+            return ExitCodes.Success;
+        }
+
         stdout.Write(PlanWriter.ToMarkdown(plan));
         stdout.WriteLine($"Wrote {string.Join(", ", BalancePlanner.Files)} to {options.OutputDirectory}");
         return ExitCodes.Success;

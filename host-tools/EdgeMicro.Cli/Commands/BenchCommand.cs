@@ -19,9 +19,9 @@ internal sealed class BenchCommand : Command
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
-    internal Option<string> Manifest { get; } = new("--manifest") { Description = "Example manifest (models/examples.json).", DefaultValueFactory = _ => "models/examples.json" };
+    internal Option<string> Manifest { get; } = new("--manifest") { Description = "Example manifest (models/examples.json).", DefaultValueFactory = _ => "models/examples.json", HelpName = "JSON" };
 
-    internal Option<string?> Only { get; } = new("--only") { Description = "Comma-separated example names to run (default: all)." };
+    internal Option<string?> Only { get; } = new("--only") { Description = "Comma-separated example names to run (default: all).", HelpName = "a,b,..." };
 
     internal Option<bool> Json { get; } = new("--json") { Description = "Print results as JSON." };
 
@@ -29,11 +29,18 @@ internal sealed class BenchCommand : Command
     {
         string root = Path.Combine(Path.GetTempPath(), "edgemicro-bench-" + Guid.NewGuid().ToString("N")[..8]);
         string[]? only = parse.GetValue(Only)?.Split(',', StringSplitOptions.TrimEntries);
-        var examples = ExampleManifest.Load(parse.GetValue(Manifest)!, root).Where(e => only == null || only.Contains(e.Name)).ToList();
+        var all = ExampleManifest.Load(parse.GetValue(Manifest)!, root);
+        string[] unknown = [.. (only ?? []).Where(n => !all.Any(e => e.Name == n))];
+        if (unknown.Length > 0)
+        {
+            throw new EdgeMicro.Data.InputDataException($"--only {string.Join(",", unknown)}: no such example in {parse.GetValue(Manifest)} (examples: {string.Join(", ", all.Select(e => e.Name))})");
+        }
+
+        var examples = all.Where(e => only == null || only.Contains(e.Name)).ToList();
         var results = new List<BenchmarkResult>();
         try
         {
-            results = ProgressHost.Run(parse.InvocationConfiguration.Error, progress =>
+            results = ProgressHost.Run(parse, progress =>
             {
                 var list = new List<BenchmarkResult>();
                 for (int i = 0; i < examples.Count; i++)

@@ -19,25 +19,25 @@ internal sealed class ConvertCommand : Command
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
-    internal Argument<string> Model { get; } = new("MODEL.onnx") { Description = "Trained classifier exported to ONNX (opsets 11-17)." };
+    internal Argument<string> Model { get; } = new("MODEL.onnx") { Description = "Trained classifier exported to ONNX (opsets 11-17).", HelpName = "MODEL.onnx" };
 
-    internal Option<string> Calibration { get; } = new("--calibration") { Description = "CSV of calibration samples (header; features in model-input order; label column optional).", Required = true };
+    internal Option<string> Calibration { get; } = new("--calibration", "-c") { Description = "CSV of calibration samples (header; features in model-input order; label column optional).", Required = true, HelpName = "CSV" };
 
-    internal Option<string?> Test { get; } = new("--test") { Description = "CSV of labelled test samples for the accuracy report." };
+    internal Option<string?> Test { get; } = new("--test", "-t") { Description = "CSV of labelled test samples for the accuracy report.", HelpName = "CSV" };
 
-    internal Option<string?> Normalization { get; } = new("--normalization") { Description = "JSON with 'mean' and 'std' arrays (StandardScaler); folded into the model so the device feeds raw values." };
+    internal Option<string?> Normalization { get; } = new("--normalization") { Description = "JSON with 'mean' and 'std' arrays (StandardScaler); folded into the model so the device feeds raw values.", HelpName = "JSON" };
 
-    internal Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+    internal Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
-    internal Option<string?> Classes { get; } = new("--classes") { Description = "Comma-separated class names (labels may then be names)." };
+    internal Option<string?> Classes { get; } = new("--classes") { Description = "Comma-separated class names (labels may then be names).", HelpName = "a,b,..." };
 
-    internal Option<string?> InputLayout { get; } = new("--input-layout") { Description = "How CSV columns fill the model input, einops style, e.g. '(r c) -> c r'. Default: C order." };
+    internal Option<string?> InputLayout { get; } = new("--input-layout") { Description = "How CSV columns fill the model input, einops style, e.g. '(r c) -> c r'. Default: C order.", HelpName = "SPEC" };
 
-    internal Option<string?> NameOption { get; } = new("--name") { Description = "Name for generated classes (<Name>Model, <Name>Kernel) and the blob. Default: from the model path." };
+    internal Option<string?> NameOption { get; } = new("--name", "-n") { Description = "Name for generated classes (<Name>Model, <Name>Kernel) and the blob. Default: from the model path.", HelpName = "Name" };
 
-    internal Option<uint> ModelVersion { get; } = new("--model-version") { Description = "Model version stored in the model (for over-the-air updates).", DefaultValueFactory = _ => 1u };
+    internal Option<uint> ModelVersion { get; } = new("--model-version") { Description = "Model version stored in the model (for over-the-air updates).", DefaultValueFactory = _ => 1u, HelpName = "N" };
 
-    internal Option<int> RamBudget { get; } = new("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48 };
+    internal Option<int> RamBudget { get; } = new Option<int>("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48, HelpName = "KiB" }.Between(1, 8 * 1024);
 
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
 
@@ -63,7 +63,7 @@ internal sealed class ConvertCommand : Command
             OutputDirectory = parse.GetValue(Out)!,
             Force = parse.GetValue(Force),
         };
-        ConversionReport report = ProgressHost.Run(stderr, progress => ConvertPipeline.Run(options, progress));
+        ConversionReport report = ProgressHost.Run(parse, progress => ConvertPipeline.Run(options, progress));
         if (parse.GetValue(Json))
         {
             stdout.Write(ReportWriter.ToJson(report));

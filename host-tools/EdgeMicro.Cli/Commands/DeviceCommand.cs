@@ -27,22 +27,23 @@ internal sealed class DeviceCommand : Command
             }
         }
 
-        protected Option<string> Config { get; } = new("--config") { Description = "Device configuration JSON (the firmware's I:\\device.json format).", Required = true };
+        protected Option<string> Config { get; } = new("--config") { Description = "Device configuration JSON (the firmware's I:\\device.json format).", Required = true, HelpName = "device.json" };
 
-        protected Option<string> Replay { get; } = new("--replay") { Description = "CSV of samples to replay (model-input column order; a label column simulates the label button).", Required = true };
+        protected Option<string> Replay { get; } = new("--replay") { Description = "CSV of samples to replay (model-input column order; a label column simulates the label button).", Required = true, HelpName = "CSV" };
 
-        protected Option<string> Model { get; } = new("--model") { Description = "The firmware's compiled-in model: a .emm blob or a directory written by `edgemicro convert`.", Required = true };
+        protected Option<string> Model { get; } = new("--model", "-m") { Description = "The firmware's compiled-in model: a .emm blob or a directory written by `edgemicro convert`.", Required = true, HelpName = "DIR|FILE.emm" };
 
         protected Option<bool> Loop { get; } = new("--loop") { Description = "Replay forever instead of stopping after the last row." };
 
         protected Option<bool> NoLabels { get; } = new("--no-labels") { Description = "Do not give the CSV labels as button presses." };
 
-        protected Option<double?> Duration { get; } = new("--duration") { Description = "Stop after this many seconds." };
+        protected Option<double?> Duration { get; } = new Option<double?>("--duration") { Description = "Stop after this many seconds.", HelpName = "SECONDS" }.Positive();
 
         protected Option<bool> Quiet { get; } = new("--quiet") { Description = "No device log on stderr." };
 
         protected VirtualDeviceOptions BuildOptions(ParseResult parse, string storage) => new()
         {
+            // Files first (config, replay, model), then the device starts: a bad input never half-starts a fleet.
             Config = VirtualDeviceOptions.ReadConfig(parse.GetValue(Config)!),
             ReplayPath = parse.GetValue(Replay)!,
             CompiledModel = ModelFile.Load(parse.GetValue(Model)!).Bytes,
@@ -84,6 +85,15 @@ internal sealed class DeviceCommand : Command
                 output.WriteLine($"{d.DeviceId}: {d.Runtime.SampleCount} samples, model {d.Runtime.Model.Model.ModelId} v{d.Runtime.Model.Model.ModelVersion} ({d.Runtime.Model.SourceName}), {d.Runtime.Published} published, {d.Runtime.Outbox.Count} queued, {d.Runtime.Outbox.Dropped} dropped");
             }
 
+            // Boot publishes the retained status first: a device that published nothing never reached its broker.
+            VirtualDevice[] unreached = [.. devices.Where(d => d.Link != null && d.Runtime.Published == 0)];
+            if (unreached.Length > 0)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"error: {unreached.Length} of {devices.Count} device(s) never reached the MQTT broker at {unreached[0].Config.MqttHost}:{unreached[0].Config.MqttPort} (is it running? mqtt_host/mqtt_port in --config); their messages stayed queued");
+                return ExitCodes.DeviceError;
+            }
+
             return ExitCodes.Success;
         }
     }
@@ -102,9 +112,9 @@ internal sealed class DeviceCommand : Command
             }));
         }
 
-        private Option<string?> Serial { get; } = new("--serial") { Description = "Also serve the framed serial protocol (HELLO, INFER, GET_STATS, PUT_MODEL, ...) on this port, e.g. /dev/pts/N." };
+        private Option<string?> Serial { get; } = new("--serial", "-p") { Description = "Also serve the framed serial protocol (HELLO, INFER, GET_STATS, PUT_MODEL, ...) on this port, e.g. /dev/pts/N.", HelpName = "PORT" };
 
-        private Option<string?> Storage { get; } = new("--storage") { Description = "Directory standing for the I:\\ drive (default: virtual-devices/<device id>)." };
+        private Option<string?> Storage { get; } = new("--storage") { Description = "Directory standing for the I:\\ drive (default: virtual-devices/<device id>).", HelpName = "DIR" };
     }
 
     private sealed class FleetCommand : DeviceRunBase
@@ -121,8 +131,8 @@ internal sealed class DeviceCommand : Command
             }));
         }
 
-        private Option<int> Count { get; } = new("--count") { Description = "Number of devices.", Required = true };
+        private Option<int> Count { get; } = new Option<int>("--count") { Description = "Number of devices.", Required = true, HelpName = "N" }.Between(1, 100_000);
 
-        private Option<string> StorageRoot { get; } = new("--storage-root") { Description = "Directory for the devices' I:\\ directories.", DefaultValueFactory = _ => "virtual-devices" };
+        private Option<string> StorageRoot { get; } = new("--storage-root") { Description = "Directory for the devices' I:\\ directories.", DefaultValueFactory = _ => "virtual-devices", HelpName = "DIR" };
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using EdgeMicro.Fleet.Flashing;
 
 namespace EdgeMicro.Cli.Commands;
@@ -11,11 +12,20 @@ internal sealed class DevicesCommand : Command
     {
         Options.Add(All);
         Options.Add(SysfsRoot);
+        Options.Add(Json);
         SetAction(parse => CommandRunner.Guard(parse, () =>
         {
             TextWriter output = parse.InvocationConfiguration.Output;
             bool all = parse.GetValue(All);
             var ports = UsbSerialScanner.Scan(parse.GetValue(SysfsRoot)!).Where(p => all || p.LooksLikeEsp32).ToList();
+            if (parse.GetValue(Json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(
+                    ports.Select(p => new { port = p.DevicePath, vendor_id = p.VendorId, product_id = p.ProductId, bridge = p.Bridge, manufacturer = p.Manufacturer, product = p.Product, serial_number = p.SerialNumber, looks_like_esp32 = p.LooksLikeEsp32 }),
+                    new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Success;
+            }
+
             if (ports.Count == 0)
             {
                 parse.InvocationConfiguration.Error.WriteLine(all ? "No USB serial ports found." : "No ESP32-like USB serial ports found (try --all; is the board plugged in with a data cable?).");
@@ -33,6 +43,8 @@ internal sealed class DevicesCommand : Command
             return ExitCodes.Success;
         }));
     }
+
+    private Option<bool> Json { get; } = new("--json") { Description = "Print the ports as a JSON array (empty when none)." };
 
     private Option<bool> All { get; } = new("--all") { Description = "Also list USB serial ports with unknown vendor/product ids." };
 

@@ -15,14 +15,36 @@ internal sealed class FlashCommand : Command
         Subcommands.Add(new ModelCommand());
     }
 
-    private static Option<string> PortOption() => new("--port") { Description = "The device's USB serial port (e.g. /dev/ttyUSB0, COM5; see: edgemicro devices).", Required = true };
+    /// <summary>nanoff's own exit code goes into the message; the command exits with <see cref="ExitCodes.DeviceError"/>.</summary>
+    private static int NanoffResult(ParseResult parse, int nanoffExitCode)
+    {
+        if (nanoffExitCode == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        parse.InvocationConfiguration.Error.WriteLine($"error: nanoff failed with exit code {nanoffExitCode} (its output is above; is the board connected and in download mode?)");
+        return ExitCodes.DeviceError;
+    }
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print what was flashed as JSON on stdout (nanoff's log stays on stderr)." };
+
+    private static void WriteJson(ParseResult parse, Option<bool> json, int code, object result)
+    {
+        if (code == ExitCodes.Success && parse.GetValue(json))
+        {
+            parse.InvocationConfiguration.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        }
+    }
+
+    private static Option<string> PortOption() => new("--port", "-p") { Description = "The device's USB serial port (e.g. /dev/ttyUSB0, COM5; see: edgemicro devices).", Required = true, HelpName = "PORT" };
 
     private sealed class FirmwareCommand : Command
     {
         public FirmwareCommand()
             : base("firmware", "Update nanoCLR (--update) and/or deploy the firmware app's .pe files (--app DIR) as one deployment image.")
         {
-            foreach (Option o in new Option[] { Port, Target, App, AppName, Update, Address, Image })
+            foreach (Option o in new Option[] { Port, Target, App, AppName, Update, Address, Image, Json })
             {
                 Options.Add(o);
             }
@@ -40,24 +62,28 @@ internal sealed class FlashCommand : Command
                     ImagePath = parse.GetValue(Image),
                 };
                 TextWriter log = parse.InvocationConfiguration.Error;
-                int code = FlashFirmwareJob.Run(options, NanoffRunner.Locate(), log.WriteLine);
-                return code == 0 ? ExitCodes.Success : code;
+                FlashFirmwareJob.Validate(options);
+                int code = NanoffResult(parse, FlashFirmwareJob.Run(options, NanoffRunner.Locate(), log.WriteLine));
+                WriteJson(parse, Json, code, new { port = options.Port, target = options.Target, updated_nanoclr = options.Update, app = options.AppDirectory, image = options.ImagePath });
+                return code;
             }));
         }
 
         private Option<string> Port { get; } = PortOption();
 
-        private Option<string> Target { get; } = new("--target") { Description = "nanoFramework target, e.g. ESP32_REV3, ESP32_PSRAM_REV3, ESP32_S3 (nanoff --listtargets --platform esp32).", Required = true };
+        private Option<bool> Json { get; } = JsonOption();
 
-        private Option<string?> App { get; } = new("--app") { Description = "Build output directory of the firmware app (its .pe files and the app .exe)." };
+        private Option<string> Target { get; } = new("--target") { Description = "nanoFramework target, e.g. ESP32_REV3, ESP32_PSRAM_REV3, ESP32_S3 (nanoff --listtargets --platform esp32).", Required = true, HelpName = "TARGET" };
 
-        private Option<string?> AppName { get; } = new("--app-name") { Description = "Application assembly name when the directory has no single .exe." };
+        private Option<string?> App { get; } = new("--app") { Description = "Build output directory of the firmware app (its .pe files and the app .exe).", HelpName = "DIR" };
+
+        private Option<string?> AppName { get; } = new("--app-name") { Description = "Application assembly name when the directory has no single .exe.", HelpName = "NAME" };
 
         private Option<bool> Update { get; } = new("--update") { Description = "Update nanoCLR (the firmware) before deploying." };
 
-        private Option<string?> Address { get; } = new("--address") { Description = "Deployment region address (hex), when it differs from nanoff's default for the target." };
+        private Option<string?> Address { get; } = new("--address") { Description = "Deployment region address (hex), when it differs from nanoff's default for the target.", HelpName = "0xADDRESS" };
 
-        private Option<string?> Image { get; } = new("--image-out") { Description = "Also keep the deployment image (.bin) at this path." };
+        private Option<string?> Image { get; } = new("--image-out") { Description = "Also keep the deployment image (.bin) at this path.", HelpName = "FILE.bin" };
     }
 
     private sealed class ModelCommand : Command
@@ -66,7 +92,7 @@ internal sealed class FlashCommand : Command
             : base("model", "Write a model blob (and optionally the device config) to the device's I: drive with nanoff --filedeployment, then verify the device reports it.")
         {
             Arguments.Add(Model);
-            foreach (Option o in new Option[] { Port, Config, VerifyPort, Baud, VerifyTimeout })
+            foreach (Option o in new Option[] { Port, Config, VerifyPort, Baud, VerifyTimeout, Json })
             {
                 Options.Add(o);
             }
@@ -84,21 +110,30 @@ internal sealed class FlashCommand : Command
                     VerifyTimeout = TimeSpan.FromSeconds(parse.GetValue(VerifyTimeout)),
                 };
                 TextWriter log = parse.InvocationConfiguration.Error;
-                int code = FlashModelJob.Run(options, NanoffRunner.Locate(), log.WriteLine);
-                return code == 0 ? ExitCodes.Success : code;
+                EdgeMicro.Data.ModelFile model = FlashModelJob.Validate(options);
+                int code = NanoffResult(parse, FlashModelJob.Run(options, NanoffRunner.Locate(), log.WriteLine));
+                WriteJson(parse, Json, code, new
+                {
+                    port = options.Port, model_id = model.ModelId, model_version = model.ModelVersion, model_crc = $"0x{model.ModelCrc:X8}",
+                    model_destination = FileDeployment.ModelDestination, config_destination = options.ConfigPath == null ? null : FileDeployment.ConfigDestination,
+                    verified = verifyPort != null,
+                });
+                return code;
             }));
         }
 
-        private Argument<string> Model { get; } = new("MODEL") { Description = "A .emm model blob, or the directory edgemicro convert wrote." };
+        private Argument<string> Model { get; } = new("MODEL") { Description = "A .emm model blob, or the directory edgemicro convert wrote.", HelpName = "DIR|FILE.emm" };
 
         private Option<string> Port { get; } = PortOption();
 
-        private Option<string?> Config { get; } = new("--config") { Description = "Device configuration JSON to write as " + FileDeployment.ConfigDestination + "." };
+        private Option<bool> Json { get; } = JsonOption();
 
-        private Option<string?> VerifyPort { get; } = new("--verify-port") { Description = "The device's serial test link (second UART) to check it reports the new model." };
+        private Option<string?> Config { get; } = new("--config") { Description = "Device configuration JSON to write as " + FileDeployment.ConfigDestination + ".", HelpName = "device.json" };
 
-        private Option<int> Baud { get; } = new("--baud") { Description = "Baud rate of the serial test link.", DefaultValueFactory = _ => 115200 };
+        private Option<string?> VerifyPort { get; } = new("--verify-port") { Description = "The device's serial test link (second UART) to check it reports the new model.", HelpName = "PORT" };
 
-        private Option<int> VerifyTimeout { get; } = new("--verify-timeout") { Description = "Seconds to wait for the device to report the new model.", DefaultValueFactory = _ => 30 };
+        private Option<int> Baud { get; } = new Option<int>("--baud") { Description = "Baud rate of the serial test link.", DefaultValueFactory = _ => 115200, HelpName = "BAUD" }.AtLeast(300);
+
+        private Option<int> VerifyTimeout { get; } = new Option<int>("--verify-timeout") { Description = "Seconds to wait for the device to report the new model.", DefaultValueFactory = _ => 30, HelpName = "SECONDS" }.AtLeast(1);
     }
 }

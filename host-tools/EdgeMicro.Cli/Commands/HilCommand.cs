@@ -25,25 +25,25 @@ internal sealed class HilCommand : Command
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
-    private Option<string?> Port { get; } = new("--port") { Description = "The device's serial test link (second UART, e.g. /dev/ttyUSB1), not the USB debugger port." };
+    private Option<string?> Port { get; } = new("--port", "-p") { Description = "The device's serial test link (second UART, e.g. /dev/ttyUSB1), not the USB debugger port.", HelpName = "PORT" };
 
     private Option<bool> Virtual { get; } = new("--virtual") { Description = "Run against an in-process virtual device (the firmware's runtime, model slots and update gate, no broker) instead of hardware." };
 
     private Option<string?> VirtualModel { get; } = new("--virtual-model") { Description = "Model the virtual device runs (default: --model).", Hidden = true };
 
-    private Option<string> Model { get; } = new("--model") { Description = "The converter's output directory or a .emm blob: the host twin.", Required = true };
+    private Option<string> Model { get; } = new("--model", "-m") { Description = "The converter's output directory or a .emm blob: the host twin.", Required = true, HelpName = "DIR|FILE.emm" };
 
-    private Option<string> Test { get; } = new("--test") { Description = "Test CSV (features in model-input order; label column optional).", Required = true };
+    private Option<string> Test { get; } = new("--test", "-t") { Description = "Test CSV (features in model-input order; label column optional).", Required = true, HelpName = "CSV" };
 
-    private Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label" };
+    private Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
-    private Option<int> Baud { get; } = new("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 115200 };
+    private Option<int> Baud { get; } = new Option<int>("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 115200, HelpName = "BAUD" }.AtLeast(300);
 
-    private Option<int> TimeoutMs { get; } = new("--timeout-ms") { Description = "Response timeout per attempt.", DefaultValueFactory = _ => 1000 };
+    private Option<int> TimeoutMs { get; } = new Option<int>("--timeout-ms") { Description = "Response timeout per attempt.", DefaultValueFactory = _ => 1000, HelpName = "MS" }.AtLeast(1);
 
-    private Option<int> Retries { get; } = new("--retries") { Description = "Retransmissions after a timeout.", DefaultValueFactory = _ => 3 };
+    private Option<int> Retries { get; } = new Option<int>("--retries") { Description = "Retransmissions after a timeout.", DefaultValueFactory = _ => 3, HelpName = "N" }.Between(0, 100);
 
-    private Option<int> MaxMismatches { get; } = new("--max-mismatches") { Description = "How many mismatches to list.", DefaultValueFactory = _ => 10 };
+    private Option<int> MaxMismatches { get; } = new Option<int>("--max-mismatches") { Description = "How many mismatches to list.", DefaultValueFactory = _ => 10, HelpName = "N" }.AtLeast(0);
 
     private Option<bool> Json { get; } = new("--json") { Description = "Print the report as JSON." };
 
@@ -64,6 +64,7 @@ internal sealed class HilCommand : Command
             LabelColumn = parse.GetValue(LabelColumn)!,
             MaxListedMismatches = parse.GetValue(MaxMismatches),
         };
+        HilRunner.LoadInputs(options); // every file checked before a port is opened or a device started
         var clientOptions = new DeviceClientOptions { TimeoutMs = parse.GetValue(TimeoutMs), Retries = parse.GetValue(Retries) };
         SerialVirtualDevice? device = null;
         ISerialPort port;

@@ -20,7 +20,7 @@ internal sealed class ModelCommand : Command
             : base("publish", "Send a model blob (manifest signed with the fleet key, chunks, commit) and wait for each device's accepted/rejected event.")
         {
             Arguments.Add(Blob);
-            foreach (Option o in new Option[] { Mqtt, Devices, All, Key, Timeout, ChunkSize })
+            foreach (Option o in new Option[] { Mqtt, Devices, All, Key, Timeout, ChunkSize, Json })
             {
                 Options.Add(o);
             }
@@ -28,19 +28,21 @@ internal sealed class ModelCommand : Command
             SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
         }
 
-        private Argument<string> Blob { get; } = new("DIR|model.emm") { Description = "The .emm blob, or the directory `edgemicro convert` wrote." };
+        private Argument<string> Blob { get; } = new("MODEL") { Description = "The .emm blob, or the directory `edgemicro convert` wrote.", HelpName = "DIR|FILE.emm" };
 
-        private Option<string> Mqtt { get; } = new("--mqtt") { Description = "Broker HOST[:PORT].", Required = true };
+        private Option<string> Mqtt { get; } = new("--mqtt") { Description = "Broker HOST[:PORT].", Required = true, HelpName = "HOST[:PORT]" };
 
-        private Option<string[]> Devices { get; } = new("--device") { Description = "Target device id (repeatable).", AllowMultipleArgumentsPerToken = true };
+        private Option<string[]> Devices { get; } = new("--device") { Description = "Target device id (repeatable).", AllowMultipleArgumentsPerToken = true, HelpName = "ID" };
 
         private Option<bool> All { get; } = new("--all") { Description = "Every device whose retained status says online." };
 
-        private Option<string> Key { get; } = new("--key") { Description = "File holding the fleet key as hex.", Required = true };
+        private Option<string> Key { get; } = new("--key", "-k") { Description = "File holding the fleet key as hex.", Required = true, HelpName = "FILE" };
 
-        private Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds to wait for each device's verdict.", DefaultValueFactory = _ => 30 };
+        private Option<double> Timeout { get; } = new Option<double>("--timeout") { Description = "Seconds to wait for each device's verdict.", DefaultValueFactory = _ => 30, HelpName = "SECONDS" }.Positive();
 
-        private Option<int> ChunkSize { get; } = new("--chunk-size") { Description = "Bytes per chunk.", DefaultValueFactory = _ => UpdatePackage.DefaultChunkSize };
+        private Option<bool> Json { get; } = new("--json") { Description = "Print each device's verdict as JSON." };
+
+        private Option<int> ChunkSize { get; } = new Option<int>("--chunk-size") { Description = "Bytes per chunk.", DefaultValueFactory = _ => UpdatePackage.DefaultChunkSize, HelpName = "BYTES" }.Between(16, UpdatePackage.MaxChunkSize);
 
         private int Execute(ParseResult parse)
         {
@@ -66,9 +68,18 @@ internal sealed class ModelCommand : Command
                 }
             });
             IReadOnlyList<UpdateVerdict> verdicts = ModelPublisher.PublishAsync(request, progress).GetAwaiter().GetResult();
-            foreach (UpdateVerdict v in verdicts)
+            if (parse.GetValue(Json))
             {
-                stdout.WriteLine(v.Accepted ? $"{v.DeviceId}: accepted (update {v.UpdateId})" : $"{v.DeviceId}: REJECTED {v.Reason}: {v.Detail}");
+                stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                    verdicts.Select(v => new { device = v.DeviceId, update = v.UpdateId, accepted = v.Accepted, reason = v.Reason, detail = v.Detail }),
+                    new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                foreach (UpdateVerdict v in verdicts)
+                {
+                    stdout.WriteLine(v.Accepted ? $"{v.DeviceId}: accepted (update {v.UpdateId})" : $"{v.DeviceId}: REJECTED {v.Reason}: {v.Detail}");
+                }
             }
 
             if (verdicts.Count == 0)

@@ -16,7 +16,7 @@ internal sealed class StatsCommand : Command
         Subcommands.Add(new ShowCommand());
     }
 
-    internal static Option<string> Store() => new("--store") { Description = "SQLite store file.", DefaultValueFactory = _ => StatsStore.DefaultPath };
+    internal static Option<string> Store() => new("--store", "-s") { Description = "SQLite store file.", DefaultValueFactory = _ => StatsStore.DefaultPath, HelpName = "FILE.db" };
 
     /// <summary>Splits HOST[:PORT].</summary>
     internal static (string Host, int Port) Endpoint(string value)
@@ -34,14 +34,14 @@ internal sealed class StatsCommand : Command
 
     private sealed class PullCommand : Command
     {
-        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT] (default port 1883)." };
-        private readonly Option<string?> _serial = new("--serial") { Description = "Serial port of a test rig (framed serial protocol): pull that one device's report instead of MQTT." };
-        private readonly Option<string?> _device = new("--device") { Description = "Pull only this device id." };
+        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT] (default port 1883).", HelpName = "HOST[:PORT]" };
+        private readonly Option<string?> _serial = new("--serial", "-p") { Description = "Serial port of a test rig (framed serial protocol): pull that one device's report instead of MQTT.", HelpName = "PORT" };
+        private readonly Option<string?> _device = new("--device") { Description = "Pull only this device id.", HelpName = "ID" };
         private readonly Option<bool> _all = new("--all") { Description = "Pull every device (the default)." };
         private readonly Option<string> _store = Store();
-        private readonly Option<double> _idle = new("--idle") { Description = "Stop after this many seconds without a report.", DefaultValueFactory = _ => 5 };
-        private readonly Option<double?> _duration = new("--duration") { Description = "Stop after this many seconds in any case." };
-        private readonly Option<string> _clientId = new("--client-id") { Description = "MQTT client id (a persistent session under this id queues reports between pulls).", DefaultValueFactory = _ => "edgemicro-stats-pull" };
+        private readonly Option<double> _idle = new Option<double>("--idle") { Description = "Stop after this many seconds without a report.", DefaultValueFactory = _ => 5, HelpName = "SECONDS" }.Positive();
+        private readonly Option<double?> _duration = new Option<double?>("--duration") { Description = "Stop after this many seconds in any case.", HelpName = "SECONDS" }.Positive();
+        private readonly Option<string> _clientId = new("--client-id") { Description = "MQTT client id (a persistent session under this id queues reports between pulls).", DefaultValueFactory = _ => "edgemicro-stats-pull", HelpName = "ID" };
 
         public PullCommand()
             : base("pull", "Subscribe to edgemicro/<id>/stats and store every report (idempotent on device id + report sequence).")
@@ -51,7 +51,12 @@ internal sealed class StatsCommand : Command
                 Options.Add(o);
             }
 
-            SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                string store = parse.GetValue(_store)!;
+                StoreFile.Check(store, mustExist: false);
+                return StoreFile.RemoveIfCreatedAndFailed(store, () => Execute(parse));
+            }));
         }
 
         private int PullSerial(ParseResult parse, string serial, TextWriter stdout, TextWriter stderr)
@@ -125,7 +130,7 @@ internal sealed class StatsCommand : Command
 
     private sealed class ShowCommand : Command
     {
-        private readonly Option<string?> _device = new("--device") { Description = "Show only this device (and its merge)." };
+        private readonly Option<string?> _device = new("--device") { Description = "Show only this device (and its merge).", HelpName = "ID" };
         private readonly Option<string> _store = Store();
         private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of tables." };
 
@@ -142,11 +147,7 @@ internal sealed class StatsCommand : Command
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             string path = parse.GetValue(_store)!;
-            if (!File.Exists(path))
-            {
-                throw new InputDataException($"{path}: no statistics store (run 'edgemicro stats pull' first)");
-            }
-
+            StoreFile.Check(path, mustExist: true);
             using var store = new StatsStore(path);
             IReadOnlyList<DeviceSummary> rows = StatsSummary.Build(store.Reports(parse.GetValue(_device)));
             if (parse.GetValue(_json))

@@ -32,10 +32,7 @@ public sealed record ConversionInputs(
     /// <returns>The inputs.</returns>
     public static ConversionInputs Load(ConvertOptions o)
     {
-        if (!File.Exists(o.ModelPath))
-        {
-            throw new InputDataException($"{o.ModelPath}: file not found");
-        }
+        InputFiles.RequireFile(o.ModelPath, "ONNX model");
 
         FloatModel model;
         try

@@ -62,7 +62,7 @@ public static class ConvertPipeline
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, packed, ram, files));
+            tableBytes, blobBytes.Length, packed, ram, [.. files, OutputDirectory.ManifestName]));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))

@@ -21,9 +21,10 @@ public sealed class ReplaySensor : ISensor, ILabelInput
     /// <param name="classCount">Class count of the model (validates labels).</param>
     /// <param name="loop">Start over at the end instead of finishing.</param>
     /// <param name="labelColumn">Label column name.</param>
-    public ReplaySensor(string csvPath, int classCount, bool loop, string labelColumn = "label")
+    /// <param name="featureCount">Features the device's model takes (checked on the CSV header), or -1.</param>
+    public ReplaySensor(string csvPath, int classCount, bool loop, string labelColumn = "label", int featureCount = -1)
     {
-        _data = CsvDatasetReader.Read(csvPath, labelColumn, null, classCount, requireLabels: false);
+        _data = CsvDatasetReader.Read(csvPath, labelColumn, null, classCount, requireLabels: false, expectedFeatures: featureCount);
         _loop = loop;
         if (_data.Count == 0)
         {

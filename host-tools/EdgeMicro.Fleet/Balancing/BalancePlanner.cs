@@ -48,8 +48,8 @@ public static class BalancePlanner
         ModelDefinition model = blob.Model;
         int k = model.ClassCount, fb = model.InputFractionBits;
         string[] names = model.ClassNames ?? Enumerable.Range(0, k).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        LabeledDataset train = CsvDatasetReader.Read(o.TrainPath, o.LabelColumn, names, k);
-        LabeledDataset holdout = CsvDatasetReader.Read(o.HoldoutPath, o.LabelColumn, names, k);
+        LabeledDataset train = CsvDatasetReader.Read(o.TrainPath, o.LabelColumn, names, k, expectedFeatures: model.FeatureCount);
+        LabeledDataset holdout = CsvDatasetReader.Read(o.HoldoutPath, o.LabelColumn, names, k, expectedFeatures: model.FeatureCount);
         int[][] trainRaw = train.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         var classifier = new Classifier(model);
 

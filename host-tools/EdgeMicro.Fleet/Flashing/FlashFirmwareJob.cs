@@ -65,7 +65,10 @@ public static class FlashFirmwareJob
         return code;
     }
 
-    private static void Validate(FlashFirmwareOptions o)
+    /// <summary>Checks every option and file before anything runs (also before nanoff is looked up).</summary>
+    /// <param name="o">Options.</param>
+    /// <exception cref="InputDataException">The first problem found.</exception>
+    public static void Validate(FlashFirmwareOptions o)
     {
         if (!o.Update && o.AppDirectory == null)
         {
@@ -81,6 +84,17 @@ public static class FlashFirmwareJob
             && uint.TryParse(o.Address.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _)))
         {
             throw new InputDataException($"--address '{o.Address}' is not a hexadecimal flash address like 0x1B0000");
+        }
+
+        if (o.AppDirectory != null)
+        {
+            InputFiles.RequireDirectory(o.AppDirectory, "--app");
+            DeploymentImage.FromDirectory(o.AppDirectory, o.AppName);
+        }
+
+        if (o.ImagePath != null && (File.Exists(o.ImagePath) || Directory.Exists(o.ImagePath)))
+        {
+            throw new InputDataException($"{o.ImagePath}: exists; --image-out never replaces a file (choose a new path)");
         }
     }
 }

@@ -42,17 +42,12 @@ public static class FlashModelJob
     /// <exception cref="InputDataException">Bad model/config, or the device does not report the new model.</exception>
     public static int Run(FlashModelOptions options, NanoffRunner nanoff, Action<string> log)
     {
-        if (string.IsNullOrWhiteSpace(options.Port))
-        {
-            throw new InputDataException("--port is required (the device's USB port, e.g. /dev/ttyUSB0 or COM5)");
-        }
-
-        ModelFile model = ModelFile.Load(options.ModelPath);
+        ModelFile model = Validate(options);
         log($"Model {model.Describe}, {model.Bytes.Length} bytes, from {model.Path}");
         var files = new List<(string, string)> { (FileDeployment.ModelDestination, model.Path) };
         if (options.ConfigPath != null)
         {
-            files.Add((FileDeployment.ConfigDestination, ValidateConfig(options.ConfigPath)));
+            files.Add((FileDeployment.ConfigDestination, Path.GetFullPath(options.ConfigPath)));
         }
 
         string dir = options.WorkDirectory ?? Directory.CreateTempSubdirectory("edgemicro-deploy-").FullName;
@@ -75,12 +70,32 @@ public static class FlashModelJob
         return 0;
     }
 
+    /// <summary>Checks the port name, the model blob and the configuration before anything runs.</summary>
+    /// <param name="options">Options.</param>
+    /// <returns>The validated model.</returns>
+    /// <exception cref="InputDataException">The first problem found.</exception>
+    public static ModelFile Validate(FlashModelOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Port))
+        {
+            throw new InputDataException("--port is required (the device's USB port, e.g. /dev/ttyUSB0 or COM5)");
+        }
+
+        ModelFile model = ModelFile.Load(options.ModelPath);
+        if (options.ConfigPath != null)
+        {
+            ValidateConfig(options.ConfigPath);
+        }
+
+        return model;
+    }
+
     /// <summary>Polls HELLO until the device reports <paramref name="model"/>.</summary>
     /// <param name="model">The expected model.</param>
     /// <param name="open">Opens the device's serial test link.</param>
     /// <param name="timeout">How long to wait (the device may reboot to load the model).</param>
     /// <param name="log">Progress.</param>
-    /// <exception cref="InputDataException">The device does not report the model in time.</exception>
+    /// <exception cref="VerificationException">The device does not report the model in time.</exception>
     public static void Verify(ModelFile model, Func<ISerialPort> open, TimeSpan timeout, Action<string> log)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
@@ -107,29 +122,24 @@ public static class FlashModelJob
 
             if (Environment.TickCount64 >= deadline)
             {
-                throw new InputDataException($"the device did not report the new model {model.Describe} within {timeout.TotalSeconds:F0} s on {port.Name}: {last}");
+                throw new VerificationException($"the device did not report the new model {model.Describe} within {timeout.TotalSeconds:F0} s on {port.Name}: {last}");
             }
 
             Thread.Sleep(200);
         }
     }
 
-    private static string ValidateConfig(string path)
+    private static void ValidateConfig(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InputDataException($"{path}: config file not found");
-        }
-
+        InputFiles.RequireFile(path, "--config");
         try
         {
-            using var _ = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            // The firmware's own parser: what boot would reject is refused here, before anything is written.
+            EdgeMicro.Core.Device.Config.DeviceConfigParser.Parse(File.ReadAllBytes(path));
         }
-        catch (System.Text.Json.JsonException e)
+        catch (EdgeMicro.Core.Device.Config.DeviceFormatException e)
         {
-            throw new InputDataException($"{path}: the device config is not valid JSON: {e.Message}", e);
+            throw new InputDataException($"{path}: not a valid device configuration: {e.Message}", e);
         }
-
-        return Path.GetFullPath(path);
     }
 }

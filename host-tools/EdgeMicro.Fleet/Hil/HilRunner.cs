@@ -14,6 +14,23 @@ namespace EdgeMicro.Fleet.Hil;
 /// </summary>
 public static class HilRunner
 {
+    /// <summary>Loads and checks the model and the test CSV (feature count included), before any device is opened.</summary>
+    /// <param name="options">Options.</param>
+    /// <returns>The model and the test vectors.</returns>
+    /// <exception cref="InputDataException">A missing or bad file, or a CSV that does not fit the model.</exception>
+    public static (ModelFile Model, LabeledDataset Data) LoadInputs(HilOptions options)
+    {
+        ModelFile model = ModelFile.Load(options.ModelPath);
+        var definition = model.Blob.Model;
+        LabeledDataset data = CsvDatasetReader.Read(options.TestPath, options.LabelColumn, definition.ClassNames, definition.ClassCount, requireLabels: false, expectedFeatures: definition.FeatureCount);
+        if (data.FeatureCount != definition.FeatureCount)
+        {
+            throw new InputDataException($"{options.TestPath}: {data.FeatureCount} feature columns, but model {model.ModelId} takes {definition.FeatureCount}");
+        }
+
+        return (model, data);
+    }
+
     /// <summary>Runs the check.</summary>
     /// <param name="options">Options.</param>
     /// <param name="client">Client on the device's serial link.</param>
@@ -23,13 +40,8 @@ public static class HilRunner
     /// <exception cref="InputDataException">Bad model or test file, or the link failed (message says after how many vectors).</exception>
     public static HilReport Run(HilOptions options, DeviceClient client, string portName, Action<int, int>? progress = null)
     {
-        ModelFile model = ModelFile.Load(options.ModelPath);
+        (ModelFile model, LabeledDataset data) = LoadInputs(options);
         var definition = model.Blob.Model;
-        LabeledDataset data = CsvDatasetReader.Read(options.TestPath, options.LabelColumn, definition.ClassNames, definition.ClassCount, requireLabels: false);
-        if (data.FeatureCount != definition.FeatureCount)
-        {
-            throw new InputDataException($"{options.TestPath}: {data.FeatureCount} feature columns, but model {model.ModelId} takes {definition.FeatureCount}");
-        }
 
         var clock = Stopwatch.StartNew();
         DeviceInfo info = Link(client.Hello, "HELLO", 0, data.Count);

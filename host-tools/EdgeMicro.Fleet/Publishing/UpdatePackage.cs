@@ -15,6 +15,9 @@ public sealed class UpdatePackage
     /// <summary>Default chunk size: small enough for M2Mqtt's buffers and the device heap.</summary>
     public const int DefaultChunkSize = 1024;
 
+    /// <summary>Largest chunk: an MQTT message the ESP32 receives comfortably next to the model it verifies.</summary>
+    public const int MaxChunkSize = 16 * 1024;
+
     private UpdatePackage(UpdateManifest manifest, byte[] blob, int chunkSize)
     {
         Manifest = manifest;

@@ -62,7 +62,7 @@ public sealed class CsvDatasetReaderTests : IDisposable
 
         var e = Assert.Throws<InputDataException>(() => CsvDatasetReader.Read(path, "label", null, 2));
 
-        Assert.Equal(path + ": file not found", e.Message);
+        Assert.Equal(path + ": no such file (CSV)", e.Message);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class OutputArtifactTests(DevkitConversions conversions)
     public void Convert_WhenDevkitModel_WritesExactlyTheReportedFiles(string key)
     {
         ConvertedModel c = conversions.Get(key);
-        string[] expected = [c.Model.TableFile, c.Model.KernelFile, c.Model.BlobFile, "report.json", "report.md"];
+        string[] expected = [c.Model.TableFile, c.Model.KernelFile, c.Model.BlobFile, "report.json", "report.md", EdgeMicro.Data.OutputDirectory.ManifestName];
 
         string[] written = Directory.GetFileSystemEntries(c.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
