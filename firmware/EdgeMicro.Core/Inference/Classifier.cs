@@ -130,20 +130,10 @@ namespace EdgeMicro.Core.Inference
             Run(null);
         }
 
-        /// <summary>Sets the result fields (used by <see cref="OutputHead"/>).</summary>
-        /// <param name="predicted">Predicted class.</param>
-        /// <param name="runnerUp">Runner-up class.</param>
-        /// <param name="confidence">Q15 confidence.</param>
-        /// <param name="margin">Q15 margin.</param>
-        internal void SetResult(int predicted, int runnerUp, int confidence, int margin)
-        {
-            PredictedClass = predicted;
-            RunnerUpClass = runnerUp;
-            ConfidenceQ15 = confidence;
-            MarginQ15 = margin;
-        }
-
-        private void QuantizeInput(int[] sample)
+        /// <summary>Inference stage 1 of <see cref="Classify(int[])"/>: quantizes a raw sample into the model input
+        /// (see <see cref="ModelDefinition"/>). Public so the host can measure the stages one by one.</summary>
+        /// <param name="sample">The raw sample.</param>
+        public void QuantizeInput(int[] sample)
         {
             ModelDefinition m = _model;
             short[] gather = m.InputGather;
@@ -159,42 +149,68 @@ namespace EdgeMicro.Core.Inference
             }
         }
 
-        private void Run(sbyte[][] capture)
+        /// <summary>Inference stage 2 of <see cref="Classify(int[])"/>, once per layer in order: runs layer
+        /// <paramref name="index"/> from its input buffer into its output buffer (layer 0 reads the model input, then
+        /// the two activation buffers alternate).</summary>
+        /// <param name="index">Layer index.</param>
+        public void RunLayer(int index)
         {
-            sbyte[] input = _input;
-            sbyte[] output = _bufferA;
-            for (int i = 0; i < _layers.Length; i++)
+            sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
+            sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
+            PreparedLayer p = _layers[index];
+            int kind = p.Definition.Kind;
+            if (_useSpecial[index])
             {
-                PreparedLayer p = _layers[i];
-                int kind = p.Definition.Kind;
-                if (_useSpecial[i])
-                {
-                    _special.Run(i, p, input, output);
-                }
-                else if (kind == LayerKind.Dense)
-                {
-                    DenseKernel.Run(p, input, output, _scratch);
-                }
-                else if (kind == LayerKind.Conv)
-                {
-                    ConvKernel.Run(p, input, output, _scratch);
-                }
-                else
-                {
-                    PoolKernel.Run(p.Definition, input, output);
-                }
-
-                if (capture != null)
-                {
-                    Array.Copy(output, capture[i], p.Definition.OutputLength);
-                }
-
-                input = output;
-                output = output == _bufferA ? _bufferB : _bufferA;
+                _special.Run(index, p, input, output);
+            }
+            else if (kind == LayerKind.Dense)
+            {
+                DenseKernel.Run(p, input, output, _scratch);
+            }
+            else if (kind == LayerKind.Conv)
+            {
+                ConvKernel.Run(p, input, output, _scratch);
+            }
+            else
+            {
+                PoolKernel.Run(p.Definition, input, output);
             }
 
-            _output = input;
-            OutputHead.Evaluate(_model, input, this);
+            _output = output;
+        }
+
+        /// <summary>Inference stage 3 of <see cref="Classify(int[])"/>: evaluates the output head on the last layer's
+        /// outputs into the result properties.</summary>
+        public void EvaluateHead()
+        {
+            OutputHead.Evaluate(_model, _output, this);
+        }
+
+        /// <summary>Sets the result fields (used by <see cref="OutputHead"/>).</summary>
+        /// <param name="predicted">Predicted class.</param>
+        /// <param name="runnerUp">Runner-up class.</param>
+        /// <param name="confidence">Q15 confidence.</param>
+        /// <param name="margin">Q15 margin.</param>
+        internal void SetResult(int predicted, int runnerUp, int confidence, int margin)
+        {
+            PredictedClass = predicted;
+            RunnerUpClass = runnerUp;
+            ConfidenceQ15 = confidence;
+            MarginQ15 = margin;
+        }
+
+        private void Run(sbyte[][] capture)
+        {
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                RunLayer(i);
+                if (capture != null)
+                {
+                    Array.Copy(_output, capture[i], _layers[i].Definition.OutputLength);
+                }
+            }
+
+            EvaluateHead();
         }
     }
 }

@@ -53,7 +53,7 @@ public static class ModelBenchmark
         double special = Throughput(new Classifier(blob.Model, kernel.Instantiate()), samples, seconds);
         InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
         InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
-        double statistics = InterpreterCostMeter.MeasureStatisticsUpdate(blobBytes, samples);
+        double statistics = InterpreterCostMeter.MeasureStatistics(blobBytes, samples, rounds: Math.Max(64, samples.Length)).UpdateIl;
         return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics);
     }
 

@@ -72,6 +72,18 @@ public sealed class ConversionReport
     /// <summary>Layer-kernel IL per MAC (specialized).</summary>
     public required double KernelIlPerMac { get; init; }
 
+    /// <summary>Executed IL of the input quantization per inference (specialized build).</summary>
+    public required double InputIl { get; init; }
+
+    /// <summary>Executed IL of the output head per inference.</summary>
+    public required double HeadIl { get; init; }
+
+    /// <summary>Share of the whole inference outside the Dense/Conv kernels (0-1, specialized).</summary>
+    public required double OutsideKernelsShare { get; init; }
+
+    /// <summary>Whole inference IL per MAC with the generic kernels only.</summary>
+    public required double GenericIlPerMac { get; init; }
+
     /// <summary>Estimated ESP32 (240 MHz) latency per inference, ms, specialized kernel.</summary>
     public required double EstimatedEsp32Ms { get; init; }
 
@@ -129,4 +141,10 @@ public sealed class LayerReport
 
     /// <summary>Whether the generated specialized kernel runs this layer.</summary>
     public required bool Specialized { get; init; }
+
+    /// <summary>Executed IL of this layer per inference (specialized build).</summary>
+    public required double Il { get; init; }
+
+    /// <summary>This layer's IL per MAC (null for pools).</summary>
+    public required double? IlPerMac { get; init; }
 }

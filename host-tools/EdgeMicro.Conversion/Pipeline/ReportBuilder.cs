@@ -58,6 +58,8 @@ public static class ReportBuilder
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 SwarLanes = p.Lanes,
                 Specialized = KernelGenerator.IsSpecialized(p),
+                Il = Math.Round(r.Special.LayerIl[i], 1),
+                IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),
             };
         }
 
@@ -86,6 +88,10 @@ public static class ReportBuilder
             IlPerInference = Math.Round(r.Special.IlPerInference, 1),
             IlPerMac = Math.Round(r.Special.IlPerMac, 3),
             KernelIlPerMac = Math.Round(r.Special.KernelIlPerMac, 3),
+            InputIl = Math.Round(r.Special.InputIl, 1),
+            HeadIl = Math.Round(r.Special.HeadIl, 1),
+            OutsideKernelsShare = Math.Round(r.Special.OutsideKernelsShare, 4),
+            GenericIlPerMac = Math.Round(r.Generic.IlPerMac, 3),
             EstimatedEsp32Ms = Math.Round(r.Special.EstimatedMs, 3),
             EstimatedEsp32MsRange = [Math.Round(r.Special.EstimatedMsLow, 3), Math.Round(r.Special.EstimatedMsHigh, 3)],
             GenericIlPerInference = Math.Round(r.Generic.IlPerInference, 1),
