@@ -37,5 +37,53 @@ namespace EdgeMicro.Core.Format
         {
             get { return SelfTestSamples == null ? 0 : SelfTestSamples.Length; }
         }
+
+        /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 8;
+
+        /// <summary>Gets the managed-heap bytes of the parsed blob on nanoFramework (<see cref="HeapSize"/>): the model,
+        /// the self-test vectors and the reference bin edges.</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + (Model == null ? 0 : Model.HeapBytes) + HeapSize.Of(SelfTestClasses)
+                    + HeapSize.Of(SelfTestConfidences) + HeapSize.Of(SelfTestMargins) + HeapSize.Of(FeatureBinEdges);
+                bytes += Rows(SelfTestSamples) + Rows(SelfTestOutputs);
+                return bytes;
+            }
+        }
+
+        private static int Rows(int[][] rows)
+        {
+            if (rows == null)
+            {
+                return 0;
+            }
+
+            int bytes = HeapSize.Array(rows.Length, HeapSize.Block);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                bytes += HeapSize.Of(rows[i]);
+            }
+
+            return bytes;
+        }
+
+        private static int Rows(sbyte[][] rows)
+        {
+            if (rows == null)
+            {
+                return 0;
+            }
+
+            int bytes = HeapSize.Array(rows.Length, HeapSize.Block);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                bytes += HeapSize.Of(rows[i]);
+            }
+
+            return bytes;
+        }
     }
 }

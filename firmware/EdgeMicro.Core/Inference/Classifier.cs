@@ -63,7 +63,7 @@ namespace EdgeMicro.Core.Inference
                 _inputRounding[j] = s == 0 ? 0 : 1L << (s - 1);
             }
 
-            ActivationBytes = _input.Length + (2 * largest) + (8 * scratch);
+            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch);
         }
 
         /// <summary>Gets the model.</summary>
@@ -78,8 +78,30 @@ namespace EdgeMicro.Core.Inference
             get { return _layers; }
         }
 
-        /// <summary>Gets the bytes of working memory allocated for activations and scratch.</summary>
+        /// <summary>Gets the heap bytes of the activation buffers and scratch (<see cref="HeapSize"/>).</summary>
         public int ActivationBytes { get; private set; }
+
+        /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
+        /// a test checks it.</summary>
+        public const int InstanceFields = 15;
+
+        /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
+        /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
+        /// model (<see cref="ModelDefinition.HeapBytes"/>) and a specialized kernel are not included.</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
+                    + ActivationBytes + HeapSize.Of(_inputRounding);
+                for (int i = 0; i < _layers.Length; i++)
+                {
+                    bytes += _layers[i].HeapBytes;
+                }
+
+                return bytes;
+            }
+        }
 
         /// <summary>Gets the predicted class of the last inference.</summary>
         public int PredictedClass { get; private set; }

@@ -80,7 +80,7 @@ internal sealed class ConvertCommand : Command
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
         table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes));
-        table.AddRow("device RAM for the model", ReportWriter.Bytes(r.RamBytes));
+        table.AddRow("device heap for the model", $"{ReportWriter.Bytes(r.RamBytes)} ({r.HeapBytesPerWeight:F2} B/weight); resident with statistics {ReportWriter.Bytes(r.ResidentHeapBytes)}, update peak {ReportWriter.Bytes(r.UpdatePeakHeapBytes)}");
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
         table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("whole-inference IL / MAC (specialized, generic)", $"{r.IlPerMac:F2}, {r.GenericIlPerMac:F2}");

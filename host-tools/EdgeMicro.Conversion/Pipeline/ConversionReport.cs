@@ -51,14 +51,32 @@ public sealed class ConversionReport
     /// <summary>Model blob (.emm) size, bytes.</summary>
     public required long BlobBytes { get; init; }
 
-    /// <summary>SWAR-packed weights and biases the classifier allocates at load, bytes.</summary>
+    /// <summary>Heap of the prepared layers (SWAR-packed weights, biases, requantization terms), bytes.</summary>
     public required long PackedWeightsBytes { get; init; }
 
-    /// <summary>Activation buffers and scratch the classifier allocates, bytes (peak activation RAM).</summary>
+    /// <summary>Heap of the activation buffers and scratch, bytes (peak activation RAM).</summary>
     public required long ActivationBytes { get; init; }
 
-    /// <summary>Estimated device heap for the model: table arrays + packed weights + activations.</summary>
+    /// <summary>Device heap of the model: model definition (weight table arrays) + classifier (the --ram-budget figure).</summary>
     public required long RamBytes { get; init; }
+
+    /// <summary>Heap of the model definition (the compiled weight table's arrays), from the core's HeapBytes.</summary>
+    public required long ModelHeapBytes { get; init; }
+
+    /// <summary>Heap the classifier allocates (prepared layers, activations, scratch).</summary>
+    public required long ClassifierHeapBytes { get; init; }
+
+    /// <summary>Heap of the device statistics (default settings).</summary>
+    public required long StatisticsHeapBytes { get; init; }
+
+    /// <summary>Resident heap: model + classifier + statistics.</summary>
+    public required long ResidentHeapBytes { get; init; }
+
+    /// <summary>Peak heap during an over-the-air update to a model of the same size.</summary>
+    public required long UpdatePeakHeapBytes { get; init; }
+
+    /// <summary>Heap bytes per weight (model + classifier).</summary>
+    public required double HeapBytesPerWeight { get; init; }
 
     /// <summary>Multiply-accumulates per inference.</summary>
     public required long Macs { get; init; }
