@@ -20,6 +20,7 @@ namespace EdgeMicro.Core.Inference
         private readonly sbyte[] _input;
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
+        private readonly long[] _inputMultiplier;
         private sbyte[] _output;
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class with the generic kernels.</summary>
@@ -57,10 +58,17 @@ namespace EdgeMicro.Core.Inference
             _bufferB = new sbyte[largest];
             _scratch = new long[scratch];
             _inputRounding = new long[model.InputLength];
+            _inputMultiplier = new long[model.InputLength];
             for (int j = 0; j < model.InputLength; j++)
             {
                 int s = model.InputShift[j];
-                _inputRounding[j] = s == 0 ? 0 : 1L << (s - 1);
+                _inputMultiplier[j] = model.InputMultiplier[j];
+                unchecked
+                {
+                    // (x - offset) * M + r == x * M + (r - offset * M) modulo 2^64: the same 64-bit value, so the
+                    // folded form is bit-exact for every input, overflow included.
+                    _inputRounding[j] = (s == 0 ? 0 : 1L << (s - 1)) - ((long)model.InputOffset[j] * model.InputMultiplier[j]);
+                }
             }
 
             ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch);
@@ -83,7 +91,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 15;
+        public const int InstanceFields = 16;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -93,7 +101,7 @@ namespace EdgeMicro.Core.Inference
             get
             {
                 int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
-                    + ActivationBytes + HeapSize.Of(_inputRounding);
+                    + ActivationBytes + HeapSize.Of(_inputRounding) + HeapSize.Of(_inputMultiplier);
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bytes += _layers[i].HeapBytes;
@@ -159,15 +167,28 @@ namespace EdgeMicro.Core.Inference
         {
             ModelDefinition m = _model;
             short[] gather = m.InputGather;
-            int[] offset = m.InputOffset, multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
-            long[] rounding = _inputRounding;
+            int[] shift = m.InputShift, zp = m.InputZeroPoint;
+            long[] multiplier = _inputMultiplier, rounding = _inputRounding;
             sbyte[] q = _input;
             int n = m.InputLength;
-            for (int j = 0; j < n; j++)
+            unchecked
             {
-                long x = sample[gather == null ? j : gather[j]];
-                long v = ((((x - offset[j]) * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
-                q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+                if (gather == null)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        long v = (((sample[j] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+                    }
+                }
+                else
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        long v = (((sample[gather[j]] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+                    }
+                }
             }
         }
 
