@@ -20,7 +20,6 @@ namespace EdgeMicro.Core.Inference
         private readonly sbyte[] _input;
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
-        private readonly long[] _inputMultiplier;
         private sbyte[] _output;
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class with the generic kernels.</summary>
@@ -58,11 +57,9 @@ namespace EdgeMicro.Core.Inference
             _bufferB = new sbyte[largest];
             _scratch = new long[scratch];
             _inputRounding = new long[model.InputLength];
-            _inputMultiplier = new long[model.InputLength];
             for (int j = 0; j < model.InputLength; j++)
             {
                 int s = model.InputShift[j];
-                _inputMultiplier[j] = model.InputMultiplier[j];
                 unchecked
                 {
                     // (x - offset) * M + r == x * M + (r - offset * M) modulo 2^64: the same 64-bit value, so the
@@ -91,7 +88,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 16;
+        public const int InstanceFields = 15;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -101,7 +98,7 @@ namespace EdgeMicro.Core.Inference
             get
             {
                 int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
-                    + ActivationBytes + HeapSize.Of(_inputRounding) + HeapSize.Of(_inputMultiplier);
+                    + ActivationBytes + HeapSize.Of(_inputRounding);
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bytes += _layers[i].HeapBytes;
@@ -167,8 +164,8 @@ namespace EdgeMicro.Core.Inference
         {
             ModelDefinition m = _model;
             short[] gather = m.InputGather;
-            int[] shift = m.InputShift, zp = m.InputZeroPoint;
-            long[] multiplier = _inputMultiplier, rounding = _inputRounding;
+            int[] multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
+            long[] rounding = _inputRounding;
             sbyte[] q = _input;
             int n = m.InputLength;
             unchecked
@@ -177,7 +174,7 @@ namespace EdgeMicro.Core.Inference
                 {
                     for (int j = 0; j < n; j++)
                     {
-                        long v = (((sample[j] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        long v = ((((long)sample[j] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
                         q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
                     }
                 }
@@ -185,7 +182,7 @@ namespace EdgeMicro.Core.Inference
                 {
                     for (int j = 0; j < n; j++)
                     {
-                        long v = (((sample[gather[j]] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        long v = ((((long)sample[gather[j]] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
                         q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
                     }
                 }

@@ -16,8 +16,9 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// <param name="ActivationBytes">Of which the activation buffers and scratch.</param>
 /// <param name="StatisticsBytes">Device statistics with the default settings.</param>
 /// <param name="UpdateExtraBytes">Added during an update to a model of the same size (blob bytes, parsed blob, candidate classifier).</param>
+/// <param name="WeightStorageBytes">Heap of the weight arrays: the model's int8 weights plus the classifier's packed copy.</param>
 /// <param name="Weights">Number of weights of the model.</param>
-public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long PackedWeightsBytes, long ActivationBytes, long StatisticsBytes, long UpdateExtraBytes, long Weights)
+public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long PackedWeightsBytes, long ActivationBytes, long StatisticsBytes, long UpdateExtraBytes, long WeightStorageBytes, long Weights)
 {
     /// <summary>Resident heap: model + classifier + statistics.</summary>
     public long ResidentBytes => ModelBytes + ClassifierBytes + StatisticsBytes;
@@ -25,8 +26,8 @@ public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long Pa
     /// <summary>Peak heap during an over-the-air update.</summary>
     public long UpdatePeakBytes => ResidentBytes + UpdateExtraBytes;
 
-    /// <summary>Heap bytes per weight of the model and the classifier (the weight copies dominate).</summary>
-    public double BytesPerWeight => Weights == 0 ? 0 : (ModelBytes + ClassifierBytes) / (double)Weights;
+    /// <summary>Heap bytes of weight storage per weight (int8 table copy + packed SWAR copy).</summary>
+    public double BytesPerWeight => Weights == 0 ? 0 : WeightStorageBytes / (double)Weights;
 
     /// <summary>Computes the figures.</summary>
     /// <param name="model">The model.</param>
@@ -42,6 +43,7 @@ public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long Pa
         long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
         long update = HeapSize.Array(blobBytes.Length, 1) + blob.HeapBytes + new Classifier(blob.Model).HeapBytes;
         long weights = model.Layers.Sum(l => (long)(l.Weights?.Length ?? 0));
-        return new DeviceMemory(model.HeapBytes, classifier.HeapBytes, packed, classifier.ActivationBytes, statistics.HeapBytes, update, weights);
+        long storage = model.Layers.Sum(l => (long)HeapSize.Of(l.Weights)) + classifier.Layers.Sum(p => (long)HeapSize.Of(p.PackedWeights));
+        return new DeviceMemory(model.HeapBytes, classifier.HeapBytes, packed, classifier.ActivationBytes, statistics.HeapBytes, update, storage, weights);
     }
 }

@@ -75,7 +75,7 @@ public sealed class ConversionReport
     /// <summary>Peak heap during an over-the-air update to a model of the same size.</summary>
     public required long UpdatePeakHeapBytes { get; init; }
 
-    /// <summary>Heap bytes per weight (model + classifier).</summary>
+    /// <summary>Heap bytes of weight storage per weight (int8 table copy + packed SWAR copy).</summary>
     public required double HeapBytesPerWeight { get; init; }
 
     /// <summary>Multiply-accumulates per inference.</summary>
