@@ -49,12 +49,12 @@ namespace EdgeMicro.Core.Format
             {
                 int bytes = HeapSize.Object(InstanceFields) + (Model == null ? 0 : Model.HeapBytes) + HeapSize.Of(SelfTestClasses)
                     + HeapSize.Of(SelfTestConfidences) + HeapSize.Of(SelfTestMargins) + HeapSize.Of(FeatureBinEdges);
-                bytes += Rows(SelfTestSamples) + Rows(SelfTestOutputs);
+                bytes += Rows(SelfTestSamples, 4) + Rows(SelfTestOutputs, 1);
                 return bytes;
             }
         }
 
-        private static int Rows(int[][] rows)
+        private static int Rows(System.Array[] rows, int elementBytes)
         {
             if (rows == null)
             {
@@ -64,23 +64,7 @@ namespace EdgeMicro.Core.Format
             int bytes = HeapSize.Array(rows.Length, HeapSize.Block);
             for (int i = 0; i < rows.Length; i++)
             {
-                bytes += HeapSize.Of(rows[i]);
-            }
-
-            return bytes;
-        }
-
-        private static int Rows(sbyte[][] rows)
-        {
-            if (rows == null)
-            {
-                return 0;
-            }
-
-            int bytes = HeapSize.Array(rows.Length, HeapSize.Block);
-            for (int i = 0; i < rows.Length; i++)
-            {
-                bytes += HeapSize.Of(rows[i]);
+                bytes += rows[i] == null ? 0 : HeapSize.Array(rows[i].Length, elementBytes);
             }
 
             return bytes;
