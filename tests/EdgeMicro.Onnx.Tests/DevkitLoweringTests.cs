@@ -105,5 +105,21 @@ public sealed class DevkitLoweringTests(ITestOutputHelper output)
         Assert.Equal(runner.Run(data.Inputs[0]), all[^1]);
     }
 
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void PredictClass_WhenDevkitModel_IsTheArgmaxOfTheReferenceOutputs(string model, string file)
+    {
+        FloatModel lowered = OnnxLowering.Lower(OnnxModelLoader.Load(DevkitModels.Path(model, file)));
+        ReferenceData data = ReferenceData.Load(RepoPaths.ModelDir(model));
+        var runner = new FloatModelRunner(lowered);
+
+        for (int row = 0; row < data.Inputs.Length; row++)
+        {
+            float[] reference = data.Outputs[row];
+            int expected = reference.Length == 1 ? (reference[0] >= 0.5f ? 1 : 0) : Array.IndexOf(reference, reference.Max());
+            Assert.Equal(expected, runner.PredictClass(runner.RunAll(data.Inputs[row])[^1]));
+        }
+    }
+
     public static TheoryData<string, string> Files => DevkitModels.Files;
 }

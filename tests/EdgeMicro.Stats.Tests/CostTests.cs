@@ -14,8 +14,8 @@ public sealed class CostTests(ITestOutputHelper output)
 
         int[][] samples = stream.Select(i => DigitsModel.TestRaw[i]).ToArray();
 
-        StatsCost cost = StatsCostMeter.Measure(DigitsModel.BlobBytes, samples);
-        StatsCost strided = StatsCostMeter.Measure(DigitsModel.BlobBytes, samples, 4);
+        StatsCost cost = InterpreterCostMeter.MeasureStatistics(DigitsModel.BlobBytes, samples, featureStride: 1);
+        StatsCost strided = InterpreterCostMeter.MeasureStatistics(DigitsModel.BlobBytes, samples, featureStride: 4);
         output.WriteLine($"IL per inference {cost.InferenceIl:F0}, per statistics update {cost.UpdateIl:F0} (max {cost.MaxUpdateIl}), ratio {cost.Ratio:P1}");
         output.WriteLine($"feature stride 4: per update {strided.UpdateIl:F0} (max {strided.MaxUpdateIl}), ratio {strided.Ratio:P1}");
 

@@ -37,5 +37,37 @@ namespace EdgeMicro.Core.Format
         {
             get { return SelfTestSamples == null ? 0 : SelfTestSamples.Length; }
         }
+
+        /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 8;
+
+        /// <summary>Gets the managed-heap bytes of the parsed blob on nanoFramework (<see cref="HeapSize"/>): the model,
+        /// the self-test vectors and the reference bin edges.</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + (Model == null ? 0 : Model.HeapBytes) + HeapSize.Of(SelfTestClasses)
+                    + HeapSize.Of(SelfTestConfidences) + HeapSize.Of(SelfTestMargins) + HeapSize.Of(FeatureBinEdges);
+                bytes += Rows(SelfTestSamples, 4) + Rows(SelfTestOutputs, 1);
+                return bytes;
+            }
+        }
+
+        private static int Rows(System.Array[] rows, int elementBytes)
+        {
+            if (rows == null)
+            {
+                return 0;
+            }
+
+            int bytes = HeapSize.Array(rows.Length, HeapSize.Block);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                bytes += rows[i] == null ? 0 : HeapSize.Array(rows[i].Length, elementBytes);
+            }
+
+            return bytes;
+        }
     }
 }

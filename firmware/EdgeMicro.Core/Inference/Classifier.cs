@@ -60,10 +60,15 @@ namespace EdgeMicro.Core.Inference
             for (int j = 0; j < model.InputLength; j++)
             {
                 int s = model.InputShift[j];
-                _inputRounding[j] = s == 0 ? 0 : 1L << (s - 1);
+                unchecked
+                {
+                    // (x - offset) * M + r == x * M + (r - offset * M) modulo 2^64: the same 64-bit value, so the
+                    // folded form is bit-exact for every input, overflow included.
+                    _inputRounding[j] = (s == 0 ? 0 : 1L << (s - 1)) - ((long)model.InputOffset[j] * model.InputMultiplier[j]);
+                }
             }
 
-            ActivationBytes = _input.Length + (2 * largest) + (8 * scratch);
+            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch);
         }
 
         /// <summary>Gets the model.</summary>
@@ -78,8 +83,30 @@ namespace EdgeMicro.Core.Inference
             get { return _layers; }
         }
 
-        /// <summary>Gets the bytes of working memory allocated for activations and scratch.</summary>
+        /// <summary>Gets the heap bytes of the activation buffers and scratch (<see cref="HeapSize"/>).</summary>
         public int ActivationBytes { get; private set; }
+
+        /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
+        /// a test checks it.</summary>
+        public const int InstanceFields = 15;
+
+        /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
+        /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
+        /// model (<see cref="ModelDefinition.HeapBytes"/>) and a specialized kernel are not included.</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
+                    + ActivationBytes + HeapSize.Of(_inputRounding);
+                for (int i = 0; i < _layers.Length; i++)
+                {
+                    bytes += _layers[i].HeapBytes;
+                }
+
+                return bytes;
+            }
+        }
 
         /// <summary>Gets the predicted class of the last inference.</summary>
         public int PredictedClass { get; private set; }
@@ -130,6 +157,75 @@ namespace EdgeMicro.Core.Inference
             Run(null);
         }
 
+        /// <summary>Inference stage 1 of <see cref="Classify(int[])"/>: quantizes a raw sample into the model input
+        /// (see <see cref="ModelDefinition"/>). Public so the host can measure the stages one by one.</summary>
+        /// <param name="sample">The raw sample.</param>
+        public void QuantizeInput(int[] sample)
+        {
+            ModelDefinition m = _model;
+            short[] gather = m.InputGather;
+            int[] multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
+            long[] rounding = _inputRounding;
+            sbyte[] q = _input;
+            int n = m.InputLength;
+            unchecked
+            {
+                if (gather == null)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        long v = ((((long)sample[j] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+                    }
+                }
+                else
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        long v = ((((long)sample[gather[j]] * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
+                        q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Inference stage 2 of <see cref="Classify(int[])"/>, once per layer in order: runs layer
+        /// <paramref name="index"/> from its input buffer into its output buffer (layer 0 reads the model input, then
+        /// the two activation buffers alternate).</summary>
+        /// <param name="index">Layer index.</param>
+        public void RunLayer(int index)
+        {
+            sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
+            sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
+            PreparedLayer p = _layers[index];
+            int kind = p.Definition.Kind;
+            if (_useSpecial[index])
+            {
+                _special.Run(index, p, input, output);
+            }
+            else if (kind == LayerKind.Dense)
+            {
+                DenseKernel.Run(p, input, output, _scratch);
+            }
+            else if (kind == LayerKind.Conv)
+            {
+                ConvKernel.Run(p, input, output, _scratch);
+            }
+            else
+            {
+                PoolKernel.Run(p.Definition, input, output);
+            }
+
+            _output = output;
+        }
+
+        /// <summary>Inference stage 3 of <see cref="Classify(int[])"/>: evaluates the output head on the last layer's
+        /// outputs into the result properties.</summary>
+        public void EvaluateHead()
+        {
+            OutputHead.Evaluate(_model, _output, this);
+        }
+
         /// <summary>Sets the result fields (used by <see cref="OutputHead"/>).</summary>
         /// <param name="predicted">Predicted class.</param>
         /// <param name="runnerUp">Runner-up class.</param>
@@ -143,58 +239,18 @@ namespace EdgeMicro.Core.Inference
             MarginQ15 = margin;
         }
 
-        private void QuantizeInput(int[] sample)
-        {
-            ModelDefinition m = _model;
-            short[] gather = m.InputGather;
-            int[] offset = m.InputOffset, multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
-            long[] rounding = _inputRounding;
-            sbyte[] q = _input;
-            int n = m.InputLength;
-            for (int j = 0; j < n; j++)
-            {
-                long x = sample[gather == null ? j : gather[j]];
-                long v = ((((x - offset[j]) * multiplier[j]) + rounding[j]) >> shift[j]) + zp[j];
-                q[j] = (sbyte)(v < -128 ? -128 : (v > 127 ? 127 : v));
-            }
-        }
-
         private void Run(sbyte[][] capture)
         {
-            sbyte[] input = _input;
-            sbyte[] output = _bufferA;
             for (int i = 0; i < _layers.Length; i++)
             {
-                PreparedLayer p = _layers[i];
-                int kind = p.Definition.Kind;
-                if (_useSpecial[i])
-                {
-                    _special.Run(i, p, input, output);
-                }
-                else if (kind == LayerKind.Dense)
-                {
-                    DenseKernel.Run(p, input, output, _scratch);
-                }
-                else if (kind == LayerKind.Conv)
-                {
-                    ConvKernel.Run(p, input, output, _scratch);
-                }
-                else
-                {
-                    PoolKernel.Run(p.Definition, input, output);
-                }
-
+                RunLayer(i);
                 if (capture != null)
                 {
-                    Array.Copy(output, capture[i], p.Definition.OutputLength);
+                    Array.Copy(_output, capture[i], _layers[i].Definition.OutputLength);
                 }
-
-                input = output;
-                output = output == _bufferA ? _bufferB : _bufferA;
             }
 
-            _output = input;
-            OutputHead.Evaluate(_model, input, this);
+            EvaluateHead();
         }
     }
 }

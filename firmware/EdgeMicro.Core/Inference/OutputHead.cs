@@ -33,22 +33,30 @@ namespace EdgeMicro.Core.Inference
                 return;
             }
 
-            int top = 0;
+            // One pass: top is the first maximum so far; second the first maximum of the rest (an old top always
+            // precedes an equal second, so it wins the tie when it is demoted).
+            int top = 0, second = -1, qTop = q[0], qSecond = int.MinValue;
             for (int j = 1; j < outputs; j++)
             {
-                if (q[j] > q[top])
+                int v = q[j];
+                if (v > qTop)
                 {
+                    second = top;
+                    qSecond = qTop;
                     top = j;
+                    qTop = v;
+                }
+                else if (v > qSecond)
+                {
+                    second = j;
+                    qSecond = v;
                 }
             }
 
-            int second = top == 0 ? 1 : 0;
-            for (int j = 0; j < outputs; j++)
+            if (second < 0)
             {
-                if (j != top && q[j] > q[second])
-                {
-                    second = j;
-                }
+                second = 1;
+                qSecond = q[1];
             }
 
             if (m.OutputKind == OutputKind.Sigmoid)
@@ -61,11 +69,11 @@ namespace EdgeMicro.Core.Inference
             long sum = 0;
             for (int j = 0; j < outputs; j++)
             {
-                sum += table[q[top] - q[j]];
+                sum += table[qTop - q[j]];
             }
 
             int confidence = (int)(((1L << 31) + (sum / 2)) / sum);
-            int runnerUp = (int)((((long)table[q[top] - q[second]] << 15) + (sum / 2)) / sum);
+            int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + (sum / 2)) / sum);
             result.SetResult(top, second, confidence, confidence - runnerUp);
         }
     }

@@ -76,5 +76,21 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>The length of the long scratch buffer this layer needs.</summary>
         public int ScratchLength;
+
+        /// <summary>Number of instance fields, for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 21;
+
+        /// <summary>Gets the managed-heap bytes this preparation allocates on nanoFramework (<see cref="HeapSize"/>):
+        /// this object and its own arrays (the packed copy of the weights); arrays shared with the definition (shifts)
+        /// are counted there.</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                return HeapSize.Object(InstanceFields) + HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) + HeapSize.Of(Multiplier)
+                    + HeapSize.Of(Rounding) + HeapSize.Of(RoundingWithZeroPoint) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeRounding)
+                    + HeapSize.Of(TapOffsets);
+            }
+        }
     }
 }

@@ -109,6 +109,19 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the shift for negative accumulators (LeakyRelu), or null.</summary>
         public int[] NegativeShift { get; set; }
 
+        /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 31;
+
+        /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                return HeapSize.Object(InstanceFields) + HeapSize.Of(InputZeroPoints) + HeapSize.Of(Weights) + HeapSize.Of(Bias)
+                    + HeapSize.Of(Multiplier) + HeapSize.Of(Shift) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeShift);
+            }
+        }
+
         /// <summary>Gets the number of input elements.</summary>
         public int InputLength
         {

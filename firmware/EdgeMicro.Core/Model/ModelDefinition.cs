@@ -58,6 +58,31 @@ namespace EdgeMicro.Core.Model
         /// </summary>
         public int[] OutputTable { get; set; }
 
+        /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 14;
+
+        /// <summary>Gets the managed-heap bytes of the model on nanoFramework (<see cref="HeapSize"/>): this object, its
+        /// strings and arrays and every layer (weights as int8, one byte each).</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + HeapSize.Of(ModelId) + HeapSize.Of(ClassNames) + HeapSize.Of(InputGather)
+                    + HeapSize.Of(InputOffset) + HeapSize.Of(InputMultiplier) + HeapSize.Of(InputShift) + HeapSize.Of(InputZeroPoint)
+                    + HeapSize.Of(OutputTable);
+                if (Layers != null)
+                {
+                    bytes += HeapSize.Array(Layers.Length, HeapSize.Block);
+                    for (int i = 0; i < Layers.Length; i++)
+                    {
+                        bytes += Layers[i].HeapBytes;
+                    }
+                }
+
+                return bytes;
+            }
+        }
+
         /// <summary>Gets the number of model-input elements (after the input layout).</summary>
         public int InputLength
         {

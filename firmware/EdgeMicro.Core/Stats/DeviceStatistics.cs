@@ -28,6 +28,24 @@ namespace EdgeMicro.Core.Stats
         /// </summary>
         public const int DefaultFeatureStride = 4;
 
+        /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
+        /// a test checks it.</summary>
+        public const int InstanceFields = 20;
+
+        /// <summary>Number of instance fields of the drift detector (<see cref="PageHinkley"/>).</summary>
+        public const int DriftInstanceFields = 6;
+
+        /// <summary>Gets the managed-heap bytes the statistics allocate on nanoFramework (<see cref="HeapSize"/>): this
+        /// object, the counters, the sample buffer and the drift detector (the model's arrays it refers to are the
+        /// model's).</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                return HeapSize.Object(InstanceFields) + _counters.HeapBytes + _buffer.HeapBytes + HeapSize.Object(DriftInstanceFields);
+            }
+        }
+
         /// <summary>Bytes assumed per managed array or object header in footprint estimates (conservative); scalar fields add 512.</summary>
         public const int HeaderBytes = 24;
 

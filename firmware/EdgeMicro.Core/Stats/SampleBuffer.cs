@@ -1,4 +1,5 @@
 using System;
+using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Stats
 {
@@ -32,6 +33,26 @@ namespace EdgeMicro.Core.Stats
         private int _uncertainCount;
         private long _seen;
         private uint _rng;
+
+        /// <summary>Number of instance fields, for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 22;
+
+        /// <summary>Gets the managed-heap bytes of the buffer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_values.Length, HeapSize.Block) + HeapSize.Of(_sequence) + HeapSize.Of(_timestamp)
+                    + HeapSize.Of(_predicted) + HeapSize.Of(_runnerUp) + HeapSize.Of(_label) + HeapSize.Of(_margin) + HeapSize.Of(_confidence)
+                    + HeapSize.Of(_used) + HeapSize.Of(_classCounts);
+                for (int i = 0; i < _values.Length; i++)
+                {
+                    bytes += HeapSize.Of(_values[i]);
+                }
+
+                return bytes;
+            }
+        }
 
         /// <summary>Initializes a new instance of the <see cref="SampleBuffer"/> class.</summary>
         /// <param name="capacity">Total slots.</param>

@@ -1,3 +1,5 @@
+using EdgeMicro.Core.Model;
+
 namespace EdgeMicro.Core.Stats
 {
     /// <summary>
@@ -75,6 +77,21 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the largest timestamp seen, ms.</summary>
         public long MaxTimestampMs { get; set; }
+
+        /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
+        public const int InstanceFields = 26;
+
+        /// <summary>Gets the managed-heap bytes of the counters and their arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
+        public int HeapBytes
+        {
+            get
+            {
+                return HeapSize.Object(InstanceFields) + HeapSize.Of(Predicted) + HeapSize.Of(ConfidenceHistogram) + HeapSize.Of(MarginHistogram)
+                    + HeapSize.Of(ConfidenceSum) + HeapSize.Of(Ambiguity) + HeapSize.Of(Confusion) + HeapSize.Of(ConfidentDisagreement)
+                    + HeapSize.Of(FeatureSum) + HeapSize.Of(FeatureSumSquaresHigh) + HeapSize.Of(FeatureSumSquaresLow) + HeapSize.Of(FeatureMin)
+                    + HeapSize.Of(FeatureMax) + HeapSize.Of(FeatureAtLow) + HeapSize.Of(FeatureAtHigh) + HeapSize.Of(FeatureHistogram);
+            }
+        }
 
         /// <summary>Gets the predicted-class counts (K).</summary>
         public int[] Predicted { get; private set; }

@@ -70,22 +70,28 @@ internal sealed class BenchCommand : Command
                 host_macs_per_s_specialized = Math.Round(r.SpecializedMacsPerSecond), il_per_inference_generic = r.Generic.IlPerInference, il_per_inference_specialized = r.Specialized.IlPerInference,
                 kernel_il_per_mac_generic = Math.Round(r.Generic.KernelIlPerMac, 3), kernel_il_per_mac_specialized = Math.Round(r.Specialized.KernelIlPerMac, 3),
                 il_per_mac_generic = Math.Round(r.Generic.IlPerMac, 3), il_per_mac_specialized = Math.Round(r.Specialized.IlPerMac, 3),
+                outside_kernels_share_specialized = Math.Round(r.Specialized.OutsideKernelsShare, 4), input_il_specialized = Math.Round(r.Specialized.InputIl, 1),
+                head_il_specialized = Math.Round(r.Specialized.HeadIl, 1), layer_il_specialized = r.Specialized.LayerIl.Select(v => Math.Round(v, 1)).ToArray(),
                 estimated_esp32_ms_specialized = Math.Round(r.Specialized.EstimatedMs, 3), kernel_il_bytes = r.KernelLimits.TotalIlBytes, kernel_max_locals = r.KernelLimits.MaxLocals,
                 kernel_within_nanoframework_limits = r.KernelLimits.IsWithinLimits,
                 statistics_il_per_update = Math.Round(r.StatisticsIlPerUpdate, 1),
+                heap_model_bytes = r.Memory.ModelBytes, heap_classifier_bytes = r.Memory.ClassifierBytes, heap_statistics_bytes = r.Memory.StatisticsBytes,
+                heap_resident_bytes = r.Memory.ResidentBytes, heap_update_peak_bytes = r.Memory.UpdatePeakBytes, heap_bytes_per_weight = Math.Round(r.Memory.BytesPerWeight, 3),
             }), new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "kernel IL/MAC gen/spec", "whole IL/MAC gen/spec", "ESP32 est. ms", "kernel IL bytes, max locals", "stats IL/update");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "kernel IL bytes, max locals", "stats IL/update", "heap B/weight, resident, update peak");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
-                $"{F(r.Generic.IlPerInference, "N0")} / {F(r.Specialized.IlPerInference, "N0")}", $"{F(r.Generic.KernelIlPerMac, "F2")} / {F(r.Specialized.KernelIlPerMac, "F2")}",
-                $"{F(r.Generic.IlPerMac, "F2")} / {F(r.Specialized.IlPerMac, "F2")}", F(r.Specialized.EstimatedMs, "F2"),
+                $"{F(r.Generic.IlPerInference, "N0")} / {F(r.Specialized.IlPerInference, "N0")}", $"{F(r.Generic.IlPerMac, "F2")} / {F(r.Specialized.IlPerMac, "F2")}",
+                $"{F(r.Generic.KernelIlPerMac, "F2")} / {F(r.Specialized.KernelIlPerMac, "F2")}",
+                $"{F(100 * r.Specialized.OutsideKernelsShare, "F0")}% ({F(r.Specialized.InputIl, "N0")}, {F(r.Specialized.HeadIl, "N0")})", F(r.Specialized.EstimatedMs, "F2"),
                 $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {r.KernelLimits.MaxLocals}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"),
-                $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)");
+                $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)",
+                $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB");
         }
 
         CommandRunner.Console(stdout).Write(table);

@@ -83,16 +83,17 @@ internal sealed class ConvertCommand : Command
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
         table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes));
-        table.AddRow("device RAM for the model", ReportWriter.Bytes(r.RamBytes));
+        table.AddRow("device heap for the model", $"{ReportWriter.Bytes(r.RamBytes)} ({r.HeapBytesPerWeight:F2} B/weight); resident with statistics {ReportWriter.Bytes(r.ResidentHeapBytes)}, update peak {ReportWriter.Bytes(r.UpdatePeakHeapBytes)}");
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
         table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
-        table.AddRow("kernel IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}");
+        table.AddRow("whole-inference IL / MAC (specialized, generic)", $"{r.IlPerMac:F2}, {r.GenericIlPerMac:F2}");
+        table.AddRow("kernel-only IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}; {ReportWriter.Pct(r.OutsideKernelsShare)} of the inference outside the kernels");
         table.AddRow("estimated ESP32 latency", $"{r.EstimatedEsp32Ms:F2} ms ({r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2})");
         console.Write(table);
-        var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "SQNR dB", "sat.", "SWAR");
+        var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "SQNR dB", "sat.", "SWAR", "IL/MAC");
         foreach (LayerReport l in r.Layers)
         {
-            layers.AddRow(l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture), l.SqnrDb?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "exact", ReportWriter.Pct(l.Saturation), l.SwarLanes == 0 ? "-" : l.SwarLanes + (l.Specialized ? "*" : string.Empty));
+            layers.AddRow(l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture), l.SqnrDb?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "exact", ReportWriter.Pct(l.Saturation), l.SwarLanes == 0 ? "-" : l.SwarLanes + (l.Specialized ? "*" : string.Empty), l.IlPerMac?.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
         }
 
         console.Write(layers);

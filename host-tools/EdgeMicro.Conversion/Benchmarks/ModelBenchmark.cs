@@ -18,9 +18,10 @@ namespace EdgeMicro.Conversion.Benchmarks;
 /// <param name="Specialized">Interpreter cost, specialized kernel.</param>
 /// <param name="KernelLimits">nanoFramework code limits of the compiled specialized kernel.</param>
 /// <param name="StatisticsIlPerUpdate">Executed IL of the device statistics update after each inference.</param>
+/// <param name="Memory">Device heap figures (the core's HeapBytes).</param>
 public sealed record BenchmarkResult(
     string Name, long Macs, double GenericPerSecond, double SpecializedPerSecond,
-    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate)
+    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate, DeviceMemory Memory)
 {
     /// <summary>Host-twin MAC/s with the specialized kernel.</summary>
     public double SpecializedMacsPerSecond => SpecializedPerSecond * Macs;
@@ -53,8 +54,8 @@ public static class ModelBenchmark
         double special = Throughput(new Classifier(blob.Model, kernel.Instantiate()), samples, seconds);
         InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
         InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
-        double statistics = InterpreterCostMeter.MeasureStatisticsUpdate(blobBytes, samples);
-        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics);
+        double statistics = InterpreterCostMeter.MeasureStatistics(blobBytes, samples, rounds: Math.Max(64, samples.Length)).UpdateIl;
+        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics, DeviceMemory.Of(blob.Model, blobBytes));
     }
 
     private static double Throughput(Classifier classifier, int[][] samples, double seconds)

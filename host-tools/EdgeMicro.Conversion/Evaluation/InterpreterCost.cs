@@ -1,10 +1,15 @@
 namespace EdgeMicro.Conversion.Evaluation;
 
-/// <summary>Executed IL instructions of one inference on the firmware core and the derived ESP32 latency.</summary>
+/// <summary>Executed IL instructions of one inference on the firmware core, stage by stage, and the derived ESP32
+/// latency. The stages are <c>Classifier.QuantizeInput</c>, <c>Classifier.RunLayer</c> per layer and
+/// <c>Classifier.EvaluateHead</c>; <see cref="IlPerInference"/> is the whole <c>Classify</c> call.</summary>
 /// <param name="IlPerInference">Executed IL instructions per inference (input quantization to output head).</param>
-/// <param name="KernelIlPerInference">Of which in the Dense/Conv layer kernels.</param>
+/// <param name="KernelIlPerInference">Of which in the Dense/Conv layer kernels (generic or generated).</param>
 /// <param name="Macs">Multiply-accumulates per inference.</param>
-public sealed record InterpreterCost(double IlPerInference, double KernelIlPerInference, long Macs)
+/// <param name="InputIl">IL of the input quantization.</param>
+/// <param name="LayerIl">IL of each layer (kernel plus the classifier's dispatch).</param>
+/// <param name="HeadIl">IL of the output head.</param>
+public sealed record InterpreterCost(double IlPerInference, double KernelIlPerInference, long Macs, double InputIl, double[] LayerIl, double HeadIl)
 {
     /// <summary>Microseconds per executed IL instruction on an ESP32 at 240 MHz: midpoint of the cost model
     /// (nanoCLR needs ~40 host instructions per IL op; an in-order LX6 running from flash cache ~35-75 cycles,
@@ -17,11 +22,17 @@ public sealed record InterpreterCost(double IlPerInference, double KernelIlPerIn
     /// <summary>High end of the cost model.</summary>
     public const double MicrosecondsPerIlHigh = 0.3;
 
-    /// <summary>Whole-inference IL per MAC.</summary>
+    /// <summary>Whole-inference IL per MAC (the headline: what a user pays per inference).</summary>
     public double IlPerMac => Macs == 0 ? 0 : IlPerInference / Macs;
 
-    /// <summary>Layer-kernel IL per MAC (the kernel figure the targets refer to).</summary>
+    /// <summary>Layer-kernel IL per MAC (kernels alone).</summary>
     public double KernelIlPerMac => Macs == 0 ? 0 : KernelIlPerInference / Macs;
+
+    /// <summary>IL per inference outside the Dense/Conv kernels (input quantization, pools, head, dispatch).</summary>
+    public double OutsideKernelsIl => IlPerInference - KernelIlPerInference;
+
+    /// <summary>Share of the inference outside the Dense/Conv kernels (0-1).</summary>
+    public double OutsideKernelsShare => IlPerInference == 0 ? 0 : OutsideKernelsIl / IlPerInference;
 
     /// <summary>Estimated ESP32 latency in ms (midpoint).</summary>
     public double EstimatedMs => IlPerInference * MicrosecondsPerIl / 1000;
@@ -31,4 +42,15 @@ public sealed record InterpreterCost(double IlPerInference, double KernelIlPerIn
 
     /// <summary>Estimated ESP32 latency in ms (slow end).</summary>
     public double EstimatedMsHigh => IlPerInference * MicrosecondsPerIlHigh / 1000;
+}
+
+/// <summary>Executed IL instructions per inference and per statistics update (the nanoFramework interpreter's cost).</summary>
+/// <param name="InferenceIl">Mean IL of <c>Classifier.Classify</c> (generic kernels).</param>
+/// <param name="UpdateIl">Mean IL of <c>DeviceStatistics.OnInference</c>.</param>
+/// <param name="MaxUpdateIl">Largest IL of one update.</param>
+/// <param name="Samples">Updates measured.</param>
+public sealed record StatsCost(double InferenceIl, double UpdateIl, long MaxUpdateIl, int Samples)
+{
+    /// <summary>Update cost relative to the inference.</summary>
+    public double Ratio => InferenceIl == 0 ? 0 : UpdateIl / InferenceIl;
 }

@@ -1,6 +1,7 @@
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Data;
 using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Onnx.Ir;
 
 namespace EdgeMicro.Conversion.Evaluation;
 
@@ -25,13 +26,14 @@ public static class TwinEvaluator
         var intMetrics = new ClassificationMetrics(classes);
         var layerStats = q.Stages.Select(_ => new LayerErrorStats()).ToArray();
         var classifier = new Classifier(q.Definition);
+        var runner = new FloatModelRunner(q.Float);
         sbyte[][] capture = q.Definition.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
         var predictions = new int[data.Count];
         int agree = 0;
         for (int n = 0; n < data.Count; n++)
         {
-            float[][] floatOut = FloatRunner.RunAll(q.Float, FloatRunner.Prepare(data.Features[n], normalization, layout));
-            int floatClass = FloatRunner.Predict(q.Float, floatOut[^1]);
+            float[][] floatOut = runner.RunAll(FloatInput.Prepare(data.Features[n], normalization, layout));
+            int floatClass = runner.PredictClass(floatOut[^1]);
             classifier.Classify(RawSamples.ToFixed(data.Features[n], q.Definition.InputFractionBits), capture);
             int intClass = classifier.PredictedClass;
             predictions[n] = intClass;

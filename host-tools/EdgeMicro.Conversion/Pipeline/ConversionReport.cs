@@ -51,14 +51,32 @@ public sealed class ConversionReport
     /// <summary>Model blob (.emm) size, bytes.</summary>
     public required long BlobBytes { get; init; }
 
-    /// <summary>SWAR-packed weights and biases the classifier allocates at load, bytes.</summary>
+    /// <summary>Heap of the prepared layers (SWAR-packed weights, biases, requantization terms), bytes.</summary>
     public required long PackedWeightsBytes { get; init; }
 
-    /// <summary>Activation buffers and scratch the classifier allocates, bytes (peak activation RAM).</summary>
+    /// <summary>Heap of the activation buffers and scratch, bytes (peak activation RAM).</summary>
     public required long ActivationBytes { get; init; }
 
-    /// <summary>Estimated device heap for the model: table arrays + packed weights + activations.</summary>
+    /// <summary>Device heap of the model: model definition (weight table arrays) + classifier (the --ram-budget figure).</summary>
     public required long RamBytes { get; init; }
+
+    /// <summary>Heap of the model definition (the compiled weight table's arrays), from the core's HeapBytes.</summary>
+    public required long ModelHeapBytes { get; init; }
+
+    /// <summary>Heap the classifier allocates (prepared layers, activations, scratch).</summary>
+    public required long ClassifierHeapBytes { get; init; }
+
+    /// <summary>Heap of the device statistics (default settings).</summary>
+    public required long StatisticsHeapBytes { get; init; }
+
+    /// <summary>Resident heap: model + classifier + statistics.</summary>
+    public required long ResidentHeapBytes { get; init; }
+
+    /// <summary>Peak heap during an over-the-air update to a model of the same size.</summary>
+    public required long UpdatePeakHeapBytes { get; init; }
+
+    /// <summary>Heap bytes of weight storage per weight (int8 table copy + packed SWAR copy).</summary>
+    public required double HeapBytesPerWeight { get; init; }
 
     /// <summary>Multiply-accumulates per inference.</summary>
     public required long Macs { get; init; }
@@ -71,6 +89,18 @@ public sealed class ConversionReport
 
     /// <summary>Layer-kernel IL per MAC (specialized).</summary>
     public required double KernelIlPerMac { get; init; }
+
+    /// <summary>Executed IL of the input quantization per inference (specialized build).</summary>
+    public required double InputIl { get; init; }
+
+    /// <summary>Executed IL of the output head per inference.</summary>
+    public required double HeadIl { get; init; }
+
+    /// <summary>Share of the whole inference outside the Dense/Conv kernels (0-1, specialized).</summary>
+    public required double OutsideKernelsShare { get; init; }
+
+    /// <summary>Whole inference IL per MAC with the generic kernels only.</summary>
+    public required double GenericIlPerMac { get; init; }
 
     /// <summary>Estimated ESP32 (240 MHz) latency per inference, ms, specialized kernel.</summary>
     public required double EstimatedEsp32Ms { get; init; }
@@ -129,4 +159,10 @@ public sealed class LayerReport
 
     /// <summary>Whether the generated specialized kernel runs this layer.</summary>
     public required bool Specialized { get; init; }
+
+    /// <summary>Executed IL of this layer per inference (specialized build).</summary>
+    public required double Il { get; init; }
+
+    /// <summary>This layer's IL per MAC (null for pools).</summary>
+    public required double? IlPerMac { get; init; }
 }

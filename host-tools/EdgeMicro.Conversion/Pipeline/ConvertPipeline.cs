@@ -32,11 +32,11 @@ public static class ConvertPipeline
 
         var classifier = new Classifier(q.Definition);
         long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
-        long packed = classifier.Layers.Sum(l => ((l.PackedWeights?.Length ?? 0) + (l.PackedBias?.Length ?? 0) + (l.Multiplier?.Length ?? 0) + (l.Rounding?.Length ?? 0)) * 8L);
-        long ram = tableBytes + packed + classifier.ActivationBytes;
+        long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
+        long ram = q.Definition.HeapBytes + classifier.HeapBytes;
         if (ram > options.RamBudgetBytes)
         {
-            throw new InputDataException($"{options.ModelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(tableBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations {ReportWriter.Bytes(classifier.ActivationBytes)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
+            throw new InputDataException($"{options.ModelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(q.Definition.HeapBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations and buffers {ReportWriter.Bytes(classifier.HeapBytes - packed)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
         }
 
         LabeledDataset eval = inputs.Test ?? inputs.Calibration;
@@ -62,7 +62,7 @@ public static class ConvertPipeline
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, packed, ram, [.. files, OutputDirectory.ManifestName]));
+            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes), [.. files, OutputDirectory.ManifestName]));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))

@@ -18,13 +18,12 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <param name="Source">Source description.</param>
 /// <param name="TableBytes">Canonical model bytes.</param>
 /// <param name="BlobBytes">Blob bytes.</param>
-/// <param name="PackedBytes">Packed weight bytes.</param>
-/// <param name="RamBytes">RAM estimate.</param>
+/// <param name="Memory">Device heap figures.</param>
 /// <param name="Files">Output files.</param>
 public sealed record ReportInputs(
     QuantizedModel Quantized, TwinEvaluation Evaluation, Classifier Classifier, CompiledKernel Kernel,
     InterpreterCost Special, InterpreterCost Generic, string EvaluatedOn, string Source,
-    long TableBytes, long BlobBytes, long PackedBytes, long RamBytes, string[] Files);
+    long TableBytes, long BlobBytes, DeviceMemory Memory, string[] Files);
 
 /// <summary>Builds the <see cref="ConversionReport"/>.</summary>
 public static class ReportBuilder
@@ -58,6 +57,8 @@ public static class ReportBuilder
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 SwarLanes = p.Lanes,
                 Specialized = KernelGenerator.IsSpecialized(p),
+                Il = Math.Round(r.Special.LayerIl[i], 1),
+                IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),
             };
         }
 
@@ -79,13 +80,23 @@ public static class ReportBuilder
             WeightsBytes = m.Layers.Sum(l => (long)(l.Weights?.Length ?? 0) + (4L * (l.Bias?.Length ?? 0))),
             TableBytes = r.TableBytes,
             BlobBytes = r.BlobBytes,
-            PackedWeightsBytes = r.PackedBytes,
-            ActivationBytes = r.Classifier.ActivationBytes,
-            RamBytes = r.RamBytes,
+            PackedWeightsBytes = r.Memory.PackedWeightsBytes,
+            ActivationBytes = r.Memory.ActivationBytes,
+            RamBytes = r.Memory.ModelBytes + r.Memory.ClassifierBytes,
+            ModelHeapBytes = r.Memory.ModelBytes,
+            ClassifierHeapBytes = r.Memory.ClassifierBytes,
+            StatisticsHeapBytes = r.Memory.StatisticsBytes,
+            ResidentHeapBytes = r.Memory.ResidentBytes,
+            UpdatePeakHeapBytes = r.Memory.UpdatePeakBytes,
+            HeapBytesPerWeight = Math.Round(r.Memory.BytesPerWeight, 3),
             Macs = r.Special.Macs,
             IlPerInference = Math.Round(r.Special.IlPerInference, 1),
             IlPerMac = Math.Round(r.Special.IlPerMac, 3),
             KernelIlPerMac = Math.Round(r.Special.KernelIlPerMac, 3),
+            InputIl = Math.Round(r.Special.InputIl, 1),
+            HeadIl = Math.Round(r.Special.HeadIl, 1),
+            OutsideKernelsShare = Math.Round(r.Special.OutsideKernelsShare, 4),
+            GenericIlPerMac = Math.Round(r.Generic.IlPerMac, 3),
             EstimatedEsp32Ms = Math.Round(r.Special.EstimatedMs, 3),
             EstimatedEsp32MsRange = [Math.Round(r.Special.EstimatedMsLow, 3), Math.Round(r.Special.EstimatedMsHigh, 3)],
             GenericIlPerInference = Math.Round(r.Generic.IlPerInference, 1),

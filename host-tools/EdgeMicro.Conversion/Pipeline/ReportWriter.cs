@@ -36,20 +36,23 @@ public static class ReportWriter
         Row(sb, "float/int8 agreement", Pct(r.Agreement));
         Row(sb, "weights (int8 + int32 bias)", Bytes(r.WeightsBytes));
         Row(sb, "weight table data / blob", Bytes(r.TableBytes) + " / " + Bytes(r.BlobBytes));
-        Row(sb, "device RAM (table + packed weights + activations)", Bytes(r.RamBytes) + $" ({Bytes(r.TableBytes)} + {Bytes(r.PackedWeightsBytes)} + {Bytes(r.ActivationBytes)})");
+        Row(sb, "device heap for the model (weight table + classifier)", Bytes(r.RamBytes) + $" ({Bytes(r.ModelHeapBytes)} + {Bytes(r.ClassifierHeapBytes)}: packed weights {Bytes(r.PackedWeightsBytes)}, activations {Bytes(r.ActivationBytes)}); weights {r.HeapBytesPerWeight:F2} B each (int8 + packed copy)");
+        Row(sb, "device heap resident / peak during an update", $"{Bytes(r.ResidentHeapBytes)} (statistics {Bytes(r.StatisticsHeapBytes)}) / {Bytes(r.UpdatePeakHeapBytes)}");
         Row(sb, "MACs per inference", r.Macs.ToString("N0", CultureInfo.InvariantCulture));
         Row(sb, "executed IL per inference (specialized / generic)", $"{r.IlPerInference:N0} / {r.GenericIlPerInference:N0}");
-        Row(sb, "kernel IL per MAC (specialized / generic)", $"{r.KernelIlPerMac:F2} / {r.GenericKernelIlPerMac:F2}");
+        Row(sb, "whole-inference IL per MAC (specialized / generic)", $"{r.IlPerMac:F2} / {r.GenericIlPerMac:F2}");
+        Row(sb, "kernel-only IL per MAC (specialized / generic)", $"{r.KernelIlPerMac:F2} / {r.GenericKernelIlPerMac:F2}");
+        Row(sb, "IL outside the layer kernels", $"{Pct(r.OutsideKernelsShare)} (input quantization {r.InputIl:N0}, output head {r.HeadIl:N0})");
         Row(sb, "estimated ESP32 latency (240 MHz)", $"{r.EstimatedEsp32Ms:F2} ms (range {r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2}); generic kernels {r.GenericEstimatedEsp32Ms:F2} ms");
         sb.AppendLine();
         sb.AppendLine("## Layers");
         sb.AppendLine();
-        sb.AppendLine("| # | layer | kind | in | out | MACs | SQNR dB | saturation | range | SWAR | specialized |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| # | layer | kind | in | out | MACs | SQNR dB | saturation | range | SWAR | specialized | IL | IL/MAC |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LayerReport l in r.Layers)
         {
             string sqnr = l.SqnrDb is { } d ? d.ToString("F1", CultureInfo.InvariantCulture) : "exact";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {(l.SwarLanes == 0 ? "-" : l.SwarLanes.ToString(CultureInfo.InvariantCulture))} | {(l.Specialized ? "yes" : "no")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {(l.SwarLanes == 0 ? "-" : l.SwarLanes.ToString(CultureInfo.InvariantCulture))} | {(l.Specialized ? "yes" : "no")} | {l.Il:N0} | {(l.IlPerMac is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
         }
 
         sb.AppendLine();

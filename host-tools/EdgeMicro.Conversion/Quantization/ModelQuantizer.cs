@@ -32,8 +32,9 @@ public static class ModelQuantizer
         }
 
         IReadOnlyList<Stage> stages = Stage.Split(model);
-        float[][] inputs = request.Calibration.Select(r => FloatRunner.Prepare(r, request.Normalization, request.Layout)).ToArray();
-        var outputs = inputs.Select(x => FloatRunner.RunAll(model, x)).ToArray();
+        var runner = new FloatModelRunner(model);
+        float[][] inputs = request.Calibration.Select(r => FloatInput.Prepare(r, request.Normalization, request.Layout)).ToArray();
+        var outputs = inputs.Select(runner.RunAll).ToArray();
 
         int[] group = InputGroups(model, stages[0]);
         int groupCount = group.Max() + 1;

@@ -72,6 +72,30 @@ public sealed class FloatModelRunner
     /// <returns>The graph output.</returns>
     public float[] Predict(float[] input) => ApplyOutput(Model.Output, Run(input));
 
+    /// <summary>Predicted class from the last layer's output (softmax and sigmoid are monotonic, so they are skipped):
+    /// argmax (lowest index on ties); a single sigmoid output is class 1 when the logit is at least 0.</summary>
+    /// <param name="logits">Last layer output.</param>
+    /// <returns>The class index.</returns>
+    public int PredictClass(float[] logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Length == 1 && Model.Output == OutputActivation.Sigmoid)
+        {
+            return logits[0] >= 0 ? 1 : 0;
+        }
+
+        int best = 0;
+        for (int j = 1; j < logits.Length; j++)
+        {
+            if (logits[j] > logits[best])
+            {
+                best = j;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>Applies an output activation to a copy of <paramref name="values"/>.</summary>
     /// <param name="activation">Softmax over all values, element-wise Sigmoid, or none.</param>
     /// <param name="values">Last layer output.</param>

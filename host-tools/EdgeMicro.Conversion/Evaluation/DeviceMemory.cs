@@ -1,0 +1,49 @@
+using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Core.Stats;
+
+namespace EdgeMicro.Conversion.Evaluation;
+
+/// <summary>
+/// Device heap of a converted model, from the core's own <c>HeapBytes</c> figures (one memory model,
+/// <see cref="HeapSize"/>): what stays resident, and the peak during an over-the-air update, when the running model,
+/// classifier and statistics are joined by the received blob bytes, the parsed candidate blob and its classifier.
+/// </summary>
+/// <param name="ModelBytes">The model definition (the compiled-in weight table's arrays: int8 weights, biases...).</param>
+/// <param name="ClassifierBytes">The classifier: prepared layers (packed weights), activations, scratch.</param>
+/// <param name="PackedWeightsBytes">Of which the prepared layers.</param>
+/// <param name="ActivationBytes">Of which the activation buffers and scratch.</param>
+/// <param name="StatisticsBytes">Device statistics with the default settings.</param>
+/// <param name="UpdateExtraBytes">Added during an update to a model of the same size (blob bytes, parsed blob, candidate classifier).</param>
+/// <param name="WeightStorageBytes">Heap of the weight arrays: the model's int8 weights plus the classifier's packed copy.</param>
+/// <param name="Weights">Number of weights of the model.</param>
+public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long PackedWeightsBytes, long ActivationBytes, long StatisticsBytes, long UpdateExtraBytes, long WeightStorageBytes, long Weights)
+{
+    /// <summary>Resident heap: model + classifier + statistics.</summary>
+    public long ResidentBytes => ModelBytes + ClassifierBytes + StatisticsBytes;
+
+    /// <summary>Peak heap during an over-the-air update.</summary>
+    public long UpdatePeakBytes => ResidentBytes + UpdateExtraBytes;
+
+    /// <summary>Heap bytes of weight storage per weight (int8 table copy + packed SWAR copy).</summary>
+    public double BytesPerWeight => Weights == 0 ? 0 : WeightStorageBytes / (double)Weights;
+
+    /// <summary>Computes the figures.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="blobBytes">The model's .emm blob.</param>
+    /// <returns>The memory figures.</returns>
+    public static DeviceMemory Of(ModelDefinition model, byte[] blobBytes)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(blobBytes);
+        var classifier = new Classifier(model);
+        ModelBlob blob = ModelBlobReader.Read(blobBytes);
+        var statistics = new DeviceStatistics(blob, 1u);
+        long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
+        long update = HeapSize.Array(blobBytes.Length, 1) + blob.HeapBytes + new Classifier(blob.Model).HeapBytes;
+        long weights = model.Layers.Sum(l => (long)(l.Weights?.Length ?? 0));
+        long storage = model.Layers.Sum(l => (long)HeapSize.Of(l.Weights)) + classifier.Layers.Sum(p => (long)HeapSize.Of(p.PackedWeights));
+        return new DeviceMemory(model.HeapBytes, classifier.HeapBytes, packed, classifier.ActivationBytes, statistics.HeapBytes, update, storage, weights);
+    }
+}
