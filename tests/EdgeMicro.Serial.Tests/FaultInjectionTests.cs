@@ -36,7 +36,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         // 1. A corrupted model (bytes flipped before sending, so the transfer CRC matches) is rejected, never activated.
         byte[] corrupted = (byte[])v2.Clone();
         corrupted[corrupted.Length / 3] ^= 0x40;
-        Exception? rejected = Record.Exception(() => client.PutModel(corrupted));
+        Exception? rejected = Record.Exception(() => client.PutSigned(corrupted));
         Assert.IsAssignableFrom<DeviceLinkException>(rejected);
         Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(wine).Model), device.Serial!.Server.Handler.ActiveModelCrc);
         Assert.Equal(ActiveModel.SourceCompiled, device.Runtime.Model.Source);
@@ -45,7 +45,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         // 2. A valid model upload completes (or fails clearly; then the old model stays).
         try
         {
-            var (id, version, crc) = client.PutModel(v2);
+            var (id, version, crc) = client.PutSigned(v2);
             Assert.Equal(("wine", 2u), (id, version));
             Assert.Equal(crc, device.Serial!.Server.Handler.ActiveModelCrc);
             Assert.Equal(v2, File.ReadAllBytes(activeSlot));
