@@ -85,4 +85,38 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.True(client.Retries > 0, "no retries: the faults were not exercised");
         Assert.True(ok >= 10, $"only {ok} transfers completed");
     }
+
+    /// <summary>
+    /// hil through the relay at 2% byte faults: a vector without a valid answer is a link failure, not a mismatch,
+    /// and the run goes on until too many fail in a row, then stops with a link-quality problem (never passes).
+    /// </summary>
+    [Fact]
+    public void Hil_WhenTheLinkIsTooNoisy_RecordsLinkFailuresApartFromMismatchesAndStopsClearly()
+    {
+        using var hostPair = new SocatPair();
+        using var devicePair = new SocatPair();
+        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "digits");
+        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.02, 3);
+        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        string csv = Path.Combine(Path.GetTempPath(), "edgemicro-hil-noisy-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllLines(csv, File.ReadLines(Models.TestCsv("digits")).Take(41));
+        try
+        {
+            var quick = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 100, Retries = 30 }); // HELLO gets through; 271-byte INFER frames hardly ever
+            var options = new EdgeMicro.Fleet.Hil.HilOptions { ModelPath = Models.Dir("digits"), TestPath = csv, VectorAttempts = 1, MaxConsecutiveLinkFailures = 2 };
+
+            EdgeMicro.Fleet.Hil.HilReport r = EdgeMicro.Fleet.Hil.HilRunner.Run(options, quick, "relay");
+
+            output.WriteLine($"{r.Compared} compared, {r.MismatchCount} mismatches, {r.LinkFailures} link failures; problem: {r.Problem}");
+            Assert.True(r.LinkFailures > 0, "no link failure at 2% byte faults");
+            Assert.Equal(0, r.MismatchCount);
+            Assert.Equal(r.LinkFailures, r.LinkFailedVectors.Count);
+            Assert.False(r.Passed);
+            Assert.True(r.Problem == null ? r.Compared + r.LinkFailures == r.Vectors : r.Problem.StartsWith("link quality too poor", StringComparison.Ordinal), r.Problem);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
 }
