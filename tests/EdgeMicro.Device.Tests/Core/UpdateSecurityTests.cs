@@ -195,6 +195,7 @@ public sealed class UpdateSecurityTests(Xunit.Abstractions.ITestOutputHelper out
 
         Assert.Equal(2u, d.Version);
         Assert.Single(d.Events(PayloadFields.EventAccepted));
+        Assert.Null(ReasonOf(d, 77)); // no forgery produced a rejection under the real update's id
         Assert.Equal(2000, d.Runtime.RefusedManifests);
         Assert.Equal(0, d.Runtime.Outbox.Dropped);
         Assert.Equal((int)(d.Runtime.SampleCount - results0), d.Messages("results").Count(r => r.GetProperty(PayloadFields.Sample).GetInt64() > results0));

@@ -49,7 +49,8 @@ namespace EdgeMicro.Core.Device.Runtime
 
         /// <summary>
         /// A refused manifest changed nothing; it yields at most one event: an authentic one (replayed older model,
-        /// other target) once per update id, so the publisher gets its verdict; an unauthenticated one at most every
+        /// other target) once per update id, so the publisher gets its verdict; an unauthenticated one (with the update
+        /// id it claims, so a wrongly signed publish gets its verdict too) at most every
         /// <see cref="RefusalEventIntervalMs"/>, with the count of those suppressed since, so a flood of forged
         /// manifests cannot crowd results out of the outbox.
         /// </summary>
@@ -83,7 +84,14 @@ namespace EdgeMicro.Core.Device.Runtime
             _refusalsSinceEvent = 0;
             _nextRefusalEventMs = now + RefusalEventIntervalMs;
             _ports.Platform.Log("manifest refused: " + _updater.RefusalReason + ": " + detail);
-            Event(now, PayloadFields.EventRejected, -1, null, -1, _updater.RefusalReason, detail);
+            long claimed = _updater.RefusedUpdateId;
+            UpdateManifest current = _updater.Manifest;
+            if (current != null && claimed == current.UpdateId)
+            {
+                claimed = -1; // a forgery naming the real update must not look like that update's verdict
+            }
+
+            Event(now, PayloadFields.EventRejected, claimed, null, -1, _updater.RefusalReason, detail);
         }
 
         private void Report(int status, long now)

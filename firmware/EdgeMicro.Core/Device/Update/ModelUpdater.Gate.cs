@@ -21,6 +21,9 @@ namespace EdgeMicro.Core.Device.Update
         /// <summary>Gets the detail of the last refused manifest.</summary>
         public string RefusalDetail { get; private set; }
 
+        /// <summary>Gets the update id the last refused manifest claims (unverified when not authentic), or -1 if unreadable.</summary>
+        public long RefusedUpdateId { get; private set; }
+
         /// <summary>Gets the last refused manifest if it was authentic (then its verdict may be reported), else null.</summary>
         public UpdateManifest Refused { get; private set; }
 
@@ -47,10 +50,12 @@ namespace EdgeMicro.Core.Device.Update
             }
             catch (System.Exception e)
             {
+                RefusedUpdateId = -1;
                 Refuse(UpdateReasons.BadManifest, e.Message, null);
                 return null;
             }
 
+            RefusedUpdateId = m.UpdateId;
             if (!UpdateMessages.IsAuthentic(m, _mac))
             {
                 Refuse(UpdateReasons.Signature, "manifest HMAC-SHA256 does not match the fleet key", null);

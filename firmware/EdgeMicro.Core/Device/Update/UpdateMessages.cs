@@ -1,5 +1,6 @@
 using EdgeMicro.Core.Device.Config;
 using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Device.Storage;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Security;
 
@@ -147,8 +148,8 @@ namespace EdgeMicro.Core.Device.Update
         public static byte[] WriteChunk(uint updateId, int offset, byte[] blob, int count)
         {
             byte[] p = new byte[ChunkHeaderLength + count];
-            PutUInt32(p, 0, updateId);
-            PutUInt32(p, 4, (uint)offset);
+            RecordSlots.Put(p, 0, updateId);
+            RecordSlots.Put(p, 4, (uint)offset);
             System.Array.Copy(blob, offset, p, ChunkHeaderLength, count);
             return p;
         }
@@ -158,7 +159,7 @@ namespace EdgeMicro.Core.Device.Update
         /// <returns>The id.</returns>
         public static uint ChunkUpdateId(byte[] chunk)
         {
-            return GetUInt32(chunk, 0);
+            return RecordSlots.Get(chunk, 0);
         }
 
         /// <summary>Gets a chunk's offset.</summary>
@@ -166,7 +167,7 @@ namespace EdgeMicro.Core.Device.Update
         /// <returns>The offset.</returns>
         public static long ChunkOffset(byte[] chunk)
         {
-            return GetUInt32(chunk, 4);
+            return RecordSlots.Get(chunk, 4);
         }
 
         /// <summary>Writes a commit message.</summary>
@@ -207,19 +208,6 @@ namespace EdgeMicro.Core.Device.Update
             }
 
             return v;
-        }
-
-        private static void PutUInt32(byte[] p, int at, uint v)
-        {
-            p[at] = unchecked((byte)v);
-            p[at + 1] = unchecked((byte)(v >> 8));
-            p[at + 2] = unchecked((byte)(v >> 16));
-            p[at + 3] = unchecked((byte)(v >> 24));
-        }
-
-        private static uint GetUInt32(byte[] p, int at)
-        {
-            return p[at] | ((uint)p[at + 1] << 8) | ((uint)p[at + 2] << 16) | ((uint)p[at + 3] << 24);
         }
     }
 }
