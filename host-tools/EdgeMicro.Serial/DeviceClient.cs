@@ -83,15 +83,17 @@ public sealed class DeviceClient
     /// <returns>The bytes.</returns>
     public byte[] GetSamples(int maxCount) => Request(MessageType.GetSamples, [(byte)(maxCount & 0xFF), (byte)((maxCount >> 8) & 0xFF)], MessageType.Samples).Payload;
 
-    /// <summary>Uploads a model blob in chunks; the device verifies it (size, CRC, format, self-test) and activates
-    /// it only if every check passes.</summary>
+    /// <summary>Uploads a model blob in chunks after its signed manifest; the device verifies both (fleet-key
+    /// signature, target, anti-rollback floor, size, CRC, blob hash, format, self-test) and activates it only if every
+    /// check passes.</summary>
     /// <param name="blob">The .emm bytes.</param>
+    /// <param name="manifest">The signed update manifest of the blob (EdgeMicro.Fleet's UpdatePackage.SerialManifest).</param>
     /// <param name="progress">Called with (bytes sent, total).</param>
     /// <returns>What the device activated: (model id, version, model CRC).</returns>
     /// <exception cref="DeviceErrorException">The device rejected the model (code ModelRejected) or the upload.</exception>
-    public (string ModelId, uint Version, uint ModelCrc) PutModel(byte[] blob, Action<int, int>? progress = null)
+    public (string ModelId, uint Version, uint ModelCrc) PutModel(byte[] blob, byte[] manifest, Action<int, int>? progress = null)
     {
-        Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)blob.Length, Crc32.Compute(blob)), MessageType.Ack);
+        Request(MessageType.PutModelBegin, manifest, MessageType.Ack);
         int chunk = Math.Clamp(_options.ChunkSize, 1, FrameFormat.MaxPayload - 4);
         for (int offset = 0; offset < blob.Length; offset += chunk)
         {

@@ -36,7 +36,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         // 1. A corrupted model (bytes flipped before sending, so the transfer CRC matches) is rejected, never activated.
         byte[] corrupted = (byte[])v2.Clone();
         corrupted[corrupted.Length / 3] ^= 0x40;
-        Exception? rejected = Record.Exception(() => client.PutModel(corrupted));
+        Exception? rejected = Record.Exception(() => client.PutSigned(corrupted));
         Assert.IsAssignableFrom<DeviceLinkException>(rejected);
         Assert.Equal(ModelSerializer.Checksum(ModelBlobReader.Read(wine).Model), device.Serial!.Server.Handler.ActiveModelCrc);
         Assert.Equal(ActiveModel.SourceCompiled, device.Runtime.Model.Source);
@@ -45,7 +45,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         // 2. A valid model upload completes (or fails clearly; then the old model stays).
         try
         {
-            var (id, version, crc) = client.PutModel(v2);
+            var (id, version, crc) = client.PutSigned(v2);
             Assert.Equal(("wine", 2u), (id, version));
             Assert.Equal(crc, device.Serial!.Server.Handler.ActiveModelCrc);
             Assert.Equal(v2, File.ReadAllBytes(activeSlot));
@@ -84,5 +84,39 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.True(relay.Dropped + relay.Corrupted > 0, "the relay injected no faults");
         Assert.True(client.Retries > 0, "no retries: the faults were not exercised");
         Assert.True(ok >= 10, $"only {ok} transfers completed");
+    }
+
+    /// <summary>
+    /// hil through the relay at 2% byte faults: a vector without a valid answer is a link failure, not a mismatch,
+    /// and the run goes on until too many fail in a row, then stops with a link-quality problem (never passes).
+    /// </summary>
+    [Fact]
+    public void Hil_WhenTheLinkIsTooNoisy_RecordsLinkFailuresApartFromMismatchesAndStopsClearly()
+    {
+        using var hostPair = new SocatPair();
+        using var devicePair = new SocatPair();
+        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "digits");
+        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.02, 3);
+        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        string csv = Path.Combine(Path.GetTempPath(), "edgemicro-hil-noisy-" + Guid.NewGuid().ToString("N") + ".csv");
+        File.WriteAllLines(csv, File.ReadLines(Models.TestCsv("digits")).Take(41));
+        try
+        {
+            var quick = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 100, Retries = 30 }); // HELLO gets through; 271-byte INFER frames hardly ever
+            var options = new EdgeMicro.Fleet.Hil.HilOptions { ModelPath = Models.Dir("digits"), TestPath = csv, VectorAttempts = 1, MaxConsecutiveLinkFailures = 2 };
+
+            EdgeMicro.Fleet.Hil.HilReport r = EdgeMicro.Fleet.Hil.HilRunner.Run(options, quick, "relay");
+
+            output.WriteLine($"{r.Compared} compared, {r.MismatchCount} mismatches, {r.LinkFailures} link failures; problem: {r.Problem}");
+            Assert.True(r.LinkFailures > 0, "no link failure at 2% byte faults");
+            Assert.Equal(0, r.MismatchCount);
+            Assert.Equal(r.LinkFailures, r.LinkFailedVectors.Count);
+            Assert.False(r.Passed);
+            Assert.True(r.Problem == null ? r.Compared + r.LinkFailures == r.Vectors : r.Problem.StartsWith("link quality too poor", StringComparison.Ordinal), r.Problem);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
     }
 }

@@ -2,6 +2,9 @@ using EdgeMicro.Core.Checksums;
 using ActiveModel = EdgeMicro.Core.Device.Update.ActiveModel;
 using ModelSlots = EdgeMicro.Core.Device.Storage.ModelSlots;
 using UpdateReasons = EdgeMicro.Core.Device.Update.UpdateReasons;
+using UpdateManifest = EdgeMicro.Core.Device.Update.UpdateManifest;
+using UpdateMessages = EdgeMicro.Core.Device.Update.UpdateMessages;
+using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Protocol;
 using EdgeMicro.Core.Stats;
@@ -23,7 +26,7 @@ public sealed class RequestHandlerTests
         using var link = new Link("digits");
         byte[] v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
 
-        var (id, version, crc) = link.Client.PutModel(v2);
+        var (id, version, crc) = link.Client.PutSigned(v2);
 
         Assert.Equal("digits", id);
         Assert.Equal(2u, version);
@@ -41,7 +44,7 @@ public sealed class RequestHandlerTests
         byte[] v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
         v2[v2.Length / 2] ^= 0x10; // the host computes the transfer CRC over the corrupted bytes: only the blob's own CRCs catch it
 
-        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(v2));
+        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutSigned(v2));
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains("CRC", e.Message, StringComparison.Ordinal);
@@ -61,7 +64,7 @@ public sealed class RequestHandlerTests
 
         byte[] tampered = ModelBlobWriter.Write(blob); // well-formed, every CRC valid, but not the model the self-tests describe
 
-        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(tampered));
+        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutSigned(tampered));
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains("self-test", e.Message, StringComparison.Ordinal);
@@ -73,13 +76,13 @@ public sealed class RequestHandlerTests
     {
         using var link = new Link("digits");
         byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
-        link.Client.Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)wine.Length, Crc32.Compute(wine) ^ 1), MessageType.Ack);
+        link.Client.Request(MessageType.PutModelBegin, ManifestWithCrc(wine, Crc32.Compute(wine) ^ 1), MessageType.Ack);
         link.Client.Request(MessageType.PutModelChunk, Payloads.Chunk(0, wine, 0, 100), MessageType.Ack);
 
         var incomplete = Assert.Throws<DeviceErrorException>(() => link.Client.Request(MessageType.PutModelCommit, [], MessageType.ModelActivated));
         Assert.Contains("incomplete", incomplete.Message, StringComparison.Ordinal);
 
-        link.Client.Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)wine.Length, Crc32.Compute(wine) ^ 1), MessageType.Ack);
+        link.Client.Request(MessageType.PutModelBegin, ManifestWithCrc(wine, Crc32.Compute(wine) ^ 1), MessageType.Ack);
         for (int offset = 0; offset < wine.Length; offset += 200)
         {
             link.Client.Request(MessageType.PutModelChunk, Payloads.Chunk((uint)offset, wine, offset, Math.Min(200, wine.Length - offset)), MessageType.Ack);
@@ -93,11 +96,45 @@ public sealed class RequestHandlerTests
     }
 
     [Fact]
+    public void PutModel_WhenUnsignedWronglySignedOrOlder_IsRejectedAndTheActiveModelStays()
+    {
+        using var link = new Link("digits");
+        byte[] v1 = File.ReadAllBytes(Models.Blob("digits")), v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
+
+        var unsigned = Assert.Throws<DeviceErrorException>(() => link.Client.Request(MessageType.PutModelBegin, Payloads.UInt32Pair((uint)v2.Length, Crc32.Compute(v2)), MessageType.Ack));
+        Assert.Equal(ErrorCode.BadRequest, unsigned.Code);
+        Assert.Contains("signed manifest", unsigned.Message, StringComparison.Ordinal);
+        var wrongKey = Assert.Throws<DeviceErrorException>(() => link.Client.PutSigned(v2, new byte[32]));
+        Assert.Equal(ErrorCode.ModelRejected, wrongKey.Code);
+        Assert.Contains(UpdateReasons.Signature, wrongKey.Message, StringComparison.Ordinal);
+        byte[] otherBlob = File.ReadAllBytes(Models.Blob("digits-cnn"));
+        var swapped = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(otherBlob, UpdatePackage.Create(v2, Devices.FleetKey, 1).ManifestPayload()));
+        Assert.Equal(ErrorCode.ModelRejected, swapped.Code); // another blob than the signed one: size, CRC or hash differ
+        Assert.Equal(("digits", 1u), (link.Client.Hello().ModelId, link.Client.Hello().ModelVersion));
+        Assert.Null(link.ActiveSlot());
+
+        Assert.Equal(2u, link.Client.PutSigned(v2).Version);
+        var older = Assert.Throws<DeviceErrorException>(() => link.Client.PutSigned(v1));
+        Assert.Contains(UpdateReasons.Rollback, older.Message, StringComparison.Ordinal);
+        Assert.Equal(2u, link.Client.Hello().ModelVersion);
+    }
+
+    private static byte[] ManifestWithCrc(byte[] blob, uint crc)
+    {
+        UpdateManifest m = UpdatePackage.Create(blob, Devices.FleetKey, 1).Manifest;
+        m.Crc32 = crc;
+        UpdateMessages.Sign(m, Devices.FleetKey);
+        var w = new EdgeMicro.Core.Device.Messaging.PayloadWriter(512);
+        UpdateMessages.WriteManifest(w, m);
+        return w.Buffer.AsSpan(0, w.Length).ToArray();
+    }
+
+    [Fact]
     public void PutModel_WhenTheModelDoesNotFitTheSensor_IsRejectedByTheRuntimeGate()
     {
         using var link = new Link("digits");
 
-        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutModel(File.ReadAllBytes(Models.Blob("wine"))));
+        var e = Assert.Throws<DeviceErrorException>(() => link.Client.PutSigned(File.ReadAllBytes(Models.Blob("wine"))));
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains(UpdateReasons.Incompatible, e.Message, StringComparison.Ordinal);

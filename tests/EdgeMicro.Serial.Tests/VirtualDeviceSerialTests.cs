@@ -63,13 +63,13 @@ public sealed class VirtualDeviceSerialTests : IDisposable
         Assert.Equal((twin.PredictedClass, twin.ConfidenceQ15), (reply.PredictedClass, reply.ConfidenceQ15));
 
         // A valid model that does not fit the sensor passes the link checks but not the runtime's gate.
-        DeviceErrorException rejected = Assert.Throws<DeviceErrorException>(() => client.PutModel(File.ReadAllBytes(Models.Blob("wine"))));
+        DeviceErrorException rejected = Assert.Throws<DeviceErrorException>(() => client.PutSigned(File.ReadAllBytes(Models.Blob("wine"))));
         Assert.Equal(ErrorCode.ModelRejected, rejected.Code);
         Assert.Contains(UpdateReasons.Incompatible, rejected.Message, StringComparison.Ordinal);
         Assert.Equal(1u, device.Runtime.Model.Model.ModelVersion);
 
         byte[] v2 = File.ReadAllBytes(Models.Blob("digits-v2"));
-        (string id, uint version, _) = client.PutModel(v2);
+        (string id, uint version, _) = client.PutSigned(v2);
         Assert.Equal(("digits", 2u), (id, version));
         Assert.Equal(2u, device.Runtime.Model.Model.ModelVersion);
         Assert.Equal(v2, File.ReadAllBytes(Path.Combine(device.Storage.Directory, ModelSlots.ActiveFile)));
@@ -96,7 +96,7 @@ public sealed class VirtualDeviceSerialTests : IDisposable
         string csv = Path.Combine(_dir, "replay.csv");
         File.WriteAllLines(csv, File.ReadLines(Models.TestCsv("digits")).Take(rows + 1));
         DeviceConfig config = DeviceConfigParser.Parse(System.Text.Encoding.UTF8.GetBytes(
-            """{"device_id":"serial-1","mqtt_host":"127.0.0.1","mqtt_port":9,"fleet_key":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f","sensor":"replay","sample_period_ms":2,"stats_every_samples":0}"""));
+            """{"device_id":"serial-1","mqtt_host":"127.0.0.1","mqtt_port":9,"fleet_key":"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff","sensor":"replay","sample_period_ms":2,"stats_every_samples":0}"""));
         var device = new RuntimeDevice(new RuntimeDeviceOptions
         {
             Config = config, ReplayPath = csv, CompiledModel = File.ReadAllBytes(Models.Blob("digits")),

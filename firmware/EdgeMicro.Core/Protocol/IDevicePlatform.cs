@@ -45,12 +45,14 @@ namespace EdgeMicro.Core.Protocol
         byte[] GetSamples(int maxCount);
 
         /// <summary>
-        /// Hands an uploaded blob that arrived complete and with the declared CRC to the device's update gate, which
-        /// verifies it once (parse, compatibility, self-test), switches the model slots and makes it the
+        /// Hands an uploaded blob that arrived complete and with the declared CRC, and the signed manifest of the
+        /// PUT_MODEL begin frame, to the device's update gate, which verifies them once (fleet-key signature, target,
+        /// anti-rollback, parse, compatibility, self-test), switches the model slots and makes it the
         /// <see cref="Model"/>; on rejection the running model stays.
         /// </summary>
         /// <param name="blobBytes">The blob file.</param>
+        /// <param name="manifest">The signed manifest (<see cref="EdgeMicro.Core.Device.Update.UpdateMessages"/>).</param>
         /// <returns>Null when the blob now runs, else why it was rejected.</returns>
-        string InstallModel(byte[] blobBytes);
+        string InstallModel(byte[] blobBytes, byte[] manifest);
     }
 }

@@ -34,7 +34,7 @@ namespace EdgeMicro.Core.Protocol
         /// <summary>Asks for buffered samples.</summary>
         public const int GetSamples = 0x05;
 
-        /// <summary>Starts a model upload.</summary>
+        /// <summary>Starts a model upload; the payload is the signed update manifest (<see cref="EdgeMicro.Core.Device.Update.UpdateMessages"/>).</summary>
         public const int PutModelBegin = 0x06;
 
         /// <summary>Carries one chunk of a model upload.</summary>

@@ -31,14 +31,19 @@ namespace EdgeMicro.Core.Protocol
         /// <summary>Gets the received blob after a successful <see cref="Commit"/> (complete, declared CRC).</summary>
         public byte[] CompleteBlob { get; private set; }
 
+        /// <summary>Gets the signed manifest of the upload (the PUT_MODEL begin payload).</summary>
+        public byte[] Manifest { get; private set; }
+
         /// <summary>Starts an upload, discarding any unfinished one.</summary>
         /// <param name="size">Blob size in bytes.</param>
         /// <param name="crc">CRC-32 of the whole blob.</param>
+        /// <param name="manifest">The signed manifest bytes, handed to the update gate at commit.</param>
         /// <returns>Null, or why the upload cannot start.</returns>
-        public string Begin(int size, uint crc)
+        public string Begin(int size, uint crc, byte[] manifest)
         {
             _data = null;
             _received = 0;
+            Manifest = manifest;
             if (size < ModelBlobFormat.HeaderLength + 4 || size > ModelBlobFormat.MaxLength)
             {
                 return "model size " + size.ToString() + " outside " + (ModelBlobFormat.HeaderLength + 4).ToString() + ".." + ModelBlobFormat.MaxLength.ToString();

@@ -154,8 +154,17 @@ namespace EdgeMicro.Core.Protocol
             string error;
             if (request.Type == MessageType.PutModelBegin)
             {
-                int size = (int)(Payloads.ReadUInt32(p, 0, "model size") & 0x7FFFFFFF);
-                error = _receiver.Begin(size, Payloads.ReadUInt32(p, 4, "model CRC"));
+                UpdateManifest manifest;
+                try
+                {
+                    manifest = UpdateMessages.ReadManifest(p, ModelBlobFormat.MaxLength);
+                }
+                catch (Exception e)
+                {
+                    return Fail(request, ErrorCode.BadRequest, "PUT_MODEL begin needs a signed manifest: " + e.Message);
+                }
+
+                error = _receiver.Begin(manifest.Size, manifest.Crc32, p);
             }
             else if (request.Type == MessageType.PutModelChunk)
             {
@@ -171,7 +180,7 @@ namespace EdgeMicro.Core.Protocol
                     return Fail(request, ErrorCode.ModelRejected, error);
                 }
 
-                string refused = _platform.InstallModel(_receiver.CompleteBlob);
+                string refused = _platform.InstallModel(_receiver.CompleteBlob, _receiver.Manifest);
                 if (refused != null)
                 {
                     UploadsRejected++;

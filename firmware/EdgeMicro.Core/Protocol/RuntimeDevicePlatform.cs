@@ -115,9 +115,9 @@ namespace EdgeMicro.Core.Protocol
         }
 
         /// <inheritdoc/>
-        public string InstallModel(byte[] blobBytes)
+        public string InstallModel(byte[] blobBytes, byte[] manifest)
         {
-            return _runtime.InstallModel(blobBytes);
+            return _runtime.InstallModel(blobBytes, manifest);
         }
     }
 }

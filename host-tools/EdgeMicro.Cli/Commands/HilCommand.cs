@@ -116,7 +116,7 @@ internal sealed class HilCommand : Command
         o.WriteLine($"accuracy     device {Pct(r.DeviceAccuracy)}, host twin {Pct(r.HostAccuracy)}");
         o.WriteLine($"agreement    class {Pct(r.Agreement)}, bit-exact {Pct(r.ExactMatch)}");
         o.WriteLine($"latency      p50 {Ms(r.LatencyP50Ms)}, p95 {Ms(r.LatencyP95Ms)}, max {Ms(r.LatencyMaxMs)} (on-device ticks)");
-        o.WriteLine($"link         {r.LinkRetries} retries, {r.CorruptFrames} corrupted frames, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        o.WriteLine($"link         {r.LinkFailures} vectors failed on the link, {r.LinkRetries} retries, {r.CorruptFrames} corrupted frames, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         if (r.Problem != null)
         {
             o.WriteLine("problem      " + r.Problem);
@@ -127,6 +127,10 @@ internal sealed class HilCommand : Command
             o.WriteLine($"mismatch #{m.Index}{(m.Label >= 0 ? " (label " + m.Label + ")" : string.Empty)} in {m.Field}: host {m.Host} | device {m.Device}");
         }
 
-        o.WriteLine(r.Passed ? "PASS: the device matches the host twin on every vector" : r.SameModel ? "FAIL: the device differs from the host twin" : "FAIL: the device runs a different model than --model");
+        o.WriteLine(r.Passed ? "PASS: the device matches the host twin on every vector"
+            : !r.SameModel ? "FAIL: the device runs a different model than --model"
+            : r.MismatchCount > 0 ? $"FAIL: the device differs from the host twin{(r.LinkFailures > 0 ? $" ({r.LinkFailures} more vectors failed on the link)" : string.Empty)}"
+            : r.LinkFailures > 0 ? $"FAIL: {r.LinkFailures} vectors failed on the link (not compared); every compared vector matched"
+            : "FAIL: the device differs from the host twin");
     }
 }

@@ -30,9 +30,10 @@ public sealed class SerialVirtualDevice : IAsyncDisposable, IDisposable
     /// <param name="labelColumn">Label column of the CSV.</param>
     /// <param name="deviceId">Device id reported by HELLO.</param>
     /// <param name="statistics">Keep device statistics (GET_STATS, GET_SAMPLES); off answers "not built in".</param>
+    /// <param name="fleetKey">The fleet key PUT_MODEL manifests must be signed with, or null for a random one (no upload verifies).</param>
     /// <returns>The booted device.</returns>
     /// <exception cref="EdgeMicro.Data.InputDataException">The model or the CSV is invalid.</exception>
-    public static SerialVirtualDevice Start(ISerialPort port, byte[] compiledModel, string replayPath, string labelColumn = "label", string deviceId = "virtual-1", bool statistics = true)
+    public static SerialVirtualDevice Start(ISerialPort port, byte[] compiledModel, string replayPath, string labelColumn = "label", string deviceId = "virtual-1", bool statistics = true, byte[]? fleetKey = null)
     {
         string drive = Directory.CreateTempSubdirectory("edgemicro-virtual-drive-").FullName;
         VirtualDevice? device = null;
@@ -40,7 +41,7 @@ public sealed class SerialVirtualDevice : IAsyncDisposable, IDisposable
         {
             device = new VirtualDevice(new VirtualDeviceOptions
             {
-                Config = Config(deviceId),
+                Config = Config(deviceId, fleetKey ?? RandomNumberGenerator.GetBytes(32)),
                 ReplayPath = replayPath,
                 LabelColumn = labelColumn,
                 PressLabels = false,
@@ -80,7 +81,7 @@ public sealed class SerialVirtualDevice : IAsyncDisposable, IDisposable
     /// <summary>Stops the device, closes its port and deletes its drive.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>The offline configuration: replay sensor, one sample per second, a random fleet key (no MQTT updates).</summary>
-    private static DeviceConfig Config(string deviceId) => DeviceConfigParser.Parse(System.Text.Encoding.UTF8.GetBytes(
-        $$"""{"device_id":"{{deviceId}}","mqtt_host":"offline","fleet_key":"{{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}}","sensor":"replay","sample_period_ms":1000}"""));
+    /// <summary>The offline configuration: replay sensor, one sample per second, the given fleet key.</summary>
+    private static DeviceConfig Config(string deviceId, byte[] fleetKey) => DeviceConfigParser.Parse(System.Text.Encoding.UTF8.GetBytes(
+        $$"""{"device_id":"{{deviceId}}","mqtt_host":"offline","fleet_key":"{{Convert.ToHexStringLower(fleetKey)}}","sensor":"replay","sample_period_ms":1000}"""));
 }

@@ -12,6 +12,12 @@ public sealed class HilOptions
     /// <summary>Gets or sets the label column name.</summary>
     public string LabelColumn { get; set; } = "label";
 
+    /// <summary>Gets or sets how many times a vector is sent before it counts as a link failure (the run goes on).</summary>
+    public int VectorAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets after how many link failures in a row the run stops with a link-quality problem.</summary>
+    public int MaxConsecutiveLinkFailures { get; set; } = 10;
+
     /// <summary>Gets or sets how many mismatches the report lists.</summary>
     public int MaxListedMismatches { get; set; } = 10;
 }

@@ -62,6 +62,12 @@ public sealed class HilReport
     /// <summary>Gets or sets the largest on-device latency in milliseconds.</summary>
     public double LatencyMaxMs { get; set; }
 
+    /// <summary>Gets or sets the vectors that got no valid answer after every attempt (link failures, not mismatches).</summary>
+    public int LinkFailures { get; set; }
+
+    /// <summary>Gets or sets the indices of the vectors that failed on the link.</summary>
+    public List<int> LinkFailedVectors { get; set; } = [];
+
     /// <summary>Gets or sets the link retransmissions.</summary>
     public int LinkRetries { get; set; }
 
@@ -74,6 +80,6 @@ public sealed class HilReport
     /// <summary>Gets or sets the first mismatches (up to the configured limit).</summary>
     public List<HilMismatch> FirstMismatches { get; set; } = [];
 
-    /// <summary>Gets a value indicating whether the device matched the host twin on every vector.</summary>
-    public bool Passed => SameModel && Problem == null && Compared == Vectors && MismatchCount == 0;
+    /// <summary>Gets a value indicating whether the device matched the host twin on every vector, none lost on the link.</summary>
+    public bool Passed => SameModel && Problem == null && Compared == Vectors && MismatchCount == 0 && LinkFailures == 0;
 }

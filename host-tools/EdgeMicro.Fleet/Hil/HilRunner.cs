@@ -10,7 +10,10 @@ namespace EdgeMicro.Fleet.Hil;
 /// <summary>
 /// Hardware-in-the-loop check: streams every test vector (the device's fixed-point view, <see cref="RawSamples"/>)
 /// to the device with INFER and compares class, confidence, margin, runner-up and raw int8 outputs with the host
-/// twin (the firmware core's <see cref="Classifier"/> on the same raw sample). They must be identical.
+/// twin (the firmware core's <see cref="Classifier"/> on the same raw sample). They must be identical. A vector
+/// that gets no valid answer after <see cref="HilOptions.VectorAttempts"/> is recorded as a link failure (not a
+/// mismatch) and the run goes on; <see cref="HilOptions.MaxConsecutiveLinkFailures"/> in a row stop it with a
+/// link-quality problem.
 /// </summary>
 public static class HilRunner
 {
@@ -65,13 +68,30 @@ public static class HilRunner
         var host = new Classifier(definition);
         int outputs = definition.Layers[^1].OutputLength;
         var latencies = new List<double>(data.Count);
-        int agree = 0, exact = 0, labelled = 0, deviceCorrect = 0, hostCorrect = 0;
+        int agree = 0, exact = 0, labelled = 0, deviceCorrect = 0, hostCorrect = 0, consecutiveFailures = 0;
         double tickMs = info.TicksPerSecond == 0 ? 0 : 1000.0 / info.TicksPerSecond;
         for (int n = 0; n < data.Count; n++)
         {
             int[] raw = RawSamples.ToFixed(data.Features[n], definition.InputFractionBits);
             host.Classify(raw);
-            InferenceReply device = Link(() => client.Infer(raw), "INFER", n, data.Count);
+            string? linkError = null;
+            InferenceReply? device = Link(() => InferWithRetry(client, raw, options.VectorAttempts, out linkError), "INFER", n, data.Count);
+            if (device == null)
+            {
+                report.LinkFailures++;
+                report.LinkFailedVectors.Add(n);
+                consecutiveFailures++;
+                if (consecutiveFailures >= options.MaxConsecutiveLinkFailures)
+                {
+                    report.Problem = $"link quality too poor: {consecutiveFailures} vectors in a row failed on the link after {options.VectorAttempts} attempts each (last: {linkError}); stopped after {n + 1} of {data.Count} vectors";
+                    break;
+                }
+
+                progress?.Invoke(n + 1, data.Count);
+                continue;
+            }
+
+            consecutiveFailures = 0;
             report.Compared++;
             latencies.Add(device.Ticks * tickMs);
             agree += device.PredictedClass == host.PredictedClass ? 1 : 0;
@@ -157,6 +177,25 @@ public static class HilRunner
 
     private static string Describe(int cls, int confidence, int margin, sbyte[] outputs) =>
         $"class {cls} conf {confidence / 32768.0:F4} margin {margin / 32768.0:F4} out [{string.Join(",", outputs)}]";
+
+    /// <summary>INFER with whole-request retries (each already retried per frame by the client); null after the last.</summary>
+    private static InferenceReply? InferWithRetry(DeviceClient client, int[] raw, int attempts, out string? error)
+    {
+        error = null;
+        for (int i = 0; i < Math.Max(1, attempts); i++)
+        {
+            try
+            {
+                return client.Infer(raw);
+            }
+            catch (DeviceLinkException e) when (e is not DeviceErrorException)
+            {
+                error = e.Message;
+            }
+        }
+
+        return null;
+    }
 
     private static T Link<T>(Func<T> call, string what, int done, int total)
     {

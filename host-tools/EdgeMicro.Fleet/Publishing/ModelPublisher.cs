@@ -35,6 +35,9 @@ public sealed record PublishRequest
     /// <summary>Bytes per chunk.</summary>
     public int ChunkSize { get; init; } = UpdatePackage.DefaultChunkSize;
 
+    /// <summary>The anti-rollback floor the update may go below (one signed, deliberate downgrade), or 0.</summary>
+    public uint DowngradeFrom { get; init; }
+
     /// <summary>Overrides the package (tests send corrupted or wrongly signed updates); null builds it from the blob.</summary>
     public Func<uint, UpdatePackage>? PackageFactory { get; init; }
 }
@@ -102,7 +105,7 @@ public static class ModelPublisher
         foreach (string device in targets)
         {
             uint updateId = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4)) | 1;
-            UpdatePackage package = request.PackageFactory?.Invoke(updateId) ?? UpdatePackage.Create(request.Blob, request.FleetKey, updateId, request.ChunkSize);
+            UpdatePackage package = request.PackageFactory?.Invoke(updateId) ?? UpdatePackage.Create(request.Blob, request.FleetKey, updateId, request.ChunkSize, device, request.DowngradeFrom);
             var verdict = new TaskCompletionSource<UpdateVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
             verdicts[(device, package.Manifest.UpdateId)] = verdict;
             await SendAsync(client, device, package, progress, cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,8 @@ using EdgeMicro.Core.Security;
 namespace EdgeMicro.Fleet.Publishing;
 
 /// <summary>
-/// One model update as sent over MQTT: the manifest (signed with the fleet key), the chunks and the commit, encoded
+/// One model update as sent over MQTT: the manifest (every field and the blob's SHA-256 signed with the fleet key),
+/// the chunks and the commit, encoded
 /// by the firmware core's <see cref="UpdateMessages"/> so host and device share one definition.
 /// </summary>
 public sealed class UpdatePackage
@@ -37,17 +38,19 @@ public sealed class UpdatePackage
     /// <summary>Number of chunks.</summary>
     public int ChunkCount => (Blob.Length + ChunkSize - 1) / ChunkSize;
 
-    /// <summary>Builds a package for a blob: reads model id and version from it, signs it with the key.</summary>
+    /// <summary>Builds a package for a blob: reads model id and version from it, signs the manifest with the key.</summary>
     /// <param name="blob">A valid .emm blob.</param>
     /// <param name="fleetKey">HMAC key.</param>
     /// <param name="updateId">Update id.</param>
     /// <param name="chunkSize">Bytes per chunk.</param>
+    /// <param name="target">Device id, or <see cref="UpdateMessages.AnyDevice"/> for every device with the key.</param>
+    /// <param name="downgradeFrom">The anti-rollback floor this update may go below (one deliberate downgrade), or 0.</param>
     /// <returns>The package.</returns>
     /// <exception cref="EdgeMicro.Core.Model.ModelFormatException">The blob is invalid.</exception>
-    public static UpdatePackage Create(byte[] blob, byte[] fleetKey, uint updateId, int chunkSize = DefaultChunkSize)
+    public static UpdatePackage Create(byte[] blob, byte[] fleetKey, uint updateId, int chunkSize = DefaultChunkSize, string target = UpdateMessages.AnyDevice, uint downgradeFrom = 0)
     {
         ModelBlob parsed = ModelBlobReader.Read(blob);
-        return CreateUnchecked(blob, fleetKey, updateId, parsed.Model.ModelId, parsed.Model.ModelVersion, chunkSize);
+        return CreateUnchecked(blob, fleetKey, updateId, parsed.Model.ModelId, parsed.Model.ModelVersion, chunkSize, target, downgradeFrom);
     }
 
     /// <summary>Builds a package for arbitrary bytes with the given manifest identity (tests send bad blobs with it).</summary>
@@ -57,26 +60,44 @@ public sealed class UpdatePackage
     /// <param name="modelId">Model id in the manifest.</param>
     /// <param name="version">Model version in the manifest.</param>
     /// <param name="chunkSize">Bytes per chunk.</param>
+    /// <param name="target">Device id or <see cref="UpdateMessages.AnyDevice"/>.</param>
+    /// <param name="downgradeFrom">Signed downgrade floor, or 0.</param>
     /// <returns>The package.</returns>
-    public static UpdatePackage CreateUnchecked(byte[] blob, byte[] fleetKey, uint updateId, string modelId, uint version, int chunkSize = DefaultChunkSize)
+    public static UpdatePackage CreateUnchecked(byte[] blob, byte[] fleetKey, uint updateId, string modelId, uint version, int chunkSize = DefaultChunkSize, string target = UpdateMessages.AnyDevice, uint downgradeFrom = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         var manifest = new UpdateManifest
         {
             UpdateId = updateId,
+            Target = target,
             ModelId = modelId,
             ModelVersion = version,
             Size = blob.Length,
             Crc32 = Crc32.Compute(blob),
-            Hmac = HmacSha256.Compute(fleetKey, blob),
+            BlobSha256 = Sha256.Hash(blob),
+            DowngradeFrom = downgradeFrom,
         };
+        UpdateMessages.Sign(manifest, fleetKey);
         return new UpdatePackage(manifest, blob, chunkSize);
     }
+
+    /// <summary>Builds the signed manifest bytes that PUT_MODEL over the serial link starts with.</summary>
+    /// <param name="blob">A valid .emm blob.</param>
+    /// <param name="fleetKey">HMAC key.</param>
+    /// <param name="deviceId">The device (from HELLO), or <see cref="UpdateMessages.AnyDevice"/>.</param>
+    /// <returns>Manifest bytes.</returns>
+    public static byte[] SerialManifest(byte[] blob, byte[] fleetKey, string deviceId) =>
+        Create(blob, fleetKey, BitConverter.ToUInt32(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)) | 1, DefaultChunkSize, deviceId).ManifestPayload();
 
     /// <summary>Returns a copy whose chunks carry different bytes than the manifest describes (transit corruption).</summary>
     /// <param name="corrupted">Bytes to send instead, same length or not.</param>
     /// <returns>The package.</returns>
     public UpdatePackage WithPayload(byte[] corrupted) => new(Manifest, corrupted, ChunkSize);
+
+    /// <summary>Returns a copy with another manifest (tests sign manifests whose fields differ from the blob).</summary>
+    /// <param name="manifest">The manifest to send.</param>
+    /// <returns>The package.</returns>
+    public UpdatePackage WithManifest(UpdateManifest manifest) => new(manifest, Blob, ChunkSize);
 
     /// <summary>The manifest message.</summary>
     /// <returns>Payload bytes.</returns>

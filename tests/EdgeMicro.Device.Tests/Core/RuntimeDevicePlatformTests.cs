@@ -38,7 +38,7 @@ public sealed class RuntimeDevicePlatformTests
         Rig r = Rig.Booted();
         byte[] v2 = Digits.WithVersion(2);
 
-        (string id, uint version, uint crc) = r.Client.PutModel(v2);
+        (string id, uint version, uint crc) = r.Client.PutModel(v2, UpdatePackage.Create(v2, Digits.FleetKey, 1).ManifestPayload());
 
         // Served right away (no later request re-synchronizes): the classifier INFER runs is the runtime's instance.
         Assert.Same(r.Device.Runtime.Model.Classifier, r.Handler.ActiveClassifier);
@@ -79,7 +79,7 @@ public sealed class RuntimeDevicePlatformTests
         Rig r = Rig.Booted();
         Classifier before = r.Device.Runtime.Model.Classifier;
 
-        var e = Assert.Throws<DeviceErrorException>(() => r.Client.PutModel(Digits.WithBrokenSelfTest(2)));
+        var e = Assert.Throws<DeviceErrorException>(() => r.Client.PutModel(Digits.WithBrokenSelfTest(2), UpdatePackage.Create(Digits.WithBrokenSelfTest(2), Digits.FleetKey, 1).ManifestPayload()));
 
         Assert.Equal(ErrorCode.ModelRejected, e.Code);
         Assert.Contains(UpdateReasons.SelfTest, e.Message, StringComparison.Ordinal);

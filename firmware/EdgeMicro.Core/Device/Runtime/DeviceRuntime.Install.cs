@@ -10,16 +10,18 @@ namespace EdgeMicro.Core.Device.Runtime
         public const string LocalInstallDetail = "local link";
 
         /// <summary>
-        /// Verifies and activates a blob received over a local link (<see cref="ModelUpdater.Install"/>: self-test,
-        /// compatibility, atomic slot switch), publishes the accepted or rejected event and the new status. Call from
-        /// the thread that runs <see cref="Step"/>.
+        /// Verifies and activates a blob received over a local link with its signed manifest
+        /// (<see cref="ModelUpdater.Install"/>: signature, target, anti-rollback, self-test, compatibility, atomic slot
+        /// switch), publishes the accepted or rejected event and the new status. Call from the thread that runs
+        /// <see cref="Step"/>.
         /// </summary>
         /// <param name="blob">Blob bytes.</param>
+        /// <param name="manifest">Signed manifest bytes.</param>
         /// <returns>Null when activated, else the reason and detail of the rejection.</returns>
-        public string InstallModel(byte[] blob)
+        public string InstallModel(byte[] blob, byte[] manifest)
         {
             long now = _ports.Platform.NowMs;
-            if (_updater.Install(blob) == ModelUpdater.StatusAccepted)
+            if (_updater.Install(blob, manifest) == ModelUpdater.StatusAccepted)
             {
                 ActiveModel model = _updater.Accepted;
                 SetModel(model);

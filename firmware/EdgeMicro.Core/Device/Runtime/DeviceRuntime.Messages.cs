@@ -9,6 +9,16 @@ namespace EdgeMicro.Core.Device.Runtime
     /// <summary>Incoming commands and update messages, outgoing events and status, and the outbox flush.</summary>
     public sealed partial class DeviceRuntime
     {
+        /// <summary>Least time between two events about unauthenticated manifests (the ones between are only counted).</summary>
+        public const int RefusalEventIntervalMs = 60000;
+
+        private long _nextRefusalEventMs;
+        private int _refusalsSinceEvent;
+        private uint _lastRefusedUpdate;
+
+        /// <summary>Gets the number of manifests refused without effect (unauthenticated, other target, below the floor).</summary>
+        public long RefusedManifests { get; private set; }
+
         private void HandleInbound(MqttInbound m, long now)
         {
             int kind = _topics.Incoming(m.Topic);
@@ -37,8 +47,61 @@ namespace EdgeMicro.Core.Device.Runtime
             }
         }
 
+        /// <summary>
+        /// A refused manifest changed nothing; it yields at most one event: an authentic one (replayed older model,
+        /// other target) once per update id, so the publisher gets its verdict; an unauthenticated one (with the update
+        /// id it claims, so a wrongly signed publish gets its verdict too) at most every
+        /// <see cref="RefusalEventIntervalMs"/>, with the count of those suppressed since, so a flood of forged
+        /// manifests cannot crowd results out of the outbox.
+        /// </summary>
+        private void Refused(long now)
+        {
+            RefusedManifests++;
+            UpdateManifest m = _updater.Refused;
+            string detail = _updater.RefusalDetail;
+            if (m != null)
+            {
+                if (m.UpdateId != _lastRefusedUpdate)
+                {
+                    _lastRefusedUpdate = m.UpdateId;
+                    Event(now, PayloadFields.EventRejected, m.UpdateId, m.ModelId, m.ModelVersion, _updater.RefusalReason, detail);
+                }
+
+                return;
+            }
+
+            if (now < _nextRefusalEventMs && _nextRefusalEventMs != 0)
+            {
+                _refusalsSinceEvent++;
+                return;
+            }
+
+            if (_refusalsSinceEvent > 0)
+            {
+                detail = detail + " (" + _refusalsSinceEvent.ToString() + " more unauthenticated manifests refused before this one)";
+            }
+
+            _refusalsSinceEvent = 0;
+            _nextRefusalEventMs = now + RefusalEventIntervalMs;
+            _ports.Platform.Log("manifest refused: " + _updater.RefusalReason + ": " + detail);
+            long claimed = _updater.RefusedUpdateId;
+            UpdateManifest current = _updater.Manifest;
+            if (current != null && claimed == current.UpdateId)
+            {
+                claimed = -1; // a forgery naming the real update must not look like that update's verdict
+            }
+
+            Event(now, PayloadFields.EventRejected, claimed, null, -1, _updater.RefusalReason, detail);
+        }
+
         private void Report(int status, long now)
         {
+            if (status == ModelUpdater.StatusRefused)
+            {
+                Refused(now);
+                return;
+            }
+
             UpdateManifest m = _updater.Manifest;
             if (status == ModelUpdater.StatusAccepted)
             {
@@ -142,6 +205,15 @@ namespace EdgeMicro.Core.Device.Runtime
             }
 
             SetModel(previous);
+            try
+            {
+                _updater.RollBackFloor(previous.Model.ModelVersion);
+            }
+            catch (System.Exception e)
+            {
+                _ports.Platform.Log("rollback: the anti-rollback floor stays v" + _updater.Floor.ToString() + ": " + e.Message);
+            }
+
             Event(now, PayloadFields.EventRolledBack, -1, previous.Model.ModelId, previous.Model.ModelVersion, null, null);
             Reply(now, DeviceCommands.Rollback, id, true, null);
             Status(now);

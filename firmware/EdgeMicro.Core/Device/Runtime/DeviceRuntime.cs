@@ -127,7 +127,7 @@ namespace EdgeMicro.Core.Device.Runtime
             }
 
             SetModel(_slots.SelectAtBoot(_compiled, features, p));
-            _updater = new ModelUpdater(_slots, _config.FleetKey, ModelBlobFormat.MaxLength, features);
+            _updater = new ModelUpdater(_slots, _config.FleetKey, ModelBlobFormat.MaxLength, features, _config.DeviceId, _model);
             for (int i = 0; i < _config.ClassPins.Length; i++)
             {
                 if (_config.ClassPins[i] >= 0)

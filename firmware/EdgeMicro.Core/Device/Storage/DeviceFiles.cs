@@ -9,7 +9,8 @@ namespace EdgeMicro.Core.Device.Storage
     /// I:\model-prev.emm   previous model slot (rollback target)
     /// I:\model-new.emm    staging file of an update in progress
     /// I:\model-swap.emm   temporary name during a rollback
-    /// I:\boot.cnt         boot counter (and boot.tmp while it is rewritten)
+    /// I:\boot.a, boot.b   boot counter, two alternating CRC-protected copies (boot.cnt: the older single-file form)
+    /// I:\floor.a, floor.b anti-rollback minimum model version, two alternating copies
     /// </code>
     /// </summary>
     public static class DeviceFiles
@@ -32,11 +33,20 @@ namespace EdgeMicro.Core.Device.Storage
         /// <summary>Temporary name during rollback.</summary>
         public const string SwapModel = "model-swap.emm";
 
-        /// <summary>Boot counter.</summary>
-        public const string BootCounter = "boot.cnt";
+        /// <summary>Boot counter, first copy.</summary>
+        public const string BootCounter = "boot.a";
 
-        /// <summary>Boot counter while it is rewritten.</summary>
-        public const string BootCounterTemp = "boot.tmp";
+        /// <summary>Boot counter, second copy.</summary>
+        public const string BootCounterSecond = "boot.b";
+
+        /// <summary>Boot counter of firmware before the two-copy form (read once, to count on from it).</summary>
+        public const string BootCounterLegacy = "boot.cnt";
+
+        /// <summary>Anti-rollback minimum model version, first copy.</summary>
+        public const string VersionFloor = "floor.a";
+
+        /// <summary>Anti-rollback minimum model version, second copy.</summary>
+        public const string VersionFloorSecond = "floor.b";
 
         /// <summary>Gets the device path of a drive file, e.g. <c>I:\device.json</c>.</summary>
         /// <param name="name">One of the file names above.</param>

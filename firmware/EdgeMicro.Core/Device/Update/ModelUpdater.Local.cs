@@ -1,20 +1,23 @@
 using EdgeMicro.Core.Checksums;
 using EdgeMicro.Core.Device.Storage;
+using EdgeMicro.Core.Security;
 
 namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
     /// Installing a blob that arrived over a local link (the serial test-rig protocol, whose transfer already checked
-    /// size and CRC): the same staging file, <see cref="ModelCheck"/> (parse, compatibility, self-test) and atomic slot
-    /// switch as an MQTT update, so a power cut at any step still boots a valid model. There is no manifest, hence no
-    /// fleet-key signature: the local link needs physical access, like flashing the drive.
+    /// size and CRC) with its signed manifest: the same gate (<see cref="Admit"/>: fleet-key HMAC, target,
+    /// anti-rollback floor), blob hash, staging file, <see cref="ModelCheck"/> (parse, compatibility, self-test) and
+    /// atomic slot switch as an MQTT update, so an unsigned or older model is refused and a power cut at any step
+    /// still boots a valid model.
     /// </summary>
     public sealed partial class ModelUpdater
     {
         /// <summary>Verifies and activates a complete blob.</summary>
         /// <param name="blob">Blob bytes.</param>
+        /// <param name="manifest">The manifest bytes (<see cref="UpdateMessages.WriteManifest"/>).</param>
         /// <returns><see cref="StatusAccepted"/> (then <see cref="Accepted"/> holds the model) or <see cref="StatusRejected"/> (<see cref="Reason"/>, <see cref="Detail"/>).</returns>
-        public int Install(byte[] blob)
+        public int Install(byte[] blob, byte[] manifest)
         {
             Accepted = null;
             if (InProgress)
@@ -27,11 +30,27 @@ namespace EdgeMicro.Core.Device.Update
                 return RejectLocal(UpdateReasons.InvalidBlob, "blob size must be 1.." + _maxBlobBytes.ToString() + " bytes", false);
             }
 
+            UpdateManifest m = Admit(manifest);
+            if (m == null)
+            {
+                return RejectLocal(RefusalReason, RefusalDetail, false);
+            }
+
+            if (m.Size != blob.Length || Crc32.Compute(blob) != m.Crc32 || !HmacSha256.FixedTimeEquals(Sha256.Hash(blob), m.BlobSha256))
+            {
+                return RejectLocal(UpdateReasons.Signature, "the blob is not the one the signed manifest describes", false);
+            }
+
             string reason, detail;
             ActiveModel model = ModelCheck.Load(blob, _requiredFeatures, ActiveModel.SourceActive, out reason, out detail);
             if (model == null)
             {
                 return RejectLocal(reason, detail, false);
+            }
+
+            if (!(model.Model.ModelId == m.ModelId) || model.Model.ModelVersion != m.ModelVersion)
+            {
+                return RejectLocal(UpdateReasons.ManifestMismatch, "blob is " + model.Model.ModelId + " v" + model.Model.ModelVersion.ToString(), false);
             }
 
             try
@@ -48,6 +67,7 @@ namespace EdgeMicro.Core.Device.Update
                     return RejectLocal(UpdateReasons.Storage, "staging file differs from the received bytes", true);
                 }
 
+                RaiseFloor(m);
                 _slots.Activate();
             }
             catch (System.Exception e)

@@ -6,13 +6,17 @@ using EdgeMicro.Core.Security;
 namespace EdgeMicro.Core.Device.Update
 {
     /// <summary>
-    /// Over-the-air model update state machine: manifest, then chunks appended in order to the staging file while
-    /// CRC-32 and HMAC-SHA256 run over them, then commit: size, CRC, HMAC (fleet key), read-back of the staging file,
-    /// blob parse, compatibility and self-test (<see cref="ModelCheck"/>), and only then the atomic slot switch
+    /// Over-the-air model update state machine: a manifest is admitted only if its HMAC (fleet key) verifies, it
+    /// targets this device or the fleet, and its version passes the anti-rollback floor (<see cref="VersionFloor"/>);
+    /// anything else is refused (<see cref="StatusRefused"/>) and changes no state, so a forged manifest cancels
+    /// nothing. Then chunks are appended in order to the staging file while CRC-32 and SHA-256 run over them, then
+    /// commit: size, CRC, the signed blob hash, read-back of the staging file, blob parse, compatibility and
+    /// self-test (<see cref="ModelCheck"/>), the floor stored, and only then the atomic slot switch
     /// (<see cref="ModelSlots.Activate"/>). Nothing the running model uses is touched before that switch, so a
     /// rejected update leaves it running. Redelivered manifests, chunks and commits (QoS 1) are ignored.
     /// Each call returns a Status constant; after Accepted/Rejected read <see cref="Accepted"/> or
-    /// <see cref="Reason"/>/<see cref="Detail"/>, and <see cref="Manifest"/> (null if the manifest was unreadable).
+    /// <see cref="Reason"/>/<see cref="Detail"/>, and <see cref="Manifest"/>; after Refused read
+    /// <see cref="RefusalReason"/>, <see cref="RefusalDetail"/> and <see cref="Refused"/>.
     /// </summary>
     public sealed partial class ModelUpdater
     {
@@ -28,11 +32,17 @@ namespace EdgeMicro.Core.Device.Update
         /// <summary>Update rejected.</summary>
         public const int StatusRejected = 3;
 
+        /// <summary>Manifest refused before it changed anything (unauthenticated, another target, or below the floor).</summary>
+        public const int StatusRefused = 4;
+
         private readonly ModelSlots _slots;
         private readonly IModelStorage _storage;
         private readonly HmacSha256 _mac;
+        private readonly Sha256 _hash = new Sha256();
         private readonly int _maxBlobBytes;
         private readonly int _requiredFeatures;
+        private readonly string _deviceId;
+        private readonly VersionFloor _floor;
         private uint _crc;
         private bool _finished;
 
@@ -41,13 +51,17 @@ namespace EdgeMicro.Core.Device.Update
         /// <param name="fleetKey">HMAC key.</param>
         /// <param name="maxBlobBytes">Largest blob accepted.</param>
         /// <param name="requiredFeatures">Sensor feature count, or 0.</param>
-        public ModelUpdater(ModelSlots slots, byte[] fleetKey, int maxBlobBytes, int requiredFeatures)
+        /// <param name="deviceId">This device's id (a manifest's target must be it or the fleet).</param>
+        /// <param name="running">The model running after boot (its slot version raises the anti-rollback floor).</param>
+        public ModelUpdater(ModelSlots slots, byte[] fleetKey, int maxBlobBytes, int requiredFeatures, string deviceId, ActiveModel running)
         {
             _slots = slots;
             _storage = slots.Storage;
             _mac = new HmacSha256(fleetKey);
             _maxBlobBytes = maxBlobBytes;
             _requiredFeatures = requiredFeatures;
+            _deviceId = deviceId;
+            _floor = new VersionFloor(_storage, running == null || running.Source == ActiveModel.SourceCompiled ? 0 : running.Model.ModelVersion);
         }
 
         /// <summary>Gets a value indicating whether an update is being received.</summary>
@@ -72,22 +86,19 @@ namespace EdgeMicro.Core.Device.Update
         public ActiveModel Accepted { get; private set; }
 
         /// <summary>
-        /// Handles a manifest. A redelivered one is ignored; a new one while another update is in progress replaces
-        /// it (see <see cref="Superseded"/>).
+        /// Handles a manifest. One that is not admitted (<see cref="Admit"/>) is refused without any effect; a
+        /// redelivered one is ignored; a new admitted one, not older than the update in progress, replaces it (see
+        /// <see cref="Superseded"/>).
         /// </summary>
         /// <param name="payload">Message bytes.</param>
         /// <returns>A Status constant.</returns>
         public int OnManifest(byte[] payload)
         {
-            UpdateManifest m;
-            try
+            Superseded = null;
+            UpdateManifest m = Admit(payload);
+            if (m == null)
             {
-                m = UpdateMessages.ReadManifest(payload, _maxBlobBytes);
-            }
-            catch (System.Exception e)
-            {
-                Manifest = null;
-                return Reject(UpdateReasons.BadManifest, e.Message);
+                return StatusRefused;
             }
 
             if (Manifest != null && m.UpdateId == Manifest.UpdateId && (InProgress || _finished))
@@ -95,12 +106,17 @@ namespace EdgeMicro.Core.Device.Update
                 return StatusNone;
             }
 
+            if (InProgress && m.ModelVersion < Manifest.ModelVersion)
+            {
+                return Refuse(UpdateReasons.Stale, "v" + m.ModelVersion.ToString() + " is older than the update in progress", m);
+            }
+
             Superseded = InProgress ? Manifest : null;
             Manifest = m;
             Received = 0;
             _finished = false;
             _crc = Crc32.Initial;
-            _mac.Reset();
+            _hash.Reset();
             InProgress = true;
             try
             {
@@ -151,7 +167,7 @@ namespace EdgeMicro.Core.Device.Update
             }
 
             _crc = Crc32.Update(_crc, payload, UpdateMessages.ChunkHeaderLength, count);
-            _mac.Update(payload, UpdateMessages.ChunkHeaderLength, count);
+            _hash.Update(payload, UpdateMessages.ChunkHeaderLength, count);
             Received += count;
             return StatusProgress;
         }
@@ -186,9 +202,9 @@ namespace EdgeMicro.Core.Device.Update
                 return Reject(UpdateReasons.Crc, "CRC-32 of the received bytes differs from the manifest");
             }
 
-            if (!HmacSha256.FixedTimeEquals(_mac.Finish(), Manifest.Hmac))
+            if (!HmacSha256.FixedTimeEquals(_hash.Finish(), Manifest.BlobSha256))
             {
-                return Reject(UpdateReasons.Signature, "HMAC-SHA256 does not match the fleet key");
+                return Reject(UpdateReasons.Signature, "SHA-256 of the received bytes differs from the signed manifest");
             }
 
             byte[] blob;
@@ -220,6 +236,7 @@ namespace EdgeMicro.Core.Device.Update
 
             try
             {
+                RaiseFloor(Manifest);
                 _slots.Activate();
             }
             catch (System.Exception e)

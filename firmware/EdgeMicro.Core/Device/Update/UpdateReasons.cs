@@ -18,7 +18,7 @@ namespace EdgeMicro.Core.Device.Update
         /// <summary>CRC-32 of the received bytes differs from the manifest.</summary>
         public const string Crc = "crc-mismatch";
 
-        /// <summary>HMAC-SHA256 with the fleet key differs from the manifest.</summary>
+        /// <summary>The manifest's HMAC-SHA256 is not the fleet key's, or the blob's SHA-256 differs from the signed one.</summary>
         public const string Signature = "signature-mismatch";
 
         /// <summary>The blob does not parse (<see cref="EdgeMicro.Core.Format.ModelBlobReader"/>).</summary>
@@ -35,6 +35,15 @@ namespace EdgeMicro.Core.Device.Update
 
         /// <summary>Storage failed (write, read back, rename).</summary>
         public const string Storage = "storage-error";
+
+        /// <summary>An authentic manifest for another device.</summary>
+        public const string WrongTarget = "wrong-target";
+
+        /// <summary>An authentic manifest below the anti-rollback floor.</summary>
+        public const string Rollback = "rollback-refused";
+
+        /// <summary>An authentic manifest older than the update in progress (which it does not cancel).</summary>
+        public const string Stale = "stale-manifest";
 
         /// <summary>A newer manifest replaced this update before it completed.</summary>
         public const string Superseded = "superseded";
