@@ -16,7 +16,11 @@ internal static class OptionRules
     {
         option.Validators.Add(r =>
         {
-            int v = r.GetValueOrDefault<int>();
+            if (!TryGet(r, out int v))
+            {
+                return;
+            }
+
             if (v < min)
             {
                 r.AddError($"{option.Name} must be at least {min}, got {v}");
@@ -34,7 +38,11 @@ internal static class OptionRules
     {
         option.Validators.Add(r =>
         {
-            int v = r.GetValueOrDefault<int>();
+            if (!TryGet(r, out int v))
+            {
+                return;
+            }
+
             if (v < min || v > max)
             {
                 r.AddError($"{option.Name} must be between {min} and {max}, got {v}");
@@ -48,7 +56,13 @@ internal static class OptionRules
     /// <returns>The option.</returns>
     public static Option<double> Positive(this Option<double> option)
     {
-        option.Validators.Add(r => CheckPositive(r, option.Name, r.GetValueOrDefault<double>()));
+        option.Validators.Add(r =>
+        {
+            if (TryGet(r, out double v))
+            {
+                CheckPositive(r, option.Name, v);
+            }
+        });
         return option;
     }
 
@@ -59,7 +73,7 @@ internal static class OptionRules
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double?>() is { } v)
+            if (TryGet(r, out double? value) && value is { } v)
             {
                 CheckPositive(r, option.Name, v);
             }
@@ -76,13 +90,32 @@ internal static class OptionRules
     {
         option.Validators.Add(r =>
         {
-            double v = r.GetValueOrDefault<double>();
+            if (!TryGet(r, out double v))
+            {
+                return;
+            }
+
             if (!double.IsFinite(v) || v < min || v > max)
             {
                 r.AddError($"{option.Name} must be between {min} and {max}, got {v}");
             }
         });
         return option;
+    }
+
+    /// <summary>Gets the value, or false when the token did not parse (that error is already reported).</summary>
+    private static bool TryGet<T>(System.CommandLine.Parsing.OptionResult r, out T value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     private static void CheckPositive(System.CommandLine.Parsing.OptionResult r, string name, double v)

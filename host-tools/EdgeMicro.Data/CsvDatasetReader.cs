@@ -47,8 +47,11 @@ public static class CsvDatasetReader
         string[] featureNames = header.Where((_, i) => i != labelIndex).ToArray();
         if (expectedFeatures >= 0 && featureNames.Length != expectedFeatures)
         {
+            string hint = labelIndex < 0 && featureNames.Length == expectedFeatures + 1
+                ? $" (there is no column named '{labelColumn}': if one of them is the label column, name it with --label-column)"
+                : string.Empty;
             throw new InputDataException(
-                $"{path}:{headerLine + 1}: {featureNames.Length} feature columns{(labelIndex >= 0 ? " besides the label column '" + labelColumn + "'" : string.Empty)}, but the model takes {expectedFeatures} features");
+                $"{path}:{headerLine + 1}: {featureNames.Length} feature columns{(labelIndex >= 0 ? " besides the label column '" + labelColumn + "'" : string.Empty)}, but the model takes {expectedFeatures} features{hint}");
         }
         var features = new List<double[]>();
         var labels = new List<int>();

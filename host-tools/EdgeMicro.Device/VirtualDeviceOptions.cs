@@ -64,6 +64,7 @@ public sealed record VirtualDeviceOptions
     /// <exception cref="EdgeMicro.Data.InputDataException">The file is missing or invalid.</exception>
     public static DeviceConfig ReadConfig(string path)
     {
+        EdgeMicro.Data.InputFiles.RequireFile(path, "--config");
         try
         {
             return DeviceConfigParser.Parse(File.ReadAllBytes(path));

@@ -63,7 +63,7 @@ public sealed partial class ConvertErrorTests : IDisposable
 
         CliResult r = Convert(Devkit.DigitsModel, calibration);
 
-        AssertOneError(r, calibration + ": has 3 feature columns, the model input takes 64 values");
+        AssertOneError(r, calibration + ":1: 3 feature columns besides the label column 'label', but the model takes 64 features");
     }
 
     [Fact]

@@ -57,6 +57,11 @@ internal sealed class HilCommand : Command
             throw new InputDataException("pass exactly one of --port PORT (a device) and --virtual (the in-process virtual device)");
         }
 
+        if (portName != null && (Directory.Exists(portName) || (File.Exists(portName) && !portName.StartsWith("/dev/", StringComparison.Ordinal))))
+        {
+            throw new InputDataException($"{portName}: is a {(Directory.Exists(portName) ? "directory" : "regular file")}, not a serial port (--port; see: edgemicro devices)");
+        }
+
         var options = new HilOptions
         {
             ModelPath = parse.GetValue(Model)!,

@@ -60,13 +60,13 @@ public sealed record ConversionInputs(
             throw new InputDataException($"--classes: {classNames.Length} names given, the model has {classCount} classes");
         }
 
-        LabeledDataset calibration = CsvDatasetReader.Read(o.CalibrationPath, o.LabelColumn, classNames, classCount, requireLabels: false);
+        LabeledDataset calibration = CsvDatasetReader.Read(o.CalibrationPath, o.LabelColumn, classNames, classCount, requireLabels: false, expectedFeatures: model.InputLength);
         if (calibration.Count == 0)
         {
             throw new InputDataException($"{o.CalibrationPath}: calibration set is empty (no data rows)");
         }
 
-        LabeledDataset? test = o.TestPath == null ? null : CsvDatasetReader.Read(o.TestPath, o.LabelColumn, classNames, classCount);
+        LabeledDataset? test = o.TestPath == null ? null : CsvDatasetReader.Read(o.TestPath, o.LabelColumn, classNames, classCount, expectedFeatures: model.InputLength);
         int features = calibration.FeatureCount;
         foreach (LabeledDataset d in new[] { calibration, test }.OfType<LabeledDataset>())
         {

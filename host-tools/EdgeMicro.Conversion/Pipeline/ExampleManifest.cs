@@ -15,10 +15,7 @@ public static class ExampleManifest
     /// <returns>Options per example.</returns>
     public static IReadOnlyList<ConvertOptions> Load(string path, string outputRoot)
     {
-        if (!File.Exists(path))
-        {
-            throw new InputDataException($"{path}: file not found");
-        }
+        InputFiles.RequireFile(path, "--manifest");
 
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         try
