@@ -74,11 +74,11 @@ internal sealed class DataLoopBenchCommand : Command
         }
 
         var table = new Table().Title($"EdgeMicro data loop ({protocol.Seeds} seeds x M = {string.Join("/", protocol.Lengths)}, Dirichlet({protocol.Alpha}), budget {protocol.Budget})")
-            .AddColumns("model", "accuracy", "hold-out", "prior MAE naive / BBSE / EM / chosen", "chosen vs naive", "chosen (naive/bbse/em)", "batch max/min plan vs proportional", "planned/budget", "misclassified or low-margin plan vs proportional");
+            .AddColumns("model", "accuracy", "hold-out", "prior MAE naive / BBSE / EM / chosen", "chosen vs naive", "chosen (naive/em/blend)", "batch max/min plan vs proportional", "planned/budget", "misclassified or low-margin plan vs proportional");
         foreach (DataLoopResult r in results)
         {
             table.AddRow(r.Name, P(r.Accuracy), r.HoldoutSize.ToString(CultureInfo.InvariantCulture), $"{F(r.MaeNaive)} / {F(r.MaeBbse)} / {F(r.MaeEm)} / {F(r.MaeChosen)}",
-                $"{100 * (r.MaeChosen - r.MaeNaive) / r.MaeNaive:+0;-0}%", $"{r.ChosenCounts["naive"]}/{r.ChosenCounts["bbse"]}/{r.ChosenCounts["em"]}",
+                $"{100 * (r.MaeChosen - r.MaeNaive) / r.MaeNaive:+0;-0}%", $"{r.ChosenCounts["naive"]}/{r.ChosenCounts["em"]}/{r.ChosenCounts["blend"]}",
                 $"{r.PlanImbalance:F2} vs {r.ProportionalImbalance:F2} ({100 * (r.PlanImbalance - r.ProportionalImbalance) / r.ProportionalImbalance:+0;-0}%)", P(r.PlannedShare), $"{P(r.InformativeShare)} vs {P(r.ProportionalInformativeShare)}");
         }
 

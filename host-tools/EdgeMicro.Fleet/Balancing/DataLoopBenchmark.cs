@@ -69,7 +69,7 @@ public static class DataLoopBenchmark
         int[] predicted = raw.Select(x => { classifier.Classify(x); return classifier.PredictedClass; }).ToArray();
         double accuracy = predicted.Zip(test.Labels, (p, l) => p == l ? 1.0 : 0).Average();
         var mae = new List<double[]>();
-        var chosen = new Dictionary<string, int> { ["naive"] = 0, ["bbse"] = 0, ["em"] = 0 };
+        var chosen = new Dictionary<string, int> { ["naive"] = 0, ["bbse"] = 0, ["em"] = 0, ["blend"] = 0 };
         var planRatio = new List<double>();
         var propRatio = new List<double>();
         var planned = new List<double>();

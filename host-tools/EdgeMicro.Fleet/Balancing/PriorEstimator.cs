@@ -3,7 +3,7 @@ using EdgeMicro.Core.Stats;
 namespace EdgeMicro.Fleet.Balancing;
 
 /// <summary>One estimate of the deployment class prior with its bootstrap interval.</summary>
-/// <param name="Method">naive, bbse or em.</param>
+/// <param name="Method">naive, bbse, em or blend.</param>
 /// <param name="Prior">Shares per class (sum 1).</param>
 /// <param name="Low">2.5 % bootstrap percentile per class.</param>
 /// <param name="High">97.5 % bootstrap percentile per class.</param>
@@ -27,10 +27,11 @@ public sealed record PriorEstimates(PriorEstimate Naive, PriorEstimate Bbse, Pri
 /// lambda 1 with lambda = mean diag(C^T C) / n; and EM / maximum likelihood on the per-class confidence histograms the device
 /// already keeps (<see cref="CellCalibration"/>). Intervals: percentile bootstrap resampling both the hold-out rows
 /// and the device counts (multinomial).
-/// <para>Rule: each estimate's squared error is estimated as its bootstrap variance plus its squared bias, the bias
-/// taken against EM (consistent under label shift) as max(0, |E - EM|^2 - Var(EM)); EM's bias counts as 0. The
-/// estimate with the smallest estimated error is chosen: naive wins when the model is so accurate that counting is
-/// nearly unbiased and the hold-out is too small to correct it reliably.</para>
+/// <para>Rule: counting's squared bias is estimated against EM (consistent under label shift) as
+/// bias^2 = max(0, |naive - EM|^2 - Var(EM)), Var from the bootstrap; the plan uses naive + lambda (EM - naive) with
+/// lambda = bias^2 / (bias^2 + Var(EM)) (reported as naive below 0.05, em above 0.95, blend otherwise): close to
+/// counting when the model is so accurate that counting is nearly unbiased and the hold-out too small to correct it,
+/// close to EM when the correction is large against its noise. BBSE is reported, not used.</para>
 /// </summary>
 public static class PriorEstimator
 {
@@ -85,7 +86,17 @@ public static class PriorEstimator
             Enumerable.Range(0, k).Select(y => Percentile(reps.Select(x => x[e][y]), 0.975, point[e][y])).ToArray(),
             variance[e], mse[e]);
         PriorEstimate naive = Make(0), bbse = Make(1), em = Make(2);
-        PriorEstimate chosen = new[] { em, naive, bbse }.MinBy(e => e.EstimatedMse)!;
+        // Shrink EM toward counting by lambda = bias^2 / (bias^2 + Var(EM)), the error-minimising blend when the
+        // two errors are independent (bias^2 = naive's estimated squared bias against EM).
+        double bias2 = Math.Max(0, Distance2(point[0], point[2]) - variance[2]);
+        double lambda = bias2 + variance[2] <= 0 ? 1 : bias2 / (bias2 + variance[2]);
+        double[] blend = Enumerable.Range(0, k).Select(y => point[0][y] + (lambda * (point[2][y] - point[0][y]))).ToArray();
+        var blendReps = reps.Select(x => Enumerable.Range(0, k).Select(y => x[0][y] + (lambda * (x[2][y] - x[0][y]))).ToArray()).ToList();
+        PriorEstimate chosen = lambda < 0.05 ? naive : lambda > 0.95 ? em : new PriorEstimate(
+            "blend", blend,
+            Enumerable.Range(0, k).Select(y => Percentile(blendReps.Select(x => x[y]), 0.025, blend[y])).ToArray(),
+            Enumerable.Range(0, k).Select(y => Percentile(blendReps.Select(x => x[y]), 0.975, blend[y])).ToArray(),
+            Variance(blendReps, k), ((1 - lambda) * (1 - lambda) * bias2) + (lambda * lambda * variance[2]));
 
         var warnings = new List<string>();
         int[] perClass = Enumerable.Range(0, k).Select(y => holdout.Labels.Count(l => l == y)).ToArray();
@@ -100,7 +111,7 @@ public static class PriorEstimator
             warnings.Add($"small hold-out ({holdout.Count} samples, fewest per class {perClass.Where(n => n > 0).DefaultIfEmpty(0).Min()} < {MinimumPerClass}): the corrected estimates are noisy; see the intervals");
         }
 
-        string rule = $"smallest estimated squared error (bootstrap variance + squared bias against EM, {reps.Count} replicates): naive {mse[0]:G3}, bbse {mse[1]:G3}, em {mse[2]:G3}";
+        string rule = $"EM shrunk toward counting by lambda = bias^2 / (bias^2 + Var(EM)) = {lambda:F2} ({reps.Count} bootstrap replicates; estimated squared error naive {mse[0]:G3}, bbse {mse[1]:G3}, em {mse[2]:G3})";
         return new PriorEstimates(naive, bbse, em, chosen, rule, holdout.Count, warnings);
     }
 
