@@ -188,7 +188,7 @@ namespace EdgeMicro.Core.Stats
 
             if (_featureStride == 1 || sequence % (uint)_featureStride == 0)
             {
-                FeatureUpdate.Run(s, sample, result.QuantizedInput, _gather, _edges, _edgesPerFeature);
+                FeatureUpdate.Run(s, sample, result.QuantizedInput, m.InputLength, _gather, _edges, _edgesPerFeature);
             }
 
             if (_drift.Update(confidence))

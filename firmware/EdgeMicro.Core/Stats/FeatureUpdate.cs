@@ -10,11 +10,12 @@ namespace EdgeMicro.Core.Stats
         /// <summary>Adds one sample to the per-feature statistics.</summary>
         /// <param name="s">Counters.</param>
         /// <param name="sample">Raw sample.</param>
-        /// <param name="q">Quantized model input of the sample.</param>
+        /// <param name="q">Quantized model input of the sample (the classifier's buffer, possibly longer than the input).</param>
+        /// <param name="inputLength">Model input length: only q[0..inputLength) is the input.</param>
         /// <param name="gather">Model input layout (element j reads feature gather[j]), or null.</param>
         /// <param name="edges">Reference bin edges, or null.</param>
         /// <param name="per">Edges per feature.</param>
-        public static void Run(StatsCounters s, int[] sample, sbyte[] q, short[] gather, int[] edges, int per)
+        public static void Run(StatsCounters s, int[] sample, sbyte[] q, int inputLength, short[] gather, int[] edges, int per)
         {
             s.FeatureSampleCount++;
             int bins = per + 1;
@@ -79,7 +80,7 @@ namespace EdgeMicro.Core.Stats
                 }
             }
 
-            for (int j = 0; j < q.Length; j++)
+            for (int j = 0; j < inputLength; j++)
             {
                 int v = q[j];
                 if (v == -128)

@@ -6,7 +6,8 @@ namespace EdgeMicro.Core.Stats
     /// <summary>
     /// Fixed-size buffer of the most informative raw samples of a window, allocated once (no allocation per offer).
     /// <para>Slots [0, U) hold uncertain samples: a sample is a candidate when its margin is below
-    /// <see cref="MarginThreshold"/>; while there is room it is admitted, otherwise it replaces the highest-margin
+    /// <see cref="MarginThreshold"/>, or when its predicted class holds no slot (so every class seen in the window has
+    /// a representative to label, even under a very accurate model); while there is room it is admitted, otherwise it replaces the highest-margin
     /// sample of its own predicted class when its margin is lower. Each predicted class owns a quota of
     /// ceil(U / K) slots: a class below its quota instead displaces the highest-margin sample of a class at or above
     /// its quota, so rare predicted classes are not crowded out. A diversity gate rejects a candidate whose L1 distance
@@ -169,7 +170,9 @@ namespace EdgeMicro.Core.Stats
                 }
             }
 
-            if (margin >= MarginThreshold || _uncertain == 0 || predicted < 0 || predicted >= _classCount)
+            // A confident sample is still kept while its predicted class has no slot (class coverage for balancing,
+            // cheap: at most once per class until uncertain samples displace it, highest margin first).
+            if (_uncertain == 0 || predicted < 0 || predicted >= _classCount || (margin >= MarginThreshold && _classCounts[predicted] > 0))
             {
                 return;
             }

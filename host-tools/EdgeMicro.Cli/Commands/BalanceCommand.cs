@@ -19,13 +19,12 @@ internal sealed class BalanceCommand : Command
     private readonly Option<bool> _force = new("--force") { Description = "Write into a directory that holds other files (never over them)." };
     private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform", HelpName = "uniform|sqrt|deployment" };
     private readonly Option<double> _floor = new Option<double>("--floor") { Description = "Minimum target share per class (0 to 1).", DefaultValueFactory = _ => 0.02, HelpName = "SHARE" }.Between(0, 1);
-    private readonly Option<string> _tiers = new("--tiers") { Description = "Easy/medium/hard shares.", DefaultValueFactory = _ => "0.3,0.5,0.2", HelpName = "E,M,H" };
     private readonly Option<string> _label = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
     public BalanceCommand()
-        : base("balance", "Estimate the deployment class distribution (naive and BBSE), plan per-class labelling quotas, pick the samples to label, and report class weights and data health.")
+        : base("balance", "Estimate the deployment class distribution (naive, BBSE and EM on the device confidence histograms, with bootstrap intervals; the smallest estimated error is used), pick the samples to label by estimated true class toward the target (the whole budget, no duplicates, shortfall per class), and report class weights and data health.")
     {
-        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _json, _target, _floor, _tiers, _label })
+        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _json, _target, _floor, _label })
         {
             Options.Add(o);
         }
@@ -48,12 +47,6 @@ internal sealed class BalanceCommand : Command
             "deployment" => QuotaTarget.Deployment,
             var t => throw new InputDataException($"--target {t}: expected uniform, sqrt or deployment"),
         };
-        double[] tiers = parse.GetValue(_tiers)!.Split(',').Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 ? v : -1).ToArray();
-        if (tiers.Length != 3 || tiers.Any(t => t < 0) || Math.Abs(tiers.Sum() - 1) > 1e-9)
-        {
-            throw new InputDataException("--tiers: expected three non-negative shares summing to 1, e.g. 0.3,0.5,0.2");
-        }
-
         int budget = parse.GetValue(_budget);
         if (budget < 0)
         {
@@ -63,7 +56,7 @@ internal sealed class BalanceCommand : Command
         var options = new BalanceOptions
         {
             StorePath = store, ModelDirectory = parse.GetValue(_model)!, TrainPath = parse.GetValue(_train)!, HoldoutPath = parse.GetValue(_holdout)!,
-            Budget = budget, OutputDirectory = parse.GetValue(_out)!, Force = parse.GetValue(_force), Target = target, Floor = parse.GetValue(_floor), TierShares = tiers, LabelColumn = parse.GetValue(_label)!,
+            Budget = budget, OutputDirectory = parse.GetValue(_out)!, Force = parse.GetValue(_force), Target = target, Floor = parse.GetValue(_floor), LabelColumn = parse.GetValue(_label)!,
         };
         BalancePlan plan = BalancePlanner.Run(options);
         TextWriter stdout = parse.InvocationConfiguration.Output;

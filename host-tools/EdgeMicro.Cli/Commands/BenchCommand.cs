@@ -16,6 +16,7 @@ internal sealed class BenchCommand : Command
         Options.Add(Manifest);
         Options.Add(Only);
         Options.Add(Json);
+        Subcommands.Add(new DataLoopBenchCommand());
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 

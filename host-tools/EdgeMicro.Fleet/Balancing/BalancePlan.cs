@@ -30,9 +30,6 @@ public sealed record BalanceOptions
     /// <summary>Gets the minimum target share per class.</summary>
     public double Floor { get; init; } = 0.02;
 
-    /// <summary>Gets the easy/medium/hard shares.</summary>
-    public IReadOnlyList<double> TierShares { get; init; } = Quotas.DefaultTierShares;
-
     /// <summary>Gets the label column name.</summary>
     public string LabelColumn { get; init; } = "label";
 }
@@ -41,7 +38,8 @@ public sealed record BalanceOptions
 public sealed record ClassPlan(
     int Class, string Name, int TrainCount, double TrainShare, double HoldoutShare, int DevicePredicted, double NaiveShare, double BbseShare,
     double Target, double MeanConfidence, int Candidates, int Quota, int Easy, int Medium, int Hard,
-    double InverseFrequencyWeight, IReadOnlyDictionary<string, double> EffectiveNumberWeights);
+    double InverseFrequencyWeight, IReadOnlyDictionary<string, double> EffectiveNumberWeights,
+    double EmShare = 0, double ChosenShare = 0, double ChosenLow = 0, double ChosenHigh = 0, double ExpectedLabels = 0, double WantedLabels = 0, bool Short = false);
 
 /// <summary>Drift and sensor health of one feature.</summary>
 public sealed record FeatureHealth(
@@ -55,7 +53,7 @@ public sealed record ConfusedPair(int A, int B, string Names, double HoldoutJoin
 public sealed record LabelIssue(string DeviceId, uint Sequence, string Label, string Predicted, double Confidence, double Threshold);
 
 /// <summary>A buffered sample picked for labelling.</summary>
-public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features);
+public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features, string PlannedFor = "", double PlannedForProbability = 0);
 
 /// <summary>The balancing plan (plan.json).</summary>
 public sealed record BalancePlan(
@@ -65,4 +63,4 @@ public sealed record BalancePlan(
     double TrainImbalance, double DeploymentImbalance, double PlannedImbalance,
     IReadOnlyList<FeatureHealth> Features, IReadOnlyList<ConfusedPair> ConfusedPairs, IReadOnlyList<LabelIssue> LabelIssues,
     int ConfidentDisagreements, int DriftAlarms, IReadOnlyList<PickedSample> Picks, IReadOnlyList<int> ConfidenceHistogram, IReadOnlyList<int> MarginHistogram,
-    IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames);
+    IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames, PriorEstimates? Priors = null);

@@ -9,8 +9,9 @@ namespace EdgeMicro.Fleet.Balancing;
 
 /// <summary>
 /// <c>edgemicro balance</c>: merges the stored device statistics of the model version in the model directory,
-/// estimates the deployment class distribution (naive and BBSE), plans per-class labelling quotas by water-filling
-/// with easy/medium/hard tiers, picks the buffered samples to label, computes class weights and data health, and
+/// estimates the deployment class distribution (naive, BBSE, EM on the confidence histograms; <see cref="PriorEstimator"/>
+/// chooses one), picks the buffered samples to label by estimated true class (<see cref="TrueClassSelection"/>: the
+/// whole budget, no duplicates, shortfall per class), reports easy/medium/hard tiers, computes class weights and data health, and
 /// writes plan.json, plan.md, samples-to-label.csv and report.html.
 /// </summary>
 public static class BalancePlanner
@@ -66,48 +67,53 @@ public static class BalancePlanner
         }
 
         StatsCounters merged = StatsSummary.Merge(DeviceSummary.AllDevices, withCounters).Counters;
-        LabelShiftEstimate shift = LabelShift.Estimate(LabelShift.HoldoutCounts(classifier, holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray(), holdout.Labels), merged.Predicted);
+        int[][] holdoutRaw = holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
+        LabelShiftEstimate shift = LabelShift.Estimate(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged.Predicted);
+        HoldoutScores scores = HoldoutScores.Measure(classifier, holdoutRaw, holdout.Labels);
+        PriorEstimates priors = PriorEstimator.Estimate(scores, merged.ConfidenceHistogram);
+        var calibration = new CellCalibration(scores);
 
         int[] trainCounts = Enumerable.Range(0, k).Select(c => train.Labels.Count(l => l == c)).ToArray();
+
+        // One candidate per (device, sequence) and per content: a reading seen twice is labelled once.
         var candidates = reports.SelectMany(r => (r.Samples ?? []).Select(s => (Device: r.DeviceId, Report: r.ReportSequence, Sample: s)))
-            .Where(x => x.Sample.Label < 0).GroupBy(x => (x.Device, x.Sample.Sequence)).Select(g => g.First()).ToList();
+            .Where(x => x.Sample.Label < 0).GroupBy(x => (x.Device, x.Sample.Sequence)).Select(g => g.First())
+            .GroupBy(x => string.Join(',', x.Sample.Values)).Select(g => g.First())
+            .OrderBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).ToList();
         int[] available = Enumerable.Range(0, k).Select(c => candidates.Count(x => x.Sample.Predicted == c)).ToArray();
-        double[] target = Quotas.Target(o.Target, shift.Bbse, o.Floor);
-        int[] quotas = Quotas.WaterFill(trainCounts, target, available, o.Budget);
+        double[] target = Quotas.Target(o.Target, priors.Chosen.Prior, o.Floor);
+        Selection selection = TrueClassSelection.Select(
+            candidates.Select(x => new Candidate(HoldoutScores.Cell(x.Sample.Predicted, x.Sample.ConfidenceQ15), x.Sample.MarginQ15)).ToList(), calibration, priors.Chosen.Prior, trainCounts, target, o.Budget);
 
         int[] marginAll = Enumerable.Range(0, StatsCounters.ScoreBins).Select(b => Enumerable.Range(0, k).Sum(c => merged.MarginHistogram[(c * StatsCounters.ScoreBins) + b])).ToArray();
         int[] confidenceAll = Enumerable.Range(0, StatsCounters.ScoreBins).Select(b => Enumerable.Range(0, k).Sum(c => merged.ConfidenceHistogram[(c * StatsCounters.ScoreBins) + b])).ToArray();
         double q20 = Quotas.HistogramQuantile(marginAll, 0.2), q70 = Quotas.HistogramQuantile(marginAll, 0.7);
+        string TierOf(BufferedSample s) => s.MarginQ15 / 32768.0 <= q20 ? "hard" : s.MarginQ15 / 32768.0 >= q70 ? "easy" : "medium";
         var picks = new List<PickedSample>();
+        var planFor = new int[selection.Picks.Count];
+        var post = new double[k];
+        for (int i = 0; i < selection.Picks.Count; i++)
+        {
+            var x = candidates[selection.Picks[i]];
+            calibration.Adjusted(HoldoutScores.Cell(x.Sample.Predicted, x.Sample.ConfidenceQ15), priors.Chosen.Prior, post);
+            planFor[i] = selection.PlannedFor[i] >= 0 ? selection.PlannedFor[i] : Array.IndexOf(post, post.Max());
+            picks.Add(new PickedSample(0, x.Device, x.Sample.Sequence, x.Report, x.Sample.Predicted, names[x.Sample.Predicted], names[x.Sample.RunnerUp], x.Sample.MarginQ15 / 32768.0, x.Sample.ConfidenceQ15 / 32768.0, TierOf(x.Sample), x.Sample.Kind == BufferedSample.KindRandom ? "random" : "uncertain", x.Sample.Values.Select(v => v / Math.Pow(2, fb)).ToArray(), names[planFor[i]], post[planFor[i]]));
+        }
+
+        int[] quotas = Enumerable.Range(0, k).Select(c => planFor.Count(p => p == c)).ToArray();
         var classes = new List<ClassPlan>();
         for (int c = 0; c < k; c++)
         {
-            int[] tiers = Quotas.Split(quotas[c], o.TierShares);
-            var pool = candidates.Where(x => x.Sample.Predicted == c).ToList();
-            string TierOf(BufferedSample s) => s.MarginQ15 / 32768.0 <= q20 ? "hard" : s.MarginQ15 / 32768.0 >= q70 ? "easy" : "medium";
-            var chosen = new List<(string Device, uint Report, BufferedSample Sample)>();
-            string[] tierNames = ["easy", "medium", "hard"];
-            for (int t = 0; t < 3; t++)
-            {
-                var tierPool = pool.Where(x => TierOf(x.Sample) == tierNames[t]);
-                var ordered = t == 0 ? tierPool.OrderBy(x => x.Sample.Kind == BufferedSample.KindRandom ? 0 : 1).ThenByDescending(x => x.Sample.MarginQ15) : tierPool.OrderBy(x => x.Sample.MarginQ15);
-                chosen.AddRange(ordered.ThenBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).Take(tiers[t]));
-            }
-
-            chosen.AddRange(pool.Except(chosen).OrderBy(x => x.Sample.MarginQ15).ThenBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).Take(quotas[c] - chosen.Count));
-            foreach (var x in chosen)
-            {
-                picks.Add(new PickedSample(0, x.Device, x.Sample.Sequence, x.Report, c, names[c], names[x.Sample.RunnerUp], x.Sample.MarginQ15 / 32768.0, x.Sample.ConfidenceQ15 / 32768.0, TierOf(x.Sample), x.Sample.Kind == BufferedSample.KindRandom ? "random" : "uncertain", x.Sample.Values.Select(v => v / Math.Pow(2, fb)).ToArray()));
-            }
-
+            var mine = picks.Where((p, i) => planFor[i] == c).ToList();
             int planned = trainCounts[c] + quotas[c];
             double total = trainCounts.Sum() + quotas.Sum();
             var effective = Betas.ToDictionary(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture), b => EffectiveWeights(trainCounts.Zip(quotas, (n, q) => n + q).ToArray(), b)[c]);
             classes.Add(new ClassPlan(
                 c, names[c], trainCounts[c], trainCounts[c] / (double)Math.Max(1, trainCounts.Sum()), shift.HoldoutPrior[c], merged.Predicted[c], shift.Naive[c], shift.Bbse[c], target[c],
                 merged.Predicted[c] == 0 ? 0 : merged.ConfidenceSum[c] / 32768.0 / merged.Predicted[c], available[c], quotas[c],
-                chosen.Count(x => TierOf(x.Sample) == "easy"), chosen.Count(x => TierOf(x.Sample) == "medium"), chosen.Count(x => TierOf(x.Sample) == "hard"),
-                planned == 0 ? 0 : total / (k * (double)planned), effective));
+                mine.Count(p => p.Tier == "easy"), mine.Count(p => p.Tier == "medium"), mine.Count(p => p.Tier == "hard"),
+                planned == 0 ? 0 : total / (k * (double)planned), effective,
+                priors.Em.Prior[c], priors.Chosen.Prior[c], priors.Chosen.Low[c], priors.Chosen.High[c], selection.Expected[c], selection.Wanted[c], selection.Short[c]));
         }
 
         picks = picks.OrderBy(p => p.Margin).Select((p, i) => p with { Rank = i + 1 }).ToList();
@@ -118,10 +124,10 @@ public static class BalancePlanner
             .ToList();
         return new BalancePlan(
             model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, withCounters.Select(r => r.DeviceId).Distinct().Count(), withCounters.Count, merged.InferenceCount, merged.LabelCount,
-            candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - shift.Bbse[c])), classes,
-            Imbalance(trainCounts.Select(v => (double)v)), Imbalance(shift.Bbse), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
-            health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray(), holdout.Labels), merged, names),
-            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames);
+            candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - priors.Chosen.Prior[c])), classes,
+            Imbalance(trainCounts.Select(v => (double)v)), Imbalance(priors.Chosen.Prior), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
+            health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged, names),
+            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors);
     }
 
     /// <summary>Class-balanced weights (1 - beta) / (1 - beta^n_c), normalised to sum K (zero counts get the largest weight).</summary>

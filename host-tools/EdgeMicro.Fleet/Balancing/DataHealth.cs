@@ -42,7 +42,7 @@ public static class DataHealth
         {
             classifier.Classify(x);
             sbyte[] q = classifier.QuantizedInput;
-            for (int j = 0; j < q.Length; j++)
+            for (int j = 0; j < blob.Model.InputLength; j++)
             {
                 trainLimits[gather == null ? j : gather[j]] += q[j] is -128 or 127 ? 1 : 0;
             }

@@ -65,6 +65,26 @@ public static class PlanWriter
         s.AppendLine();
         s.AppendLine(c, $"BBSE (Lipton et al. 2018): cond(C) = {sh.ConditionNumber:F2}; shift test chi2 = {sh.ChiSquare:F1}, df = {sh.DegreesOfFreedom}, p = {sh.PValue:G3} ({(sh.Shifted ? "the class distribution shifted" : "no significant shift")} at 1 %). Mean |naive - BBSE| = {plan.CorrectionMae:F4}.");
         s.AppendLine();
+        if (plan.Priors is { } pr)
+        {
+            s.AppendLine(c, $"Deployment prior used: **{pr.Chosen.Method}** ({pr.Rule}). Hold-out: {pr.HoldoutSize} samples.");
+            foreach (string w in pr.Warnings)
+            {
+                s.AppendLine().AppendLine(c, $"> Warning: {w}");
+            }
+
+            s.AppendLine();
+            s.AppendLine("| class | naive % [95 %] | BBSE % [95 %] | EM % [95 %] | expected labels / wanted | short |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            foreach (ClassPlan k in plan.Classes)
+            {
+                string I(PriorEstimate e) => string.Create(c, $"{e.Prior[k.Class]:P1} [{e.Low[k.Class]:P1}, {e.High[k.Class]:P1}]");
+                s.AppendLine(c, $"| {k.Name} | {I(pr.Naive)} | {I(pr.Bbse)} | {I(pr.Em)} | {k.ExpectedLabels:F1} / {k.WantedLabels:F1} | {(k.Short ? "yes: too few candidates likely of this class" : "no")} |");
+            }
+
+            s.AppendLine();
+        }
+
         s.AppendLine("| class | train n | train % | device predicted | naive % | BBSE % | target % | mean conf. | candidates | quota | easy/medium/hard | w (inv. freq.) | w (eff. num. 0.99) |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         foreach (ClassPlan k in plan.Classes)
