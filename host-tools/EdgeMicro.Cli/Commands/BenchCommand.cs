@@ -28,7 +28,7 @@ internal sealed class BenchCommand : Command
 
     private int Execute(ParseResult parse)
     {
-        string root = Path.Combine(Path.GetTempPath(), "edgemicro-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        string root = ExampleRunner.NewRoot();
         string[]? only = parse.GetValue(Only)?.Split(',', StringSplitOptions.TrimEntries);
         var all = ExampleManifest.Load(parse.GetValue(Manifest)!, root);
         string[] unknown = [.. (only ?? []).Where(n => !all.Any(e => e.Name == n))];
@@ -38,29 +38,7 @@ internal sealed class BenchCommand : Command
         }
 
         var examples = all.Where(e => only == null || only.Contains(e.Name)).ToList();
-        var results = new List<BenchmarkResult>();
-        try
-        {
-            results = ProgressHost.Run(parse, progress =>
-            {
-                var list = new List<BenchmarkResult>();
-                for (int i = 0; i < examples.Count; i++)
-                {
-                    progress("Benchmarking " + examples[i].Name, (double)i / examples.Count);
-                    list.Add(ModelBenchmark.Run(examples[i]));
-                }
-
-                progress("Done", 1);
-                return list;
-            });
-        }
-        finally
-        {
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
-        }
+        List<BenchmarkResult> results = ExampleRunner.Run(parse, root, examples, "Benchmarking", e => ModelBenchmark.Run(e));
 
         TextWriter stdout = parse.InvocationConfiguration.Output;
         if (parse.GetValue(Json))

@@ -30,7 +30,7 @@ internal sealed class DataLoopBenchCommand : Command
 
     private int Execute(ParseResult parse)
     {
-        string root = Path.Combine(Path.GetTempPath(), "edgemicro-bench-data-loop-" + Guid.NewGuid().ToString("N")[..8]);
+        string root = ExampleRunner.NewRoot();
         var all = ExampleManifest.Load(parse.GetValue(_manifest)!, root);
         string[]? only = parse.GetValue(_only)?.Split(',', StringSplitOptions.TrimEntries);
         string[] unknown = [.. (only ?? []).Where(n => !all.Any(e => e.Name == n))];
@@ -41,30 +41,11 @@ internal sealed class DataLoopBenchCommand : Command
 
         var examples = only == null ? all.GroupBy(e => e.TestPath).Select(g => g.First()).ToList() : all.Where(e => only.Contains(e.Name)).ToList();
         var protocol = new DataLoopProtocol(Seeds: parse.GetValue(_seeds), Budget: parse.GetValue(_budget));
-        List<DataLoopResult> results;
-        try
+        List<DataLoopResult> results = ExampleRunner.Run(parse, root, examples, "Data loop", e =>
         {
-            results = ProgressHost.Run(parse, progress =>
-            {
-                var list = new List<DataLoopResult>();
-                for (int i = 0; i < examples.Count; i++)
-                {
-                    progress("Data loop " + examples[i].Name, (double)i / examples.Count);
-                    ConvertPipeline.Run(examples[i]);
-                    list.Add(DataLoopBenchmark.Run(examples[i].Name!, ModelFile.Load(examples[i].OutputDirectory).Blob, examples[i].TestPath!, protocol));
-                }
-
-                progress("Done", 1);
-                return list;
-            });
-        }
-        finally
-        {
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
-        }
+            ConvertPipeline.Run(e);
+            return DataLoopBenchmark.Run(e.Name!, ModelFile.Load(e.OutputDirectory).Blob, e.TestPath!, protocol);
+        });
 
         TextWriter stdout = parse.InvocationConfiguration.Output;
         if (parse.GetValue(_json))
