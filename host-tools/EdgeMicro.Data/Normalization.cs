@@ -48,6 +48,21 @@ public sealed record Normalization(double[] Mean, double[] Std)
         }
     }
 
+    /// <summary>Checks that every mean fits the device's raw input: int32 in Q(<paramref name="fractionBits"/>) fixed point
+    /// (the converter folds the mean into an int32 input offset).</summary>
+    /// <param name="fractionBits">Fraction bits of the raw samples.</param>
+    /// <param name="source">The normalization file, for messages.</param>
+    /// <exception cref="InputDataException">A mean cannot be represented.</exception>
+    public void CheckFixedPoint(int fractionBits, string source)
+    {
+        double unit = Math.Pow(2, fractionBits);
+        int bad = Array.FindIndex(Mean, m => !(Math.Abs(Math.Round(m * unit)) < int.MaxValue));
+        if (bad >= 0)
+        {
+            throw new InputDataException($"{source}: mean[{bad}] = {Mean[bad]:G6} cannot be represented: the device takes raw features as int32 Q{fractionBits} fixed point (|mean| < {int.MaxValue / unit:G6})");
+        }
+    }
+
     /// <summary>Applies the standardization to one raw sample.</summary>
     /// <param name="raw">Raw features.</param>
     /// <returns>Standardized features.</returns>
@@ -69,8 +84,8 @@ public sealed record Normalization(double[] Mean, double[] Std)
             throw new InputDataException($"{path}: expected an object with a numeric array '{name}'");
         }
 
-        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number
-            ? e.GetDouble()
-            : throw new InputDataException($"{path}: {name}[{i}] is not a number")).ToArray();
+        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v)
+            ? v
+            : throw new InputDataException($"{path}: {name}[{i}] = {e.GetRawText()} is not a finite number")).ToArray();
     }
 }

@@ -25,10 +25,18 @@ public static class ConvertPipeline
         string modelId = inputs.Name.ToLowerInvariant();
         string[] files = OutputFiles(inputs.Name);
         OutputDirectory.Check(options.OutputDirectory, files, options.Force);
-        progress?.Invoke("Calibrating and quantizing", 0);
-        QuantizedModel q = ModelQuantizer.Quantize(new QuantizationRequest(
+        var request = new QuantizationRequest(
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
-            inputs.FractionBits, inputs.Calibration.Features));
+            inputs.FractionBits, inputs.Calibration.Features);
+        HeapEstimate estimate = ModelStep.Run(options.ModelPath, () => HeapEstimate.Of(request));
+        if (estimate.LowBytes > options.RamBudgetBytes)
+        {
+            long packedLow = estimate.Layers.Sum(l => (long)l.Low);
+            throw new InputDataException($"{options.ModelPath}: the model needs at least {ReportWriter.Bytes(estimate.LowBytes)} of device RAM (estimated from its layer shapes before calibration: weight table {ReportWriter.Bytes(estimate.ModelBytes)} + packed weights {ReportWriter.Bytes(packedLow)} + activations and buffers {ReportWriter.Bytes(estimate.ClassifierBaseBytes)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
+        }
+
+        progress?.Invoke("Calibrating and quantizing", 0);
+        QuantizedModel q = ModelStep.Run(options.ModelPath, () => ModelQuantizer.Quantize(request));
 
         var classifier = new Classifier(q.Definition);
         long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
