@@ -23,10 +23,20 @@ public sealed record Normalization(double[] Mean, double[] Std)
     public static Normalization Load(string path, int featureCount)
     {
         InputFiles.RequireFile(path, "normalization JSON");
+        return Parse(File.ReadAllText(path), path, featureCount);
+    }
 
+    /// <summary>Parses normalization JSON text (what <see cref="Load"/> reads from a file).</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="path">The file it came from, for messages.</param>
+    /// <param name="featureCount">Expected number of features.</param>
+    /// <returns>The normalization.</returns>
+    /// <exception cref="InputDataException">The text is not valid normalization JSON.</exception>
+    public static Normalization Parse(string json, string path, int featureCount)
+    {
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+            using JsonDocument doc = JsonDocument.Parse(json);
             double[] mean = ReadArray(doc.RootElement, "mean", path);
             double[] std = ReadArray(doc.RootElement, "std", path);
             if (mean.Length != featureCount || std.Length != featureCount)

@@ -28,24 +28,11 @@ public static class ConvertPipeline
         var request = new QuantizationRequest(
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
             inputs.FractionBits, inputs.Calibration.Features);
-        HeapEstimate estimate = ModelStep.Run(options.ModelPath, () => HeapEstimate.Of(request));
-        if (estimate.LowBytes > options.RamBudgetBytes)
-        {
-            long packedLow = estimate.Layers.Sum(l => (long)l.Low);
-            throw new InputDataException($"{options.ModelPath}: the model needs at least {ReportWriter.Bytes(estimate.LowBytes)} of device RAM (estimated from its layer shapes before calibration: weight table {ReportWriter.Bytes(estimate.ModelBytes)} + packed weights {ReportWriter.Bytes(packedLow)} + activations and buffers {ReportWriter.Bytes(estimate.ClassifierBaseBytes)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
-        }
-
-        progress?.Invoke("Calibrating and quantizing", 0);
-        QuantizedModel q = ModelStep.Run(options.ModelPath, () => ModelQuantizer.Quantize(request));
-
-        var classifier = new Classifier(q.Definition);
+        progress?.Invoke("Estimating device memory", 0);
+        BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0));
+        QuantizedModel q = budgeted.Quantized;
+        Classifier classifier = budgeted.Classifier;
         long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
-        long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
-        long ram = q.Definition.HeapBytes + classifier.HeapBytes;
-        if (ram > options.RamBudgetBytes)
-        {
-            throw new InputDataException($"{options.ModelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(q.Definition.HeapBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations and buffers {ReportWriter.Bytes(classifier.HeapBytes - packed)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
-        }
 
         LabeledDataset eval = inputs.Test ?? inputs.Calibration;
         if (inputs.Test == null && eval.Labels.Any(l => l < 0))

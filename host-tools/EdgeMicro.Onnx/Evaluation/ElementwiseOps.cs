@@ -59,7 +59,7 @@ internal static class ElementwiseOps
         return e / (1.0 + e);
     }
 
-    /// <summary>Clip with optional min/max inputs (opset 11+) or attributes (before opset 11).</summary>
+    /// <summary>Clip with optional min/max inputs (opset 11+).</summary>
     /// <param name="ctx">Context.</param>
     /// <param name="node">Node.</param>
     /// <returns>The result.</returns>
@@ -138,11 +138,6 @@ internal static class ElementwiseOps
 
     private static float Bound(EvalContext ctx, OnnxNode node, int input, float absent)
     {
-        if (ctx.Opset < 11)
-        {
-            return node.GetFloat(input == 1 ? "min" : "max", absent);
-        }
-
         OnnxTensor? t = ctx.OptionalInput(node, input);
         if (t == null)
         {

@@ -3,10 +3,11 @@ using EdgeMicro.Onnx.Graph;
 namespace EdgeMicro.Onnx.Lowering;
 
 /// <summary>
-/// The attributes the lowering implements, per supported op and opset, with their ONNX type and accepted values.
+/// The attributes the lowering implements, per supported op (opsets 11-17, <see cref="GraphReader"/>), with their ONNX
+/// type and accepted values.
 /// Anything else is a problem reported up front (listed with the unsupported nodes), never silently ignored: an
 /// ignored attribute changes what the model computes (a Clip with opset-6 min/max attributes under opset 13 would
-/// convert to a layer that never clips).
+/// convert to a layer that never clips: since opset 11 the bounds are inputs).
 /// </summary>
 internal static class AttributeRules
 {
@@ -16,9 +17,7 @@ internal static class AttributeRules
     private static readonly Rule Text = new(OnnxAttributeType.String, null);
     private static readonly Rule FiniteFloat = new(OnnxAttributeType.Float, a => float.IsFinite(a.Float) ? null : "must be finite");
     private static readonly Rule AnyFloat = new(OnnxAttributeType.Float, null);
-    private static readonly Rule Bound = new(OnnxAttributeType.Float, a => float.IsNaN(a.Float) ? "must not be NaN" : null);
     private static readonly Rule Epsilon = new(OnnxAttributeType.Float, a => float.IsFinite(a.Float) && a.Float >= 0 ? null : "must be finite and >= 0");
-    private static readonly Rule One = new(OnnxAttributeType.Int, a => a.Int == 1 ? null : "only 1 is supported");
 
     /// <summary>Checks every attribute of a node of a supported op.</summary>
     /// <param name="node">The node.</param>
@@ -50,16 +49,10 @@ internal static class AttributeRules
         "Conv" => WindowRules(("group", AnyInt)),
         "MaxPool" => WindowRules(("ceil_mode", Flag), ("storage_order", Flag)),
         "AveragePool" => WindowRules(("ceil_mode", Flag), ("count_include_pad", Flag)),
-        "BatchNormalization" => new()
-        {
-            ["epsilon"] = Epsilon, ["momentum"] = AnyFloat, ["training_mode"] = Flag,
-            ["spatial"] = One, ["is_test"] = Flag,
-        },
-        "Clip" when opset < 11 => new() { ["min"] = Bound, ["max"] = Bound },
-        "Pad" when opset < 11 => new() { ["mode"] = Text, ["pads"] = Ints, ["value"] = FiniteFloat },
+        "BatchNormalization" => new() { ["epsilon"] = Epsilon, ["momentum"] = AnyFloat, ["training_mode"] = Flag },
         "Pad" => new() { ["mode"] = Text },
         "Reshape" => opset >= 14 ? new() { ["allowzero"] = Flag } : [],
-        "Dropout" => new() { ["ratio"] = AnyFloat, ["seed"] = AnyInt, ["is_test"] = Flag },
+        "Dropout" => opset < 12 ? new() { ["ratio"] = AnyFloat, ["seed"] = AnyInt } : new() { ["seed"] = AnyInt },
         "LeakyRelu" => new() { ["alpha"] = FiniteFloat },
         "Flatten" or "Softmax" => new() { ["axis"] = AnyInt },
         _ => [],

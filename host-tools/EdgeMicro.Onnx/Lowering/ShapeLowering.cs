@@ -122,12 +122,6 @@ internal static class ShapeLowering
 
     private static float ClipBound(LoweringSession s, OnnxNode node, int input, float absent)
     {
-        if (s.Graph.OpsetVersion < 11)
-        {
-            // Before opset 11 the bounds are the min/max attributes (the inputs do not exist).
-            return node.GetFloat(input == 1 ? "min" : "max", absent);
-        }
-
         OnnxTensor? t = s.FloatConstant(node, input);
         if (t == null)
         {

@@ -147,11 +147,6 @@ internal static class WindowLowering
             throw new OnnxImportException("Pad with a non-zero constant value is not supported.");
         }
 
-        if (node.GetFloat("value", 0f) != 0f)
-        {
-            throw new OnnxImportException("Pad with a non-zero value attribute is not supported.");
-        }
-
         long[] pads = ReadPads(s, node);
         int r = shape.Length;
         if (pads.Length != 2 * r)
