@@ -14,6 +14,7 @@ public static class EdgeMicroApp
     {
         var root = new RootCommand("EdgeMicro: tiny int8 classifiers for nanoFramework on ESP32, and the field data loop back.");
         root.Subcommands.Add(new ConvertCommand());
+        root.Subcommands.Add(new AnalyzeCommand());
         root.Subcommands.Add(new BenchCommand());
         root.Subcommands.Add(new FlashCommand());
         root.Subcommands.Add(new DevicesCommand());

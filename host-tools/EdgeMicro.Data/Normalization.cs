@@ -23,10 +23,20 @@ public sealed record Normalization(double[] Mean, double[] Std)
     public static Normalization Load(string path, int featureCount)
     {
         InputFiles.RequireFile(path, "normalization JSON");
+        return Parse(File.ReadAllText(path), path, featureCount);
+    }
 
+    /// <summary>Parses normalization JSON text (what <see cref="Load"/> reads from a file).</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="path">The file it came from, for messages.</param>
+    /// <param name="featureCount">Expected number of features.</param>
+    /// <returns>The normalization.</returns>
+    /// <exception cref="InputDataException">The text is not valid normalization JSON.</exception>
+    public static Normalization Parse(string json, string path, int featureCount)
+    {
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+            using JsonDocument doc = JsonDocument.Parse(json);
             double[] mean = ReadArray(doc.RootElement, "mean", path);
             double[] std = ReadArray(doc.RootElement, "std", path);
             if (mean.Length != featureCount || std.Length != featureCount)
@@ -45,6 +55,21 @@ public sealed record Normalization(double[] Mean, double[] Std)
         catch (JsonException e)
         {
             throw new InputDataException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: invalid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Checks that every mean fits the device's raw input: int32 in Q(<paramref name="fractionBits"/>) fixed point
+    /// (the converter folds the mean into an int32 input offset).</summary>
+    /// <param name="fractionBits">Fraction bits of the raw samples.</param>
+    /// <param name="source">The normalization file, for messages.</param>
+    /// <exception cref="InputDataException">A mean cannot be represented.</exception>
+    public void CheckFixedPoint(int fractionBits, string source)
+    {
+        double unit = Math.Pow(2, fractionBits);
+        int bad = Array.FindIndex(Mean, m => !(Math.Abs(Math.Round(m * unit)) < int.MaxValue));
+        if (bad >= 0)
+        {
+            throw new InputDataException($"{source}: mean[{bad}] = {Mean[bad]:G6} cannot be represented: the device takes raw features as int32 Q{fractionBits} fixed point (|mean| < {int.MaxValue / unit:G6})");
         }
     }
 
@@ -69,8 +94,8 @@ public sealed record Normalization(double[] Mean, double[] Std)
             throw new InputDataException($"{path}: expected an object with a numeric array '{name}'");
         }
 
-        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number
-            ? e.GetDouble()
-            : throw new InputDataException($"{path}: {name}[{i}] is not a number")).ToArray();
+        return array.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v)
+            ? v
+            : throw new InputDataException($"{path}: {name}[{i}] = {e.GetRawText()} is not a finite number")).ToArray();
     }
 }

@@ -34,18 +34,7 @@ public sealed record ConversionInputs(
     {
         InputFiles.RequireFile(o.ModelPath, "ONNX model");
 
-        FloatModel model;
-        try
-        {
-            model = OnnxLowering.Lower(OnnxModelLoader.Load(o.ModelPath));
-        }
-        catch (OnnxImportException e)
-        {
-            // OnnxModelLoader already prefixes its messages with the file name; name the file once, by its path.
-            string prefix = Path.GetFileName(o.ModelPath) + ": ";
-            string detail = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
-            throw new InputDataException($"{o.ModelPath}: {detail}", e);
-        }
+        FloatModel model = Lower(() => OnnxModelLoader.Load(o.ModelPath), o.ModelPath);
 
         int outputs = model.OutputLength;
         int classCount = outputs == 1 && model.Output == OutputActivation.Sigmoid ? 2 : outputs;
@@ -79,9 +68,34 @@ public sealed record ConversionInputs(
         Normalization normalization = o.NormalizationPath == null ? Normalization.Identity(features) : Normalization.Load(o.NormalizationPath, features);
         InputLayout layout = InputLayout.Parse(o.InputLayout, model.InputDims, features);
         double maxAbs = calibration.Features.Concat(test?.Features ?? []).SelectMany(r => r).Concat(normalization.Mean).Max(Math.Abs);
+        int fractionBits = RawSamples.ChooseFractionBits(maxAbs);
+        normalization.CheckFixedPoint(fractionBits, o.NormalizationPath ?? "normalization");
+
         string name = CSharpName(o.Name ?? DefaultName(o.ModelPath));
         string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(o.ModelPath)));
-        return new ConversionInputs(model, sha, classNames, calibration, test, normalization, layout, RawSamples.ChooseFractionBits(maxAbs), name);
+        return new ConversionInputs(model, sha, classNames, calibration, test, normalization, layout, fractionBits, name);
+    }
+
+    /// <summary>Imports (when <paramref name="load"/> reads the file) and lowers a model; every problem becomes one
+    /// <see cref="InputDataException"/> naming <paramref name="modelPath"/> (unsupported nodes and attributes all listed).</summary>
+    /// <param name="load">Reads the graph (from the file, or an in-memory graph).</param>
+    /// <param name="modelPath">The file, for messages.</param>
+    /// <returns>The float model.</returns>
+    /// <exception cref="InputDataException">The model cannot be read or lowered.</exception>
+    public static FloatModel Lower(Func<OnnxGraph> load, string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        try
+        {
+            return OnnxLowering.Lower(load());
+        }
+        catch (OnnxImportException e)
+        {
+            // OnnxModelLoader already prefixes its messages with the file name; name the file once, by its path.
+            string prefix = Path.GetFileName(modelPath) + ": ";
+            string detail = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new InputDataException($"{modelPath}: {detail}", e);
+        }
     }
 
     private static string DefaultName(string modelPath)

@@ -25,19 +25,14 @@ public static class ConvertPipeline
         string modelId = inputs.Name.ToLowerInvariant();
         string[] files = OutputFiles(inputs.Name);
         OutputDirectory.Check(options.OutputDirectory, files, options.Force);
-        progress?.Invoke("Calibrating and quantizing", 0);
-        QuantizedModel q = ModelQuantizer.Quantize(new QuantizationRequest(
+        var request = new QuantizationRequest(
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
-            inputs.FractionBits, inputs.Calibration.Features));
-
-        var classifier = new Classifier(q.Definition);
+            inputs.FractionBits, inputs.Calibration.Features);
+        progress?.Invoke("Estimating device memory", 0);
+        BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0));
+        QuantizedModel q = budgeted.Quantized;
+        Classifier classifier = budgeted.Classifier;
         long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
-        long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
-        long ram = q.Definition.HeapBytes + classifier.HeapBytes;
-        if (ram > options.RamBudgetBytes)
-        {
-            throw new InputDataException($"{options.ModelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(q.Definition.HeapBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations and buffers {ReportWriter.Bytes(classifier.HeapBytes - packed)}), more than the {ReportWriter.Bytes(options.RamBudgetBytes)} budget of a nanoFramework ESP32 heap without PSRAM (raise --ram-budget for PSRAM boards)");
-        }
 
         LabeledDataset eval = inputs.Test ?? inputs.Calibration;
         if (inputs.Test == null && eval.Labels.Any(l => l < 0))

@@ -51,17 +51,20 @@ public static class FixedPointMath
 
         int exponent = (int)Math.Floor(Math.Log2(real));
         int s = bits - 1 - exponent;
+        if (s > 62)
+        {
+            // Below 2^-31 (2^-32 for inputs): S stays 62 with a smaller M (0 for a vanishing factor). Deciding
+            // before scaling keeps 2^S finite for factors far below double's normal range.
+            multiplier = (int)Math.Round(real * Math.Pow(2, 62), MidpointRounding.AwayFromZero);
+            shift = 62;
+            return;
+        }
+
         long m = (long)Math.Round(real * Math.Pow(2, s), MidpointRounding.AwayFromZero);
         if (m >= 1L << bits)
         {
             m >>= 1;
             s--;
-        }
-
-        if (s > 62)
-        {
-            m = (long)Math.Round(real * Math.Pow(2, 62), MidpointRounding.AwayFromZero);
-            s = 62;
         }
 
         if (s < minShift)

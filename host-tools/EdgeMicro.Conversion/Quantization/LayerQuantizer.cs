@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
 using EdgeMicro.Onnx.Ir;
@@ -15,6 +16,41 @@ public static class LayerQuantizer
     /// <param name="inMax">Highest input value.</param>
     /// <returns>The layer.</returns>
     public static LayerDefinition Build(Stage stage, AffineQuantization[] input, AffineQuantization output, int inMin, int inMax)
+        => Build(stage, input, output, inMin, inMax, quantizeWeights: true);
+
+    /// <summary>
+    /// A layer with the shapes and array sizes of <see cref="Build(Stage, AffineQuantization[], AffineQuantization, int, int)"/>
+    /// but placeholder values (zero weights, every bias <paramref name="biasSteps"/>, every shift <paramref name="shift"/>):
+    /// what the core's memory figures need before calibration chooses the real values.
+    /// </summary>
+    /// <param name="stage">The stage.</param>
+    /// <param name="inMin">Lowest input value (the previous placeholder's clamp).</param>
+    /// <param name="inMax">Highest input value.</param>
+    /// <param name="biasSteps">Value of every bias.</param>
+    /// <param name="shift">Value of every requantization shift (1..62).</param>
+    /// <returns>The placeholder layer.</returns>
+    public static LayerDefinition Placeholder(Stage stage, int inMin, int inMax, int biasSteps, int shift)
+    {
+        var unit = new AffineQuantization(1, 0);
+        LayerDefinition def = Build(stage, Enumerable.Repeat(unit, stage.Layer.InputShape.Length).ToArray(), unit, inMin, inMax, quantizeWeights: false);
+        if (def.Kind is LayerKind.Dense or LayerKind.Conv)
+        {
+            int rows = def.OutChannels;
+            def.Weights = new sbyte[rows * def.WeightsPerOutput];
+            def.Bias = Enumerable.Repeat(biasSteps, rows).ToArray();
+            def.Multiplier = Enumerable.Repeat(1 << 30, rows).ToArray();
+            def.Shift = Enumerable.Repeat(shift, rows).ToArray();
+            if (stage.Activation is { Kind: ActivationKind.LeakyRelu })
+            {
+                def.NegativeMultiplier = (int[])def.Multiplier.Clone();
+                def.NegativeShift = (int[])def.Shift.Clone();
+            }
+        }
+
+        return def;
+    }
+
+    private static LayerDefinition Build(Stage stage, AffineQuantization[] input, AffineQuantization output, int inMin, int inMax, bool quantizeWeights)
     {
         FeatureShape i = stage.Layer.InputShape, o = stage.Layer.OutputShape;
         var def = new LayerDefinition
@@ -30,7 +66,12 @@ public static class LayerQuantizer
                 def.Kind = LayerKind.Dense;
                 (def.InChannels, def.InHeight, def.InWidth) = (d.In, 1, 1);
                 def.InputZeroPoints = input.Select(q => q.ZeroPoint).ToArray();
-                QuantizeWeights(def, d.Weights, d.Bias, d.Out, d.In, k => input[k].Scale, output, stage.Activation);
+                if (quantizeWeights)
+                {
+                    QuantizeWeights(def, d.Weights, d.Bias, d.Out, d.In, k => input[k].Scale, output, stage.Activation, stage.Layer.Name);
+                    CheckAccumulators(stage, def, d.Bias);
+                }
+
                 break;
             case ConvLayer c:
                 def.Kind = LayerKind.Conv;
@@ -40,7 +81,12 @@ public static class LayerQuantizer
                 int plane = i.Height * i.Width, perOut = i.Channels / c.Group * c.KernelH * c.KernelW, area = c.KernelH * c.KernelW;
                 def.InputZeroPoints = Enumerable.Range(0, i.Channels).Select(ch => input[ch * plane].ZeroPoint).ToArray();
                 int coutPerGroup = o.Channels / c.Group, cinPerGroup = i.Channels / c.Group;
-                QuantizeWeights(def, c.Weights, c.Bias, o.Channels, perOut, (row, k) => input[(((row / coutPerGroup * cinPerGroup) + (k / area)) * plane)].Scale, output, stage.Activation);
+                if (quantizeWeights)
+                {
+                    QuantizeWeights(def, c.Weights, c.Bias, o.Channels, perOut, (row, k) => input[(((row / coutPerGroup * cinPerGroup) + (k / area)) * plane)].Scale, output, stage.Activation, stage.Layer.Name);
+                    CheckAccumulators(stage, def, c.Bias);
+                }
+
                 break;
             case PoolLayer p:
                 def.Kind = p.Kind == PoolKind.Max ? LayerKind.MaxPool : LayerKind.AveragePool;
@@ -54,16 +100,35 @@ public static class LayerQuantizer
                 (def.ActivationMin, def.ActivationMax) = (Math.Max(lo, inMin), Math.Min(hi, inMax));
                 break;
             default:
-                throw new InputDataException($"model: layer '{stage.Layer.Name}' cannot be quantized");
+                throw new InputDataException($"layer '{stage.Layer.Name}' cannot be quantized");
         }
 
         return def;
     }
 
-    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, double> inputScale, AffineQuantization output, ActivationLayer? act)
-        => QuantizeWeights(def, weights, bias, rows, perRow, (_, k) => inputScale(k), output, act);
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name)
+        => QuantizeWeights(def, weights, bias, rows, perRow, (_, k) => inputScale(k), output, act, name);
 
-    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, int, double> inputScale, AffineQuantization output, ActivationLayer? act)
+    /// <summary>
+    /// Every accumulator of the core's kernels (bias + sum of weight x input over the producer's clamp, zero points
+    /// folded, <see cref="SwarPacker.AccumulatorRange"/>) must fit int32; a bias far larger than what its weights
+    /// contribute cannot be represented at the weights' scale.
+    /// </summary>
+    private static void CheckAccumulators(Stage stage, LayerDefinition def, float[] bias)
+    {
+        int perRow = def.WeightsPerOutput;
+        for (int r = 0; r < def.OutChannels; r++)
+        {
+            SwarPacker.AccumulatorRange(def, r, perRow, out long low, out long high);
+            if (low < int.MinValue || high > int.MaxValue)
+            {
+                long worst = high > int.MaxValue ? high : low;
+                throw new InputDataException($"layer '{stage.Layer.Name}': the int32 accumulator of output channel {r} can reach {worst} (bias {bias[r]:G6} is too large for the scale of the channel's weights; int8 weights and an int32 accumulator cannot represent it)");
+            }
+        }
+    }
+
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name)
     {
         def.Weights = new sbyte[rows * perRow];
         def.Bias = new int[rows];
@@ -92,13 +157,26 @@ public static class LayerQuantizer
                 def.Weights[(r * perRow) + k] = (sbyte)FixedPointMath.RoundClamp(folded[k] / scale, -127, 127);
             }
 
-            def.Bias[r] = FixedPointMath.RoundClamp(bias[r] / scale, int.MinValue + 1, int.MaxValue);
-            FixedPointMath.LayerMultiplier(scale / output.Scale, out int m, out int s);
-            (def.Multiplier[r], def.Shift[r]) = (m, s);
-            if (leaky)
+            double steps = bias[r] / scale;
+            if (!(Math.Abs(steps) < int.MaxValue))
             {
-                FixedPointMath.LayerMultiplier(scale * act!.Alpha / output.Scale, out int nm, out int ns);
-                (def.NegativeMultiplier![r], def.NegativeShift![r]) = (nm, ns);
+                throw new InputDataException($"layer '{name}': the bias of output channel {r} ({bias[r]:G6}) is {steps:G3} steps of the channel's weight scale {scale:G3}; an int32 accumulator cannot represent it");
+            }
+
+            def.Bias[r] = FixedPointMath.RoundClamp(steps, int.MinValue + 1, int.MaxValue);
+            try
+            {
+                FixedPointMath.LayerMultiplier(scale / output.Scale, out int m, out int s);
+                (def.Multiplier[r], def.Shift[r]) = (m, s);
+                if (leaky)
+                {
+                    FixedPointMath.LayerMultiplier(scale * act!.Alpha / output.Scale, out int nm, out int ns);
+                    (def.NegativeMultiplier![r], def.NegativeShift![r]) = (nm, ns);
+                }
+            }
+            catch (InputDataException e)
+            {
+                throw new InputDataException($"layer '{name}': output channel {r}: requantization (weight scale {scale:G4} / output scale {output.Scale:G4}): {e.Message}", e);
             }
         }
     }

@@ -34,6 +34,13 @@ public static class ModelQuantizer
         IReadOnlyList<Stage> stages = Stage.Split(model);
         var runner = new FloatModelRunner(model);
         float[][] inputs = request.Calibration.Select(r => FloatInput.Prepare(r, request.Normalization, request.Layout)).ToArray();
+        int badInput = Array.FindIndex(inputs, x => x.Any(v => !float.IsFinite(v)));
+        if (badInput >= 0)
+        {
+            int j = Array.FindIndex(inputs[badInput], v => !float.IsFinite(v));
+            throw new InputDataException($"model input element {j} of calibration sample {badInput + 1} is {inputs[badInput][j]} after normalization (mean/std out of float32 range)");
+        }
+
         var outputs = inputs.Select(runner.RunAll).ToArray();
 
         int[] group = InputGroups(model, stages[0]);
@@ -69,7 +76,7 @@ public static class ModelQuantizer
             {
                 if (current.Distinct().Count() != 1)
                 {
-                    throw new InputDataException($"model: pooling '{stage.Layer.Name}' on an input with per-feature scales is not supported");
+                    throw new InputDataException($"pooling '{stage.Layer.Name}' on an input with per-feature scales is not supported");
                 }
 
                 outQ = current[0];
@@ -79,6 +86,11 @@ public static class ModelQuantizer
             {
                 bool isLast = s == stages.Count - 1;
                 var values = outputs.SelectMany(o => o[stage.LastIrIndex]).Select(v => (double)v).ToList();
+                if (values.FindIndex(v => !double.IsFinite(v)) is int bad and >= 0)
+                {
+                    throw new InputDataException($"layer '{stage.Layer.Name}': the float model computes a non-finite value ({values[bad]}) on the calibration data (its weights overflow float32)");
+                }
+
                 CalibratedRange range = RangeCalibrator.Choose(values, allowClipping: !isLast);
                 outQ = AffineQuantization.FromRange(range.Low, range.High);
                 method = range.Method;
@@ -111,7 +123,13 @@ public static class ModelQuantizer
         };
     }
 
-    private static ModelDefinition Assemble(QuantizationRequest request, List<LayerDefinition> layers, AffineQuantization[] inputQuant, AffineQuantization output)
+    /// <summary>Builds the model definition around quantized layers and the input quantization.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="layers">The layers.</param>
+    /// <param name="inputQuant">Quantization of each model-input element.</param>
+    /// <param name="output">Quantization of the last layer's output.</param>
+    /// <returns>The definition (not validated).</returns>
+    internal static ModelDefinition Assemble(QuantizationRequest request, List<LayerDefinition> layers, AffineQuantization[] inputQuant, AffineQuantization output)
     {
         FloatModel model = request.Model;
         int n = model.InputLength;
@@ -139,8 +157,23 @@ public static class ModelQuantizer
         {
             int f = request.Layout.Gather?[j] ?? j;
             double mean = request.Normalization.Mean[f], std = request.Normalization.Std[f];
-            definition.InputOffset[j] = checked((int)Math.Round(mean * unit, MidpointRounding.AwayFromZero));
-            FixedPointMath.InputMultiplier(1.0 / (std * inputQuant[j].Scale * unit), out int a, out int sh);
+            double offset = Math.Round(mean * unit, MidpointRounding.AwayFromZero);
+            if (!(Math.Abs(offset) < int.MaxValue))
+            {
+                throw new InputDataException($"normalization mean of feature {f} ({mean:G6}) does not fit the device's int32 Q{request.FractionBits} raw input");
+            }
+
+            definition.InputOffset[j] = (int)offset;
+            int a, sh;
+            try
+            {
+                FixedPointMath.InputMultiplier(1.0 / (std * inputQuant[j].Scale * unit), out a, out sh);
+            }
+            catch (InputDataException e)
+            {
+                throw new InputDataException($"model input element {j} (feature {f}, normalization std {std:G6}): {e.Message}", e);
+            }
+
             definition.InputMultiplier[j] = a;
             definition.InputShift[j] = sh;
             definition.InputZeroPoint[j] = inputQuant[j].ZeroPoint;

@@ -22,13 +22,13 @@ public sealed record Stage(FloatLayer Layer, ActivationLayer? Activation, int La
             FloatLayer layer = model.Layers[i];
             if (layer is ActivationLayer a)
             {
-                throw new InputDataException($"model: activation '{a.Name}' ({a.Kind}) must directly follow a Dense, Conv or pooling layer to be fused into its clamp");
+                throw new InputDataException($"activation '{a.Name}' ({a.Kind}) must directly follow a Dense, Conv or pooling layer to be fused into its clamp");
             }
 
             ActivationLayer? act = i + 1 < model.Layers.Count ? model.Layers[i + 1] as ActivationLayer : null;
             if (act is { Kind: ActivationKind.LeakyRelu } && layer is PoolLayer)
             {
-                throw new InputDataException($"model: LeakyRelu '{act.Name}' after pooling is not supported (only ReLU/Clip can be fused into a pool)");
+                throw new InputDataException($"LeakyRelu '{act.Name}' after pooling is not supported (only ReLU/Clip can be fused into a pool)");
             }
 
             stages.Add(new Stage(layer, act, act == null ? i : i + 1));

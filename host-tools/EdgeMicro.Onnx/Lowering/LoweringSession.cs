@@ -160,6 +160,10 @@ internal sealed class LoweringSession
         {
             Reject(node, $"{node.OpType} is not supported.");
         }
+        else if (RejectAttributes(node) | RejectNonFiniteConstants(node))
+        {
+            // Listed with every other problem; the node is not lowered.
+        }
         else if (Enumerable.Range(0, op.Required).FirstOrDefault(i => node.Input(i).Length == 0, -1) is var missing and >= 0)
         {
             Reject(node, $"{node.OpType} is missing its required input {missing}.");
@@ -192,6 +196,43 @@ internal sealed class LoweringSession
             }
         }
     }
+
+    private bool RejectAttributes(OnnxNode node)
+    {
+        bool any = false;
+        foreach (string problem in AttributeRules.Problems(node, Graph.OpsetVersion))
+        {
+            Reject(node, problem);
+            any = true;
+        }
+
+        return any;
+    }
+
+    /// <summary>Weights, biases, normalization statistics and bounds must be finite (Clip bounds may be infinite).</summary>
+    private bool RejectNonFiniteConstants(OnnxNode node)
+    {
+        bool any = false;
+        foreach (string input in node.Inputs.Where(i => i.Length > 0).Distinct())
+        {
+            if (Graph.Constants.TryGetValue(input, out OnnxTensor? t) && t.DataType == OnnxDataType.Float
+                && FirstNonFinite(t.FloatData, allowInfinity: node.OpType == "Clip") is int k and >= 0)
+            {
+                int count = t.FloatData.Count(v => !float.IsFinite(v));
+                Reject(node, $"constant '{input}' holds {count} non-finite value{(count == 1 ? "" : "s")} (first: {t.FloatData[k]} at element {k}); weights, biases and normalization statistics must be finite.");
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>Index of the first NaN (or infinity unless allowed), or -1.</summary>
+    /// <param name="values">Values.</param>
+    /// <param name="allowInfinity">Whether infinities are accepted.</param>
+    /// <returns>The index or -1.</returns>
+    internal static int FirstNonFinite(float[] values, bool allowInfinity) =>
+        Array.FindIndex(values, v => float.IsNaN(v) || (!allowInfinity && float.IsInfinity(v)));
 
     private bool CheckConstantInputs(OnnxNode node, string[] names)
     {

@@ -20,6 +20,11 @@ public static class OnnxLowering
         ArgumentNullException.ThrowIfNull(graph);
         var session = new LoweringSession(graph);
         session.Run();
+        foreach ((FloatLayer layer, List<string> names) in session.Layers)
+        {
+            CheckFolded(session, layer, names);
+        }
+
         if (session.Problems.Count > 0)
         {
             throw new OnnxUnsupportedModelException(session.Problems);
@@ -32,5 +37,23 @@ public static class OnnxLowering
             Output = session.Output,
             OutputName = graph.Outputs[0].Name,
         };
+    }
+
+    /// <summary>Folding (Gemm alpha/beta, BatchNormalization, bias Adds) can overflow float: the folded layer must stay finite.</summary>
+    private static void CheckFolded(LoweringSession session, FloatLayer layer, List<string> names)
+    {
+        (float[]? weights, float[]? bias) = layer switch
+        {
+            DenseLayer d => (d.Weights, d.Bias),
+            ConvLayer c => (c.Weights, c.Bias),
+            _ => (null, null),
+        };
+        foreach ((string what, float[]? values) in new[] { ("weights", weights), ("bias", bias) })
+        {
+            if (values != null && LoweringSession.FirstNonFinite(values, allowInfinity: false) is int k and >= 0)
+            {
+                session.Problems.Add(new OnnxUnsupportedNode($"layer '{string.Join("+", names)}'", "", $"folding gives a non-finite {what} value ({values[k]} at element {k}); the constants are too large to multiply together in float32."));
+            }
+        }
     }
 }

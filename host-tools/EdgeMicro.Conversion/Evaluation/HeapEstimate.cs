@@ -1,0 +1,94 @@
+using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using EdgeMicro.Data;
+
+namespace EdgeMicro.Conversion.Evaluation;
+
+/// <summary>Heap of one prepared layer in each packing the core may choose (<see cref="SwarPacker"/>).</summary>
+/// <param name="Name">Layer name.</param>
+/// <param name="ThreeLanes">SWAR3 (accumulators within 21 bits) with the output zero point folded into the rounding terms.</param>
+/// <param name="ThreeLanesUnfolded">SWAR3 without the folded rounding terms (a shift above 54 or LeakyRelu).</param>
+/// <param name="TwoLanes">SWAR2 (wider accumulators).</param>
+public sealed record LayerHeap(string Name, int ThreeLanes, int ThreeLanesUnfolded, int TwoLanes)
+{
+    /// <summary>The smallest of the three.</summary>
+    public int Low => Math.Min(ThreeLanes, Math.Min(ThreeLanesUnfolded, TwoLanes));
+
+    /// <summary>The largest of the three.</summary>
+    public int High => Math.Max(ThreeLanes, Math.Max(ThreeLanesUnfolded, TwoLanes));
+}
+
+/// <summary>
+/// Device heap of a model estimated from its layer shapes alone, before calibration: the core's own
+/// <c>HeapBytes</c> figures (<see cref="ModelDefinition.HeapBytes"/> + <see cref="Classifier.HeapBytes"/>, the same sum
+/// <c>convert</c> checks against the budget after quantization) of placeholder layers with the real array sizes.
+/// Only the packing of each layer depends on the quantized values, so the figure after calibration lies in
+/// [<see cref="LowBytes"/>, <see cref="HighBytes"/>] and equals <see cref="ModelBytes"/> + <see cref="ClassifierBaseBytes"/>
+/// + one of each layer's three <see cref="LayerHeap"/> figures.
+/// </summary>
+/// <param name="ModelBytes">The model definition (exact: arrays do not depend on values).</param>
+/// <param name="ClassifierBaseBytes">The classifier without its prepared layers (activations, scratch, tables; exact).</param>
+/// <param name="Layers">Each prepared layer's heap per packing.</param>
+public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IReadOnlyList<LayerHeap> Layers)
+{
+    /// <summary>The least the model can need.</summary>
+    public long LowBytes => ModelBytes + ClassifierBaseBytes + Layers.Sum(l => (long)l.Low);
+
+    /// <summary>The most the model can need.</summary>
+    public long HighBytes => ModelBytes + ClassifierBaseBytes + Layers.Sum(l => (long)l.High);
+
+    /// <summary>Estimates the heap of a quantization request without calibrating (the calibration set is not read).</summary>
+    /// <param name="request">Model and preprocessing.</param>
+    /// <returns>The estimate.</returns>
+    /// <exception cref="InputDataException">The model cannot be represented by the core (too many weights, too large tensors...).</exception>
+    public static HeapEstimate Of(QuantizationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<Stage> stages = Stage.Split(request.Model);
+        Classifier folded = Build(request, stages, 0, 31);
+        Classifier unfolded = Build(request, stages, 0, 60);
+        Classifier wide = Build(request, stages, 1 << 20, 31);
+        var layers = new LayerHeap[stages.Count];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            layers[i] = new LayerHeap(stages[i].Layer.Name, folded.Layers[i].HeapBytes, unfolded.Layers[i].HeapBytes, wide.Layers[i].HeapBytes);
+        }
+
+        long layerBytes = folded.Layers.Sum(l => (long)l.HeapBytes);
+        return new HeapEstimate(folded.Model.HeapBytes, folded.HeapBytes - layerBytes, layers);
+    }
+
+    private static Classifier Build(QuantizationRequest request, IReadOnlyList<Stage> stages, int biasSteps, int shift)
+    {
+        var layers = new List<LayerDefinition>();
+        int inMin = -128, inMax = 127;
+        foreach (Stage stage in stages)
+        {
+            LayerDefinition layer = LayerQuantizer.Placeholder(stage, inMin, inMax, biasSteps, shift);
+            layers.Add(layer);
+            (inMin, inMax) = (layer.ActivationMin, layer.ActivationMax);
+        }
+
+        int n = request.Model.InputLength;
+        double unit = Math.Pow(2, request.FractionBits);
+
+        // Input scales chosen so every input multiplier is 1: representable whatever the normalization.
+        var input = new AffineQuantization[n];
+        for (int j = 0; j < n; j++)
+        {
+            int f = request.Layout.Gather?[j] ?? j;
+            input[j] = new AffineQuantization(1.0 / (request.Normalization.Std[f] * unit), 0);
+        }
+
+        ModelDefinition definition = ModelQuantizer.Assemble(request, layers, input, new AffineQuantization(1, 0));
+        try
+        {
+            return new Classifier(definition);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new InputDataException($"the model cannot run on the device: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using EdgeMicro.Cli.Tests.Support;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
+
+namespace EdgeMicro.Cli.Tests;
+
+/// <summary>Issue 9: <c>edgemicro analyze MODEL.onnx</c>, end to end through the CLI.</summary>
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public static TheoryData<string> DevkitModels => new(
+        "digits_mlp_dev/model.onnx", "digits_matmul_dev/model.onnx", "digits_cnn_dev/model.onnx", "digits_cnn_dev/model_bn_node.onnx",
+        "digits_conv1d_dev/model.onnx", "wine_mlp_raw_dev/model.onnx", "satellite_mlp_dev/model.onnx");
+
+    [Theory]
+    [MemberData(nameof(DevkitModels))]
+    public void Analyze_OfEveryDevkitModel_ReportsMacsFlashRamAndLatencyAsJson(string file)
+    {
+        string model = RepoPaths.Combine(["models", .. file.Split('/')]);
+
+        CliResult r = CliRun.Run("analyze", model, "--json", "-v", "quiet");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(string.Empty, r.Stderr);
+        using JsonDocument doc = JsonDocument.Parse(r.Stdout);
+        JsonElement a = doc.RootElement;
+        Assert.True(a.GetProperty("supported").GetBoolean());
+        Assert.Equal(0, a.GetProperty("problems").GetArrayLength());
+        long macs = a.GetProperty("macs").GetInt64();
+        Assert.True(macs > 0);
+        Assert.Equal(macs, a.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("macs").GetInt64()));
+        long ram = a.GetProperty("ram_bytes").GetInt64();
+        JsonElement range = a.GetProperty("ram_estimate_bytes");
+        Assert.InRange(ram, range[0].GetInt64(), range[1].GetInt64());
+        Assert.True(a.GetProperty("resident_heap_bytes").GetInt64() > ram);
+        Assert.True(a.GetProperty("update_peak_heap_bytes").GetInt64() > a.GetProperty("resident_heap_bytes").GetInt64());
+        Assert.True(a.GetProperty("blob_bytes").GetInt64() > a.GetProperty("weights_bytes").GetInt64());
+        Assert.True(a.GetProperty("il_per_inference").GetDouble() < a.GetProperty("generic_il_per_inference").GetDouble());
+        Assert.True(a.GetProperty("estimated_esp32_ms").GetDouble() > 0);
+        Assert.Equal("yes", a.GetProperty("fits_budget").GetString());
+    }
+
+    [Fact]
+    public void Analyze_Table_ShowsTheFiguresOnStdout()
+    {
+        CliResult r = CliRun.Run("analyze", Devkit.WineModel, "-v", "quiet");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (string row in new[] { "all supported", "MACs / inference", "128", ".emm blob", "RAM peak", "executed IL", "estimated ESP32 latency", "/fc1/Gemm" })
+        {
+            Assert.Contains(row, r.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Analyze_OfAnUnsupportedModel_ListsEveryOffendingNodeAndAttributeAndExits1()
+    {
+        string model = _temp.Combine("unsupported.onnx");
+        File.WriteAllBytes(model, new B().Input("x", 1, 4).Output("y", 1, 2)
+            .Initializer("w1", [4, 3], new float[12]).Initializer("w2", [3, 2], [1, float.NaN, 0, 0, 0, 0])
+            .Node("MatMul", ["x", "w1"], "h")
+            .Node("Clip", ["h"], "c", B.Attr("min", 0f), B.Attr("max", 6f))
+            .Node("Tanh", ["c"], "t")
+            .Node("MatMul", ["t", "w2"], "y").Build());
+
+        CliResult json = CliRun.Run("analyze", model, "--json", "-v", "quiet");
+        CliResult table = CliRun.Run("analyze", model, "-v", "quiet");
+
+        Assert.Equal(1, json.ExitCode);
+        using JsonDocument doc = JsonDocument.Parse(json.Stdout);
+        string[] problems = doc.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        Assert.False(doc.RootElement.GetProperty("supported").GetBoolean());
+        Assert.Equal(4, problems.Length);
+        Assert.Contains(problems, p => p.Contains("'c_node' (Clip): attribute 'max' is not implemented", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'c_node' (Clip): attribute 'min' is not implemented", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'t_node' (Tanh): Tanh is not supported", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'y_node' (MatMul): constant 'w2' holds 1 non-finite value (first: NaN at element 1)", StringComparison.Ordinal));
+        string error = Assert.Single(json.StderrLines);
+        Assert.Equal($"error: {model}: the model cannot be converted (4 problems, listed above)", error);
+        Assert.Equal(1, table.ExitCode);
+        Assert.Contains("Tanh is not supported", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_WhenTheFileIsMissing_GivesOneInputError()
+    {
+        CliResult r = CliRun.Run("analyze", _temp.Combine("missing.onnx"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("error: ", Assert.Single(r.StderrLines), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, r.Stdout);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

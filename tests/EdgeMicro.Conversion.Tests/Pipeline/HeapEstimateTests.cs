@@ -1,0 +1,66 @@
+using EdgeMicro.Conversion.Evaluation;
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Conversion.Tests.Support;
+using EdgeMicro.Data;
+using Xunit.Abstractions;
+using B = EdgeMicro.TestKit.OnnxModelBuilder;
+
+namespace EdgeMicro.Conversion.Tests.Pipeline;
+
+/// <summary>Issue 9: the heap estimated from layer shapes before calibration agrees with the figure after it.</summary>
+public sealed class HeapEstimateTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(DevkitModel.Keys), MemberType = typeof(DevkitModel))]
+    public void Estimate_OfEveryDevkitModel_MatchesTheHeapAfterCalibrationLayerByLayer(string key)
+    {
+        DevkitModel m = DevkitModel.Get(key);
+        ConversionInputs inputs = ConversionInputs.Load(m.Options(Path.GetTempPath()));
+        var request = new QuantizationRequest(inputs.Model, key, 1, inputs.ClassNames, inputs.Normalization, inputs.Layout, inputs.FractionBits, inputs.Calibration.Features);
+
+        BudgetedModel b = BudgetedQuantizer.Quantize(request, m.ModelPath, long.MaxValue);
+
+        HeapEstimate e = b.Estimate;
+        Assert.Equal(b.Quantized.Definition.HeapBytes, e.ModelBytes);
+        long layerBytes = b.Classifier.Layers.Sum(l => (long)l.HeapBytes);
+        Assert.Equal(b.Classifier.HeapBytes - layerBytes, e.ClassifierBaseBytes);
+        Assert.Equal(b.Classifier.Layers.Length, e.Layers.Count);
+        for (int i = 0; i < e.Layers.Count; i++)
+        {
+            var p = b.Classifier.Layers[i];
+            LayerHeap expected = e.Layers[i];
+            int predicted = p.PackedWeights == null ? expected.ThreeLanes
+                : p.Lanes == 2 ? expected.TwoLanes
+                : p.RoundingWithZeroPoint != null ? expected.ThreeLanes : expected.ThreeLanesUnfolded;
+            Assert.Equal(predicted, p.HeapBytes);
+        }
+
+        Assert.InRange(b.HeapBytes, e.LowBytes, e.HighBytes);
+        output.WriteLine($"{key}: estimate {e.LowBytes}..{e.HighBytes} B, after calibration {b.HeapBytes} B");
+    }
+
+    [Fact]
+    public void Convert_WhenTheShapesAloneExceedTheBudget_RefusesBeforeCalibrating()
+    {
+        using var dir = new TempDirectory("edgemicro-heap");
+        const int n = 400;
+        var w = new float[n * n];
+        string model = dir.Combine("big.onnx");
+        File.WriteAllBytes(model, new B().Input("x", 1, n).Output("y", 1, 2)
+            .Initializer("w1", [n, n], w).Initializer("w2", [n, 2], new float[n * 2])
+            .Node("MatMul", ["x", "w1"], "h").Node("MatMul", ["h", "w2"], "y").Build());
+        string csv = dir.Combine("calib.csv");
+        File.WriteAllText(csv, string.Join(",", Enumerable.Range(0, n).Select(i => "f" + i)) + "\n" + string.Join(",", Enumerable.Repeat("0.5", n)) + "\n");
+        var steps = new List<string>();
+
+        var ex = Assert.Throws<InputDataException>(() => ConvertPipeline.Run(
+            new ConvertOptions { ModelPath = model, CalibrationPath = csv, OutputDirectory = dir.Combine("out") },
+            (step, _) => steps.Add(step)));
+
+        Assert.StartsWith(model + ": the model needs at least ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("estimated from its layer shapes before calibration", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Calibrating and quantizing", steps);
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+}
