@@ -23,7 +23,7 @@ public static class CommandRunner
             error.WriteLine("error: " + e.Message);
             return ExitCodes.InputError;
         }
-        catch (EdgeMicro.Mqtt.MqttException e)
+        catch (EdgeMicro.Messaging.BrokerException e)
         {
             // Broker unreachable, connection refused, protocol errors: the user's environment, not a bug.
             error.WriteLine("error: " + e.Message);

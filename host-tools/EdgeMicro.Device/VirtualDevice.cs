@@ -130,6 +130,11 @@ public sealed class VirtualDevice : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join();
+        if (_thread != null && _failure is null && _booted.Task.IsCompletedSuccessfully)
+        {
+            Runtime.Shutdown();
+        }
+
         _serial?.Dispose();
         _serial = null;
         if (Link is not null)
@@ -166,7 +171,8 @@ public sealed class VirtualDevice : IAsyncDisposable
                         finalPull = true;
                     }
 
-                    if (finalPull && Runtime.Outbox.Count == 0 && !Runtime.StatsPending)
+                    // Published at least once; what the host has not acknowledged yet is saved to I: by Shutdown.
+                    if (finalPull && Runtime.AllSent)
                     {
                         break;
                     }

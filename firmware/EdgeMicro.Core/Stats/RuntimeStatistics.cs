@@ -160,6 +160,32 @@ namespace EdgeMicro.Core.Stats
             }
         }
 
+        /// <summary>Makes a report saved before a reboot the waiting one again (it is re-sent until the host acknowledges it).</summary>
+        /// <param name="report">The saved report bytes.</param>
+        /// <returns>False when the bytes are not a valid report (nothing changes); true otherwise (also when one is already waiting).</returns>
+        public bool RestorePending(byte[] report)
+        {
+            try
+            {
+                StatsFormat.Read(report, 0, report.Length);
+            }
+            catch (StatsFormatException)
+            {
+                return false;
+            }
+
+            if (_pending == null)
+            {
+                _pending = report;
+            }
+            else
+            {
+                Dropped++;
+            }
+
+            return true;
+        }
+
         /// <summary>Clears the current window without reporting it (command reset-stats).</summary>
         public void Reset()
         {

@@ -42,11 +42,12 @@ internal sealed class StatsCommand : Command
         private readonly Option<double> _idle = new("--idle") { Description = "Stop after this many seconds without a report.", DefaultValueFactory = _ => 5 };
         private readonly Option<double?> _duration = new("--duration") { Description = "Stop after this many seconds in any case." };
         private readonly Option<string> _clientId = new("--client-id") { Description = "MQTT client id (a persistent session under this id queues reports between pulls).", DefaultValueFactory = _ => "edgemicro-stats-pull" };
+        private readonly Option<bool> _json = new("--json") { Description = "Print the pull's per-device account as JSON." };
 
         public PullCommand()
-            : base("pull", "Subscribe to edgemicro/<id>/stats and store every report (idempotent on device id + report sequence).")
+            : base("pull", "Subscribe to edgemicro/<id>/stats, results and events; store every report, result, label and event once, then acknowledge it to the broker and the device. Exit 2 when the pull ends with gaps or disconnected.")
         {
-            foreach (Option o in new Option[] { _mqtt, _serial, _device, _all, _store, _idle, _duration, _clientId })
+            foreach (Option o in new Option[] { _mqtt, _serial, _device, _all, _store, _idle, _duration, _clientId, _json })
             {
                 Options.Add(o);
             }
@@ -110,9 +111,28 @@ internal sealed class StatsCommand : Command
             Console.CancelKeyPress += onCancel;
             try
             {
-                PullResult r = StatsPuller.PullAsync(options, store, line => stderr.WriteLine("  " + line), cancel.Token).GetAwaiter().GetResult();
+                bool json = parse.GetValue(_json);
+                PullResult r = StatsPuller.PullAsync(options, store, json ? null : line => stderr.WriteLine("  " + line), cancel.Token).GetAwaiter().GetResult();
                 var (reports, samples) = store.Count();
-                stdout.WriteLine($"received {r.Received}, stored {r.Stored} new reports, {r.Duplicates} already stored, {r.Invalid} invalid, from {r.Devices.Count} devices; store {store.FilePath}: {reports} reports, {samples} samples");
+                if (json)
+                {
+                    stdout.WriteLine(r.ToJson());
+                }
+                else
+                {
+                    foreach (DeviceAccount a in r.Accounts)
+                    {
+                        stdout.WriteLine($"  {a.DeviceId}: received {a.Received}, stored {a.Stored}, duplicates {a.Duplicates}, invalid {a.Invalid}, gaps {a.Gaps}");
+                    }
+
+                    stdout.WriteLine($"received {r.Received}, stored {r.Stored} new, {r.Duplicates} already stored, {r.Invalid} invalid, gaps {r.Gaps}, connections lost {r.ConnectionsLost}, from {r.Devices.Count} devices; store {store.FilePath}: {reports} reports, {samples} samples, {store.CountMessages()} messages");
+                }
+
+                if (r.Problem() is { } problem)
+                {
+                    stderr.WriteLine("error: " + problem);
+                    return ExitCodes.CheckFailed;
+                }
             }
             finally
             {
