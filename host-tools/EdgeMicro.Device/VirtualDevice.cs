@@ -158,17 +158,19 @@ public sealed class VirtualDevice : IAsyncDisposable
             Runtime.Boot();
             _booted.TrySetResult();
             bool finalPull = false;
+            System.Diagnostics.Stopwatch? finishedAt = null;
             while (!_stop.IsCancellationRequested)
             {
                 DeviceLoop.RunOnce(Runtime, sleeper, _options.Config.DeepSleep);
                 _serial?.Pump();
                 if (_options.StopWhenDone && Sensor.Finished)
                 {
-                    // The last window is reported before stopping (once the previous report, if any, is out).
-                    if (!finalPull && !Runtime.StatsPending)
+                    // The last window is reported before stopping, once the previous one is acknowledged (or, when no
+                    // host acknowledges it within the ack timeout, it stays waiting and Shutdown saves it to I:).
+                    finishedAt ??= System.Diagnostics.Stopwatch.StartNew();
+                    if (!finalPull)
                     {
-                        Runtime.RequestStatsPull();
-                        finalPull = true;
+                        finalPull = Runtime.RequestStatsPull() || finishedAt.ElapsedMilliseconds > _options.Config.AckTimeoutMs;
                     }
 
                     // Published at least once; what the host has not acknowledged yet is saved to I: by Shutdown.

@@ -24,6 +24,7 @@ public sealed class BrokerConnection : IAsyncDisposable
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private int _generation;
+    private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="BrokerConnection"/> class (not connected yet).</summary>
     /// <param name="options">Broker and session.</param>
@@ -172,6 +173,11 @@ public sealed class BrokerConnection : IAsyncDisposable
     /// <returns>A task.</returns>
     public async Task StopAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         if (_client.IsConnected)
@@ -192,11 +198,15 @@ public sealed class BrokerConnection : IAsyncDisposable
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _client.Dispose();
-        _stop.Dispose();
-        _wake.Dispose();
     }
 
     private static bool IsConnectionFailure(Exception e) =>
@@ -257,7 +267,6 @@ public sealed class BrokerConnection : IAsyncDisposable
         lock (_gate)
         {
             Connections++;
-            _generation++;
             _connected.TrySetResult();
         }
 

@@ -224,6 +224,9 @@ public sealed class MosquittoBroker : IDisposable
         [
             $"listener {Port} 127.0.0.1",
             "allow_anonymous true",
+
+            // A fleet broker queues everything for the puller's session while it is away (default: 1000 messages).
+            "max_queued_messages 1000000",
             _persistence ? "persistence true" : "persistence false",
             $"persistence_location {_directory}{Path.DirectorySeparatorChar}",
             "persistence_file mosquitto.db",
