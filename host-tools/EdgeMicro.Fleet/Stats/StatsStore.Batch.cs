@@ -1,4 +1,3 @@
-using EdgeMicro.Core.Checksums;
 using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Fleet.Publishing;
@@ -160,7 +159,9 @@ public sealed partial class StatsStore
 
     private bool InsertReport(SqliteTransaction tx, byte[] payload, StatsReport report, string now)
     {
-        uint crc = Crc32.Compute(payload);
+        // The report's own trailing CRC-32 (of every byte before it). A CRC over the whole payload, trailer included,
+        // is the same constant (the CRC residue) for every valid report and would merge different windows.
+        uint crc = BitConverter.ToUInt32(payload, payload.Length - 4);
         using SqliteCommand insert = _connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """

@@ -18,6 +18,9 @@ namespace EdgeMicro.Core.Device.Runtime
         /// <summary>File on I: with the unacknowledged statistics report (<see cref="StatsFormat"/> bytes).</summary>
         public const string PendingStatsFile = "stats-pending.bin";
 
+        /// <summary>File on I: with the window in progress at <see cref="Shutdown"/> when a report was still waiting.</summary>
+        public const string WindowStatsFile = "stats-window.bin";
+
         private const string NewSuffix = ".new";
 
         private bool _wasConnected;
@@ -25,6 +28,7 @@ namespace EdgeMicro.Core.Device.Runtime
         private long _statsSentAtMs;
         private bool _undeliveredChanged;
         private long _lastPersistMs;
+        private byte[] _shutdownWindow;
 
         /// <summary>Gets the number of times the undelivered data was written to I:.</summary>
         public int PersistWrites { get; private set; }
@@ -42,6 +46,8 @@ namespace EdgeMicro.Core.Device.Runtime
         /// <summary>Writes the unacknowledged data to I: now (before a reset or deep sleep that loses RAM).</summary>
         public void Shutdown()
         {
+            RuntimeStatistics s = _ports.Statistics;
+            _shutdownWindow = s == null || _config.AckTimeoutMs <= 0 ? null : s.TakeWindowForShutdown();
             Persist(_ports.Platform.NowMs);
         }
 
@@ -106,21 +112,26 @@ namespace EdgeMicro.Core.Device.Runtime
                 }
 
                 RuntimeStatistics s = _ports.Statistics;
-                byte[] report = s == null ? null : s.Pending;
-                if (report != null)
-                {
-                    _ports.Storage.Write(PendingStatsFile + NewSuffix, report, 0, report.Length);
-                    Replace(PendingStatsFile);
-                }
-                else
-                {
-                    Delete(PendingStatsFile);
-                }
+                SaveReport(PendingStatsFile, s == null ? null : s.Pending);
+                SaveReport(WindowStatsFile, _shutdownWindow);
                 PersistWrites++;
             }
             catch (System.Exception e)
             {
                 _ports.Platform.Log("warning: cannot save undelivered messages: " + e.Message);
+            }
+        }
+
+        private void SaveReport(string name, byte[] report)
+        {
+            if (report != null)
+            {
+                _ports.Storage.Write(name + NewSuffix, report, 0, report.Length);
+                Replace(name);
+            }
+            else
+            {
+                Delete(name);
             }
         }
 
@@ -149,6 +160,15 @@ namespace EdgeMicro.Core.Device.Runtime
             return _ports.Storage.Exists(name + NewSuffix) ? _ports.Storage.Read(name + NewSuffix) : null;
         }
 
+        private void RestoreReport(string name)
+        {
+            byte[] report = Load(name);
+            if (report != null && _ports.Statistics != null && !_ports.Statistics.RestorePending(report))
+            {
+                _ports.Platform.Log("warning: " + name + " is damaged; ignored");
+            }
+        }
+
         private void RestoreUndelivered()
         {
             if (_config.AckTimeoutMs <= 0)
@@ -165,11 +185,8 @@ namespace EdgeMicro.Core.Device.Runtime
                     _ports.Platform.Log("warning: " + UndeliveredFile + " is damaged; ignored");
                 }
 
-                byte[] report = Load(PendingStatsFile);
-                if (report != null && _ports.Statistics != null && !_ports.Statistics.RestorePending(report))
-                {
-                    _ports.Platform.Log("warning: " + PendingStatsFile + " is damaged; ignored");
-                }
+                RestoreReport(PendingStatsFile);
+                RestoreReport(WindowStatsFile);
             }
             catch (System.Exception e)
             {

@@ -179,6 +179,11 @@ namespace EdgeMicro.Core.Device.Runtime
             }
 
             _undeliveredChanged = true;
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.DroppedResults = _outbox.DroppedOf(Outbox.PriorityResult);
+                _ports.Statistics.DroppedEvents = _outbox.DroppedOf(Outbox.PriorityReply) + _outbox.DroppedOf(Outbox.PriorityEvent);
+            }
         }
 
         private void Flush()

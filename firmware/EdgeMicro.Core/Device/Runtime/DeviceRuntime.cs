@@ -120,6 +120,11 @@ namespace EdgeMicro.Core.Device.Runtime
         {
             IRuntimePlatform p = _ports.Platform;
             BootNumber = BootCounter.Next(_ports.Storage, p);
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.Boot = BootNumber;
+            }
+
             int features = _ports.Sensor.FeatureCount;
             if (_compiled.Model.FeatureCount != features)
             {
