@@ -14,6 +14,7 @@ internal sealed class StatsCommand : Command
     {
         Subcommands.Add(new PullCommand());
         Subcommands.Add(new ShowCommand());
+        Subcommands.Add(new BenchCommand());
     }
 
     internal static Option<string> Store() => new("--store") { Description = "SQLite store file.", DefaultValueFactory = _ => StatsStore.DefaultPath };
@@ -140,6 +141,42 @@ internal sealed class StatsCommand : Command
             }
 
             return ExitCodes.Success;
+        }
+    }
+
+    private sealed class BenchCommand : Command
+    {
+        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT].", Required = true };
+        private readonly Option<int> _devices = new("--devices") { Description = "Simulated devices publishing at once.", DefaultValueFactory = _ => 100 };
+        private readonly Option<int> _reports = new("--reports") { Description = "Reports per device.", DefaultValueFactory = _ => 50 };
+
+        public BenchCommand()
+            : base("bench", "Ingest benchmark: devices publish statistics reports as fast as they can while the puller stores them in a fresh SQLite store.")
+        {
+            Options.Add(_mqtt);
+            Options.Add(_devices);
+            Options.Add(_reports);
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                var (host, port) = Endpoint(parse.GetValue(_mqtt)!);
+                int devices = parse.GetValue(_devices), reports = parse.GetValue(_reports);
+                if (devices < 1 || reports < 1)
+                {
+                    throw new InputDataException("--devices and --reports must be at least 1");
+                }
+
+                string dir = Directory.CreateTempSubdirectory("edgemicro-bench-").FullName;
+                try
+                {
+                    IngestResult r = IngestBenchmark.RunAsync(host, port, devices, reports, Path.Combine(dir, "bench.db")).GetAwaiter().GetResult();
+                    parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Stored} of {r.Reports} reports ({r.ReportBytes} bytes each) from {r.Devices} devices stored in {r.Seconds:F2} s (published in {r.PublishSeconds:F2} s): {r.ReportsPerSecond:F0} reports/s"));
+                    return r.Stored == r.Reports ? ExitCodes.Success : ExitCodes.CheckFailed;
+                }
+                finally
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }));
         }
     }
 

@@ -84,6 +84,7 @@ public static class StatsPuller
         }
 
         var batch = new List<BrokerMessage>(options.MaxBatch);
+        Task deviceAcks = Task.CompletedTask;
         while (!total.IsCancellationRequested)
         {
             batch.Clear();
@@ -107,17 +108,16 @@ public static class StatsPuller
 
             IReadOnlyList<StoreResult> results = store.AddBatch([.. batch.Select(m => new InboundMessage(m.Topic, m.Payload))]);
 
-            // Committed: now the broker and the devices may forget these messages.
-            foreach (BrokerMessage m in batch)
-            {
-                await m.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            await AcknowledgeDevicesAsync(client, batch, results).ConfigureAwait(false);
+            // Committed: now the broker and the devices may forget these messages. The devices' acknowledgements of one
+            // batch fly while the next batch is stored.
+            await Task.WhenAll(batch.Select(m => m.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
+            await deviceAcks.ConfigureAwait(false);
+            deviceAcks = AcknowledgeDevicesAsync(client, [.. batch], results);
             account.Add(results);
             progress?.Invoke($"batch of {batch.Count}: {results.Count(r => r.Outcome == StoreOutcome.Stored)} stored, {results.Count(r => r.Outcome == StoreOutcome.Duplicate)} already stored");
         }
 
+        await deviceAcks.ConfigureAwait(false);
         bool endedConnected = client.IsConnected;
         int lost = client.ConnectionsLost;
         if (endedConnected)

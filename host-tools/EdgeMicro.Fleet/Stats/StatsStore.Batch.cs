@@ -46,6 +46,8 @@ public sealed record BootGaps(string DeviceId, long Boot, long MaxSeq, long Miss
 /// <summary>Batched storing of reports and device messages, and the messages' queries.</summary>
 public sealed partial class StatsStore
 {
+    private ReportCommands? _reportCommands;
+
     /// <summary>The topic leaves whose messages the store keeps: statistics reports, results and labels, events.</summary>
     public static readonly IReadOnlyList<string> StoredLeaves = [TopicLayout.StatsLeaf, TopicLayout.ResultsLeaf, TopicLayout.EventsLeaf];
 
@@ -61,7 +63,7 @@ public sealed partial class StatsStore
         using SqliteCommand insert = _connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = "INSERT OR IGNORE INTO messages (device_id, boot, seq, leaf, type, received_utc, payload) VALUES ($d, $b, $s, $l, $y, $t, $p);";
-        SqliteParameter[] p = [.. new[] { "$d", "$b", "$s", "$l", "$y", "$t", "$p" }.Select(n => insert.Parameters.Add(n, SqliteType.Text))];
+        SqliteParameter[] p = [.. new[] { "$d", "$b", "$s", "$l", "$y", "$t", "$p" }.Select(n => insert.Parameters.AddWithValue(n, DBNull.Value))];
         foreach (InboundMessage m in messages)
         {
             string[] levels = m.Topic.Split('/');
@@ -162,48 +164,75 @@ public sealed partial class StatsStore
         // The report's own trailing CRC-32 (of every byte before it). A CRC over the whole payload, trailer included,
         // is the same constant (the CRC residue) for every valid report and would merge different windows.
         uint crc = BitConverter.ToUInt32(payload, payload.Length - 4);
-        using SqliteCommand insert = _connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO reports (device_id, report_sequence, payload_crc, model_id, model_version, inferences, received_utc, payload)
-            VALUES ($d, $s, $c, $m, $v, $n, $t, $p);
-            """;
-        insert.Parameters.AddWithValue("$d", report.DeviceId);
-        insert.Parameters.AddWithValue("$s", (long)report.ReportSequence);
-        insert.Parameters.AddWithValue("$c", (long)crc);
-        insert.Parameters.AddWithValue("$m", report.ModelId);
-        insert.Parameters.AddWithValue("$v", (long)report.ModelVersion);
-        insert.Parameters.AddWithValue("$n", report.Counters?.InferenceCount ?? 0);
-        insert.Parameters.AddWithValue("$t", now);
-        insert.Parameters.AddWithValue("$p", payload);
-        if (insert.ExecuteNonQuery() == 0)
+        ReportCommands c = _reportCommands ??= new ReportCommands(_connection);
+        c.Bind(tx);
+        c.Report[0].Value = report.DeviceId;
+        c.Report[1].Value = (long)report.ReportSequence;
+        c.Report[2].Value = (long)crc;
+        c.Report[3].Value = report.ModelId;
+        c.Report[4].Value = (long)report.ModelVersion;
+        c.Report[5].Value = report.Counters?.InferenceCount ?? 0;
+        c.Report[6].Value = now;
+        c.Report[7].Value = payload;
+        if (c.InsertReport.ExecuteNonQuery() == 0)
         {
             return false;
         }
 
-        long id;
-        using (SqliteCommand last = _connection.CreateCommand())
-        {
-            last.Transaction = tx;
-            last.CommandText = "SELECT last_insert_rowid();";
-            id = (long)last.ExecuteScalar()!;
-        }
-
-        using SqliteCommand sample = _connection.CreateCommand();
-        sample.Transaction = tx;
-        sample.CommandText = "INSERT OR IGNORE INTO samples (report_id, sequence, device_id, predicted, label, margin_q15) VALUES ($r, $q, $d, $p, $l, $m);";
-        SqliteParameter q = sample.Parameters.Add("$q", SqliteType.Integer), pr = sample.Parameters.Add("$p", SqliteType.Integer), l = sample.Parameters.Add("$l", SqliteType.Integer), mq = sample.Parameters.Add("$m", SqliteType.Integer);
-        sample.Parameters.AddWithValue("$r", id);
-        sample.Parameters.AddWithValue("$d", report.DeviceId);
+        c.Sample[0].Value = (long)c.LastId.ExecuteScalar()!;
+        c.Sample[2].Value = report.DeviceId;
         foreach (BufferedSample s in report.Samples ?? [])
         {
-            q.Value = (long)s.Sequence;
-            pr.Value = s.Predicted;
-            l.Value = s.Label;
-            mq.Value = s.MarginQ15;
-            sample.ExecuteNonQuery();
+            c.Sample[1].Value = (long)s.Sequence;
+            c.Sample[3].Value = s.Predicted;
+            c.Sample[4].Value = s.Label;
+            c.Sample[5].Value = s.MarginQ15;
+            c.InsertSample.ExecuteNonQuery();
         }
 
         return true;
+    }
+
+    /// <summary>The prepared statements of <see cref="InsertReport"/>, made once per store.</summary>
+    private sealed class ReportCommands : IDisposable
+    {
+        public ReportCommands(SqliteConnection connection)
+        {
+            InsertReport = connection.CreateCommand();
+            InsertReport.CommandText = """
+                INSERT OR IGNORE INTO reports (device_id, report_sequence, payload_crc, model_id, model_version, inferences, received_utc, payload)
+                VALUES ($d, $s, $c, $m, $v, $n, $t, $p);
+                """;
+            Report = [.. new[] { "$d", "$s", "$c", "$m", "$v", "$n", "$t", "$p" }.Select(n => InsertReport.Parameters.AddWithValue(n, DBNull.Value))];
+            LastId = connection.CreateCommand();
+            LastId.CommandText = "SELECT last_insert_rowid();";
+            InsertSample = connection.CreateCommand();
+            InsertSample.CommandText = "INSERT OR IGNORE INTO samples (report_id, sequence, device_id, predicted, label, margin_q15) VALUES ($r, $q, $d, $p, $l, $m);";
+            Sample = [.. new[] { "$r", "$q", "$d", "$p", "$l", "$m" }.Select(n => InsertSample.Parameters.AddWithValue(n, DBNull.Value))];
+        }
+
+        public SqliteCommand InsertReport { get; }
+
+        public SqliteCommand LastId { get; }
+
+        public SqliteCommand InsertSample { get; }
+
+        public SqliteParameter[] Report { get; }
+
+        public SqliteParameter[] Sample { get; }
+
+        public void Dispose()
+        {
+            InsertReport.Dispose();
+            LastId.Dispose();
+            InsertSample.Dispose();
+        }
+
+        public void Bind(SqliteTransaction tx)
+        {
+            InsertReport.Transaction = tx;
+            LastId.Transaction = tx;
+            InsertSample.Transaction = tx;
+        }
     }
 }

@@ -120,7 +120,11 @@ public sealed partial class StatsStore : IDisposable
         Reports(deviceId).SelectMany(r => (r.Report.Samples ?? []).Select(s => new StoredSample(r.Report.DeviceId, r.Report.ModelId, r.Report.ModelVersion, r.Report.ReportSequence, s))).ToList();
 
     /// <inheritdoc/>
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _reportCommands?.Dispose();
+        _connection.Dispose();
+    }
 
     private void Execute(string sql)
     {

@@ -101,18 +101,7 @@ namespace EdgeMicro.Core.Device.Messaging
                     return restored;
                 }
 
-                int slot = _count;
-                System.Array.Copy(data, at, _payloads[slot], 0, length);
-                _lengths[slot] = length;
-                _kinds[slot] = kind;
-                _priorities[slot] = priority;
-                _retain[slot] = false;
-                _keep[slot] = true;
-                _sent[slot] = false;
-                _sentAtMs[slot] = NeverSent;
-                _boots[slot] = boot;
-                _sequences[slot] = seq;
-                _count++;
+                Place(kind, priority, true, boot, false, seq, data, at, length);
                 restored++;
                 at += length;
             }

@@ -127,18 +127,7 @@ namespace EdgeMicro.Core.Device.Messaging
                 RemoveAt(victim);
             }
 
-            int slot = _count;
-            System.Array.Copy(payload, 0, _payloads[slot], 0, length);
-            _lengths[slot] = length;
-            _kinds[slot] = kind;
-            _priorities[slot] = priority;
-            _retain[slot] = retain;
-            _keep[slot] = keep;
-            _sent[slot] = false;
-            _sentAtMs[slot] = NeverSent;
-            _boots[slot] = boot;
-            _sequences[slot] = seq;
-            _count++;
+            Place(kind, priority, keep, boot, retain, seq, payload, 0, length);
             return true;
         }
 
@@ -213,6 +202,22 @@ namespace EdgeMicro.Core.Device.Messaging
             _count = kept;
             Acknowledged += removed;
             return removed;
+        }
+
+        private void Place(int kind, int priority, bool keep, long boot, bool retain, uint seq, byte[] source, int offset, int length)
+        {
+            int slot = _count;
+            System.Array.Copy(source, offset, _payloads[slot], 0, length);
+            _lengths[slot] = length;
+            _kinds[slot] = kind;
+            _priorities[slot] = priority;
+            _retain[slot] = retain;
+            _keep[slot] = keep;
+            _sent[slot] = false;
+            _sentAtMs[slot] = NeverSent;
+            _boots[slot] = boot;
+            _sequences[slot] = seq;
+            _count++;
         }
 
         private int Victim(int incoming)
