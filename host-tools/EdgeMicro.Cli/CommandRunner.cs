@@ -48,7 +48,7 @@ public static class CommandRunner
     /// <returns>True for link, broker and device failures.</returns>
     public static bool IsDeviceFailure(Exception e) =>
         e is EdgeMicro.Serial.DeviceLinkException or System.Net.Sockets.SocketException
-        || e.GetType().Namespace?.StartsWith("EdgeMicro.Mqtt", StringComparison.Ordinal) == true
+        || e is EdgeMicro.Messaging.BrokerException
         || e.GetType().Namespace?.StartsWith("MQTTnet", StringComparison.Ordinal) == true;
 
     /// <summary>Gets a value indicating whether progress should be printed.</summary>

@@ -134,6 +134,11 @@ public sealed class VirtualDevice : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join();
+        if (_thread != null && _failure is null && _booted.Task.IsCompletedSuccessfully)
+        {
+            Runtime.Shutdown();
+        }
+
         _serial?.Dispose();
         _serial = null;
         if (Link is not null)
@@ -157,20 +162,23 @@ public sealed class VirtualDevice : IAsyncDisposable
             Runtime.Boot();
             _booted.TrySetResult();
             bool finalPull = false;
+            System.Diagnostics.Stopwatch? finishedAt = null;
             while (!_stop.IsCancellationRequested)
             {
                 DeviceLoop.RunOnce(Runtime, sleeper, _options.Config.DeepSleep);
                 _serial?.Pump();
                 if (_options.StopWhenDone && Sensor.Finished)
                 {
-                    // The last window is reported before stopping (once the previous report, if any, is out).
-                    if (!finalPull && !Runtime.StatsPending)
+                    // The last window is reported before stopping, once the previous one is acknowledged (or, when no
+                    // host acknowledges it within the ack timeout, it stays waiting and Shutdown saves it to I:).
+                    finishedAt ??= System.Diagnostics.Stopwatch.StartNew();
+                    if (!finalPull)
                     {
-                        Runtime.RequestStatsPull();
-                        finalPull = true;
+                        finalPull = Runtime.RequestStatsPull() || finishedAt.ElapsedMilliseconds > _options.Config.AckTimeoutMs;
                     }
 
-                    if (finalPull && Runtime.Outbox.Count == 0 && !Runtime.StatsPending)
+                    // Published at least once; what the host has not acknowledged yet is saved to I: by Shutdown.
+                    if (finalPull && Runtime.AllSent)
                     {
                         break;
                     }

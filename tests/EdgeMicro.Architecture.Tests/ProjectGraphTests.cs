@@ -59,6 +59,19 @@ public sealed class ProjectGraphTests
         Assert.Empty(Graph.PackageClosure(project));
     }
 
+    /// <summary>Host MQTT is MQTTnet behind one thin wrapper; the own MQTT client (EdgeMicro.Mqtt) is gone.</summary>
+    [Fact]
+    public void HostMqtt_IsMqttNetBehindTheMessagingLibraryOnly()
+    {
+        Assert.DoesNotContain(Graph.Projects, p => p.Name == "EdgeMicro.Mqtt" || p.Name == "EdgeMicro.Mqtt.Tests");
+        Assert.Empty(Graph.Closure("EdgeMicro.Messaging"));
+        Assert.Contains("MQTTnet", Graph.PackageClosure("EdgeMicro.Messaging"));
+        string[] direct = [.. Graph.Projects.Where(p => p.IsProduction && p.Packages.Contains("MQTTnet")).Select(p => p.Name)];
+        Assert.Equal(["EdgeMicro.Messaging"], direct);
+        Assert.Contains("EdgeMicro.Messaging", Graph.Closure("EdgeMicro.Device"));
+        Assert.Contains("EdgeMicro.Messaging", Graph.Closure("EdgeMicro.Fleet"));
+    }
+
     [Fact]
     public void ProductionProjects_GrantInternalsOnlyToTheirOwnTestProject()
     {

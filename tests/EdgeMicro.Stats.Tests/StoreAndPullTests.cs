@@ -2,7 +2,7 @@ using EdgeMicro.Cli;
 using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Fleet.Stats;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
@@ -46,14 +46,14 @@ public sealed class StoreAndPullTests(ITestOutputHelper output) : IDisposable
         // 2. Devices come and go: each connects, publishes its windows (QoS 1, retained) and disconnects.
         await Task.WhenAll(fleet.Reports.Select(async kv =>
         {
-            await using var client = new MqttClient();
-            await client.ConnectAsync(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = kv.Key });
+            await using var client = new BrokerConnection(new BrokerOptions { Host = broker.Host, Port = broker.Port, ClientId = kv.Key });
+            await client.StartAsync();
             foreach (byte[] report in kv.Value)
             {
-                await client.PublishAsync(TopicLayout.Of(kv.Key, TopicLayout.StatsLeaf), report, MqttQualityOfService.AtLeastOnce, retain: true);
+                await client.PublishAsync(TopicLayout.Of(kv.Key, TopicLayout.StatsLeaf), report, retain: true);
             }
 
-            await client.DisconnectAsync();
+            await client.StopAsync();
         }));
 
         // 3. Pull: the broker delivers the queued reports (and the retained ones again, which are duplicates).

@@ -8,7 +8,9 @@ namespace EdgeMicro.TestKit;
 /// <summary>
 /// A real <c>mosquitto</c> broker for tests, listening on 127.0.0.1 only, on a free TCP port, anonymous access,
 /// persistence in a private temporary directory (so <see cref="Restart"/> keeps retained messages, persistent
-/// sessions and their queued messages). Usable as an xunit class fixture. Dispose kills the process.
+/// sessions and their queued messages), or, with <see cref="WithoutPersistence"/>, none (a restart or <see cref="KillHard"/>
+/// then loses every retained message, session and queued message). Usable as an xunit class fixture. Dispose kills
+/// the process.
 /// </summary>
 public sealed class MosquittoBroker : IDisposable
 {
@@ -18,10 +20,22 @@ public sealed class MosquittoBroker : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();
     private Process? _process;
 
-    /// <summary>Starts a broker and waits until it accepts TCP connections.</summary>
+    private readonly bool _persistence;
+
+    /// <summary>Starts a broker with persistence and waits until it accepts TCP connections.</summary>
     /// <exception cref="InvalidOperationException">mosquitto is not installed or did not start.</exception>
     public MosquittoBroker()
+        : this(persistence: true)
     {
+    }
+
+    /// <summary>Starts a broker without persistence (a restart forgets everything) and waits until it accepts connections.</summary>
+    /// <returns>The broker.</returns>
+    public static MosquittoBroker WithoutPersistence() => new(persistence: false);
+
+    private MosquittoBroker(bool persistence)
+    {
+        _persistence = persistence;
         Executable = FindExecutable() ?? throw new InvalidOperationException(
             "The 'mosquitto' MQTT broker is not installed, and the MQTT integration tests need a real one. " +
             "Run the repository's test command (bash .ci/run), which installs it, or install it yourself: " +
@@ -121,6 +135,16 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Kills the broker with SIGKILL (no chance to save anything) and waits for it to exit.</summary>
+    public void KillHard()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            _ = kill(process.Id, 9);
+            process.WaitForExit(10_000);
+        }
+    }
+
     /// <summary>Stops gracefully and starts again on the same port with the same persistence directory.</summary>
     public void Restart()
     {
@@ -200,7 +224,10 @@ public sealed class MosquittoBroker : IDisposable
         [
             $"listener {Port} 127.0.0.1",
             "allow_anonymous true",
-            "persistence true",
+
+            // A fleet broker queues everything for the puller's session while it is away (default: 1000 messages).
+            "max_queued_messages 1000000",
+            _persistence ? "persistence true" : "persistence false",
             $"persistence_location {_directory}{Path.DirectorySeparatorChar}",
             "persistence_file mosquitto.db",
             $"user {Environment.UserName}",

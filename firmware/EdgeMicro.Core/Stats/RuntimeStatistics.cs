@@ -17,6 +17,7 @@ namespace EdgeMicro.Core.Stats
         private readonly uint _seed;
         private DeviceStatistics _current;
         private byte[] _pending;
+        private byte[] _queued;
 
         /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class.</summary>
         /// <param name="deviceId">Device id written into the reports.</param>
@@ -129,7 +130,7 @@ namespace EdgeMicro.Core.Stats
                 return false;
             }
 
-            _pending = _current.Pull(_deviceId);
+            _pending = PullCurrent();
             return true;
         }
 
@@ -155,9 +156,67 @@ namespace EdgeMicro.Core.Stats
         {
             if (_pending != null)
             {
-                _pending = null;
+                _pending = _queued;
+                _queued = null;
                 Published++;
             }
+        }
+
+        /// <summary>
+        /// Gets the window in progress as a report for saving at shutdown, or null when it is empty (it would be lost
+        /// with RAM otherwise); the window starts anew. The report waits behind <see cref="Pending"/> once restored.
+        /// </summary>
+        /// <returns>The report bytes, or null.</returns>
+        public byte[] TakeWindowForShutdown()
+        {
+            if (_current == null || (_current.Counters.InferenceCount == 0 && _current.Counters.LabelCount == 0))
+            {
+                return _queued;
+            }
+
+            if (_pending == null)
+            {
+                _pending = PullCurrent();
+                return _queued;
+            }
+
+            if (_queued != null)
+            {
+                Dropped++;
+            }
+
+            _queued = PullCurrent();
+            return _queued;
+        }
+
+        /// <summary>Makes a report saved before a reboot the waiting one again (it is re-sent until the host acknowledges it).</summary>
+        /// <param name="report">The saved report bytes.</param>
+        /// <returns>False when the bytes are not a valid report (nothing changes); true otherwise (also when one is already waiting).</returns>
+        public bool RestorePending(byte[] report)
+        {
+            try
+            {
+                StatsFormat.Read(report, 0, report.Length);
+            }
+            catch (StatsFormatException)
+            {
+                return false;
+            }
+
+            if (_pending == null)
+            {
+                _pending = report;
+            }
+            else if (_queued == null)
+            {
+                _queued = report;
+            }
+            else
+            {
+                Dropped++;
+            }
+
+            return true;
         }
 
         /// <summary>Clears the current window without reporting it (command reset-stats).</summary>
@@ -167,6 +226,28 @@ namespace EdgeMicro.Core.Stats
             {
                 _current.ResetWindow();
             }
+        }
+
+        /// <summary>Gets or sets the boot written into every report (delivery section).</summary>
+        public long Boot { get; set; }
+
+        /// <summary>Gets or sets the results and labels dropped by the outbox, written into every report.</summary>
+        public long DroppedResults { get; set; }
+
+        /// <summary>Gets or sets the events dropped by the outbox, written into every report.</summary>
+        public long DroppedEvents { get; set; }
+
+        private byte[] PullCurrent()
+        {
+            StatsReport report = _current.CreateReport(_deviceId, true, true);
+            report.HasDelivery = true;
+            report.Boot = Boot;
+            report.DroppedResults = DroppedResults;
+            report.DroppedEvents = DroppedEvents;
+            report.DroppedWindows = Dropped;
+            byte[] bytes = StatsFormat.Write(report);
+            _current.ResetWindow();
+            return bytes;
         }
 
         /// <summary>The reservoir seed of a device: FNV-1a of the id's characters (never 0).</summary>

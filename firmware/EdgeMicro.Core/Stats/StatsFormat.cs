@@ -10,12 +10,15 @@ namespace EdgeMicro.Core.Stats
     /// size  field
     /// 4     magic "EMST" (45 4D 53 54)
     /// 2     format version = 1
-    /// 2     flags: bit 0 = counters section present, bit 1 = samples section present (other bits 0)
+    /// 2     flags: bit 0 = counters section present, bit 1 = samples section present, bit 2 = delivery section
+    ///       present (other bits 0)
     /// 2+n   device id (u16 byte count + UTF-8)        2+n  model id (same)
     /// 4     model version                             4    report sequence (window number)
     /// 2     K classes (1..64)                         2    D features (1..1024)
     /// 4     drift alarms in window                    4    sequence of the last alarm (0 = none)
     /// 8     Page-Hinkley statistic (Q15 units)        4    buffer candidates rejected as near-duplicates
+    /// delivery section (devices since issue 10):
+    ///   8   boot, 8 results and labels dropped by the outbox since boot, 8 events dropped, 4 windows lost
     /// counters section:
     ///   2   FB feature bins (0..64)
     ///   4   inferences, 4 labels, 4 foreign-model inferences, 4 samples in the feature statistics (every feature)
@@ -63,7 +66,7 @@ namespace EdgeMicro.Core.Stats
             BufferedSample[] samples = report.Samples;
             w.WriteUInt32(Magic);
             w.WriteInt16(Version);
-            w.WriteInt16((c != null ? 1 : 0) | (samples != null ? 2 : 0));
+            w.WriteInt16((c != null ? 1 : 0) | (samples != null ? 2 : 0) | (report.HasDelivery ? 4 : 0));
             w.WriteString(report.DeviceId);
             w.WriteString(report.ModelId);
             w.WriteUInt32(report.ModelVersion);
@@ -74,6 +77,14 @@ namespace EdgeMicro.Core.Stats
             w.WriteUInt32(report.LastDriftSequence);
             WriteInt64(w, report.DriftStatistic);
             w.WriteInt32(report.BufferRejects);
+            if (report.HasDelivery)
+            {
+                WriteInt64(w, report.Boot);
+                WriteInt64(w, report.DroppedResults);
+                WriteInt64(w, report.DroppedEvents);
+                w.WriteInt32(report.DroppedWindows);
+            }
+
             if (c != null)
             {
                 WriteCounters(w, c);
@@ -135,7 +146,7 @@ namespace EdgeMicro.Core.Stats
             }
 
             int flags = r.ReadUInt16("flags");
-            if ((flags & ~3) != 0)
+            if ((flags & ~7) != 0)
             {
                 throw r.Error("statistics report: unknown flags");
             }
@@ -151,6 +162,15 @@ namespace EdgeMicro.Core.Stats
             report.LastDriftSequence = r.ReadUInt32("last drift sequence");
             report.DriftStatistic = r.ReadInt64("drift statistic");
             report.BufferRejects = r.ReadInt32("buffer rejects");
+            if ((flags & 4) != 0)
+            {
+                report.HasDelivery = true;
+                report.Boot = r.ReadInt64("boot");
+                report.DroppedResults = r.ReadInt64("dropped results");
+                report.DroppedEvents = r.ReadInt64("dropped events");
+                report.DroppedWindows = r.ReadInt32("dropped windows");
+            }
+
             if ((flags & 1) != 0)
             {
                 report.Counters = ReadCounters(r, report.ClassCount, report.FeatureCount);

@@ -42,5 +42,20 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the buffered samples, or null in a statistics-only report.</summary>
         public BufferedSample[] Samples { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the delivery section (boot and drop counts) is present.</summary>
+        public bool HasDelivery { get; set; }
+
+        /// <summary>Gets or sets the boot the window was counted in (delivery section): windows of different boots differ.</summary>
+        public long Boot { get; set; }
+
+        /// <summary>Gets or sets the results and labels the device's outbox dropped since boot (delivery section).</summary>
+        public long DroppedResults { get; set; }
+
+        /// <summary>Gets or sets the events the outbox dropped since boot (delivery section).</summary>
+        public long DroppedEvents { get; set; }
+
+        /// <summary>Gets or sets the statistics windows lost since boot (delivery section).</summary>
+        public int DroppedWindows { get; set; }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class StatsCommand : Command
     {
         Subcommands.Add(new PullCommand());
         Subcommands.Add(new ShowCommand());
+        Subcommands.Add(new BenchCommand());
     }
 
     internal static Option<string> Store() => new("--store", "-s") { Description = "SQLite store file.", DefaultValueFactory = _ => StatsStore.DefaultPath, HelpName = "FILE.db" };
@@ -42,11 +43,12 @@ internal sealed class StatsCommand : Command
         private readonly Option<double> _idle = new Option<double>("--idle") { Description = "Stop after this many seconds without a report.", DefaultValueFactory = _ => 5, HelpName = "SECONDS" }.Positive();
         private readonly Option<double?> _duration = new Option<double?>("--duration") { Description = "Stop after this many seconds in any case.", HelpName = "SECONDS" }.Positive();
         private readonly Option<string> _clientId = new("--client-id") { Description = "MQTT client id (a persistent session under this id queues reports between pulls).", DefaultValueFactory = _ => "edgemicro-stats-pull", HelpName = "ID" };
+        private readonly Option<bool> _json = new("--json") { Description = "Print the pull's per-device account as JSON." };
 
         public PullCommand()
-            : base("pull", "Subscribe to edgemicro/<id>/stats and store every report (idempotent on device id + report sequence).")
+            : base("pull", "Subscribe to edgemicro/<id>/stats, results and events; store every report, result, label and event once, then acknowledge it to the broker and the device. Exit 2 when the pull ends with gaps or disconnected.")
         {
-            foreach (Option o in new Option[] { _mqtt, _serial, _device, _all, _store, _idle, _duration, _clientId })
+            foreach (Option o in new Option[] { _mqtt, _serial, _device, _all, _store, _idle, _duration, _clientId, _json })
             {
                 Options.Add(o);
             }
@@ -115,9 +117,28 @@ internal sealed class StatsCommand : Command
             Console.CancelKeyPress += onCancel;
             try
             {
-                PullResult r = StatsPuller.PullAsync(options, store, line => stderr.WriteLine("  " + line), cancel.Token).GetAwaiter().GetResult();
+                bool json = parse.GetValue(_json);
+                PullResult r = StatsPuller.PullAsync(options, store, json ? null : line => stderr.WriteLine("  " + line), cancel.Token).GetAwaiter().GetResult();
                 var (reports, samples) = store.Count();
-                stdout.WriteLine($"received {r.Received}, stored {r.Stored} new reports, {r.Duplicates} already stored, {r.Invalid} invalid, from {r.Devices.Count} devices; store {store.FilePath}: {reports} reports, {samples} samples");
+                if (json)
+                {
+                    stdout.WriteLine(r.ToJson());
+                }
+                else
+                {
+                    foreach (DeviceAccount a in r.Accounts)
+                    {
+                        stdout.WriteLine($"  {a.DeviceId}: received {a.Received}, stored {a.Stored}, duplicates {a.Duplicates}, invalid {a.Invalid}, gaps {a.Gaps}");
+                    }
+
+                    stdout.WriteLine($"received {r.Received}, stored {r.Stored} new, {r.Duplicates} already stored, {r.Invalid} invalid, gaps {r.Gaps}, connections lost {r.ConnectionsLost}, from {r.Devices.Count} devices; store {store.FilePath}: {reports} reports, {samples} samples, {store.CountMessages()} messages");
+                }
+
+                if (r.Problem() is { } problem)
+                {
+                    stderr.WriteLine("error: " + problem);
+                    return ExitCodes.CheckFailed;
+                }
             }
             finally
             {
@@ -125,6 +146,42 @@ internal sealed class StatsCommand : Command
             }
 
             return ExitCodes.Success;
+        }
+    }
+
+    private sealed class BenchCommand : Command
+    {
+        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT].", Required = true };
+        private readonly Option<int> _devices = new("--devices") { Description = "Simulated devices publishing at once.", DefaultValueFactory = _ => 100 };
+        private readonly Option<int> _reports = new("--reports") { Description = "Reports per device.", DefaultValueFactory = _ => 50 };
+
+        public BenchCommand()
+            : base("bench", "Ingest benchmark: devices publish statistics reports as fast as they can while the puller stores them in a fresh SQLite store.")
+        {
+            Options.Add(_mqtt);
+            Options.Add(_devices);
+            Options.Add(_reports);
+            SetAction(parse => CommandRunner.Guard(parse, () =>
+            {
+                var (host, port) = Endpoint(parse.GetValue(_mqtt)!);
+                int devices = parse.GetValue(_devices), reports = parse.GetValue(_reports);
+                if (devices < 1 || reports < 1)
+                {
+                    throw new InputDataException("--devices and --reports must be at least 1");
+                }
+
+                string dir = Directory.CreateTempSubdirectory("edgemicro-bench-").FullName;
+                try
+                {
+                    IngestResult r = IngestBenchmark.RunAsync(host, port, devices, reports, Path.Combine(dir, "bench.db")).GetAwaiter().GetResult();
+                    parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Stored} of {r.Reports} reports ({r.ReportBytes} bytes each) from {r.Devices} devices stored in {r.Seconds:F2} s (published in {r.PublishSeconds:F2} s): {r.ReportsPerSecond:F0} reports/s"));
+                    return r.Stored == r.Reports ? ExitCodes.Success : ExitCodes.CheckFailed;
+                }
+                finally
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }));
         }
     }
 

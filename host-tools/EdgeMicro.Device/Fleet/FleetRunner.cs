@@ -48,7 +48,7 @@ public static class FleetRunner
         AdcChannels = c.AdcChannels, AdcWindow = c.AdcWindow, AdcIntervalMs = c.AdcIntervalMs, I2cBus = c.I2cBus,
         I2cAddress = c.I2cAddress, I2cDataPin = c.I2cDataPin, I2cClockPin = c.I2cClockPin, SamplePeriodMs = c.SamplePeriodMs,
         DeepSleep = c.DeepSleep, StatusLedPin = c.StatusLedPin, ClassPins = c.ClassPins, MinConfidenceQ15 = c.MinConfidenceQ15,
-        LabelButtonPin = c.LabelButtonPin, LabelWindowMs = c.LabelWindowMs, OutboxCapacity = c.OutboxCapacity,
+        LabelButtonPin = c.LabelButtonPin, LabelWindowMs = c.LabelWindowMs, OutboxCapacity = c.OutboxCapacity, AckTimeoutMs = c.AckTimeoutMs, PersistPeriodMs = c.PersistPeriodMs,
         StatusPeriodMs = c.StatusPeriodMs, StatsEverySamples = c.StatsEverySamples,
         SerialRxPin = c.SerialRxPin, SerialTxPin = c.SerialTxPin, SerialBaud = c.SerialBaud,
     };

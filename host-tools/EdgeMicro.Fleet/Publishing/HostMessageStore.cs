@@ -1,5 +1,5 @@
 using EdgeMicro.Core.Device.Messaging;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 
 namespace EdgeMicro.Fleet.Publishing;
 
@@ -10,16 +10,20 @@ namespace EdgeMicro.Fleet.Publishing;
 /// </summary>
 public sealed class HostMessageStore : IAsyncDisposable
 {
-    private readonly ReconnectingMqttClient _client;
+    private readonly BrokerConnection _client;
     private readonly Lock _gate = new();
     private readonly HashSet<(string, long, long)> _seen = [];
     private readonly List<DeviceMessage> _messages = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HostMessageStore(ReconnectingMqttClient client)
+    private HostMessageStore(BrokerConnection client)
     {
         _client = client;
-        _client.MessageReceived += (_, e) => Add(e.Message);
+        _client.MessageReceived += m =>
+        {
+            Add(m);
+            return Task.CompletedTask;
+        };
     }
 
     /// <summary>Redelivered messages dropped.</summary>
@@ -39,14 +43,10 @@ public sealed class HostMessageStore : IAsyncDisposable
     /// <returns>The store.</returns>
     public static async Task<HostMessageStore> StartAsync(string host, int port, string clientId, CancellationToken cancellationToken = default)
     {
-        var client = new ReconnectingMqttClient(
-            new MqttClientOptions { Host = host, Port = port, ClientId = clientId, CleanSession = false, KeepAliveSeconds = 15 },
-            new MqttReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(2) });
+        var client = new BrokerConnection(new BrokerOptions { Host = host, Port = port, ClientId = clientId, MaxBackoff = TimeSpan.FromSeconds(2) });
         var store = new HostMessageStore(client);
+        await client.SubscribeAsync(Filters, cancellationToken).ConfigureAwait(false);
         await client.StartAsync(cancellationToken).ConfigureAwait(false);
-        await client.SubscribeAsync(
-            Filters.Select(f => new MqttTopicSubscription(f, MqttQualityOfService.AtLeastOnce)).ToList(),
-            cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -127,19 +127,11 @@ public sealed class HostMessageStore : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await _client.StopAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is MqttException or TimeoutException or IOException)
-        {
-            // Broker gone.
-        }
-
+        await _client.StopAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void Add(MqttApplicationMessage m)
+    private void Add(BrokerMessage m)
     {
         DeviceMessage? message = DeviceMessage.TryParse(m.Topic, m.Payload, m.Retain);
         if (message is null)
@@ -149,7 +141,7 @@ public sealed class HostMessageStore : IAsyncDisposable
 
         lock (_gate)
         {
-            if (message.Seq >= 0 && !_seen.Add((message.DeviceId, message.Boot, message.Seq)))
+            if (message.Seq > 0 && !_seen.Add((message.DeviceId, message.Boot, message.Seq)))
             {
                 Duplicates++;
                 return;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using EdgeMicro.Core.Device.Messaging;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 
 namespace EdgeMicro.Fleet.Publishing;
 
@@ -83,16 +83,17 @@ public static class ModelPublisher
     {
         var verdicts = new ConcurrentDictionary<(string, uint), TaskCompletionSource<UpdateVerdict>>();
         var online = new ConcurrentDictionary<string, bool>();
-        await using var client = new ReconnectingMqttClient(new MqttClientOptions
+        await using var client = new BrokerConnection(new BrokerOptions
         {
-            Host = request.Host, Port = request.Port, ClientId = "edgemicro-pub-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)),
+            Host = request.Host, Port = request.Port, ClientId = "edgemicro-pub-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), PersistentSession = false,
         });
-        client.MessageReceived += (_, e) => OnMessage(e.Message, verdicts, online);
-        await client.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (string filter in Filters(request.AllDevices))
+        client.MessageReceived += m =>
         {
-            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
-        }
+            OnMessage(m, verdicts, online);
+            return Task.CompletedTask;
+        };
+        await client.SubscribeAsync(Filters(request.AllDevices), cancellationToken).ConfigureAwait(false);
+        await client.StartAsync(cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<string> targets = request.DeviceIds;
         if (request.AllDevices)
@@ -115,18 +116,17 @@ public static class ModelPublisher
         return await Task.WhenAll(waits).ConfigureAwait(false);
     }
 
-    private static async Task SendAsync(ReconnectingMqttClient client, string device, UpdatePackage p, IProgress<PublishProgress>? progress, CancellationToken ct)
+    private static async Task SendAsync(BrokerConnection client, string device, UpdatePackage p, IProgress<PublishProgress>? progress, CancellationToken ct)
     {
-        const MqttQualityOfService qos = MqttQualityOfService.AtLeastOnce;
         progress?.Report(new PublishProgress(device, 0, p.ChunkCount, "sending"));
-        await client.PublishAsync(TopicLayout.Of(device, TopicLayout.ManifestLeaf), p.ManifestPayload(), qos, cancellationToken: ct).ConfigureAwait(false);
+        await client.PublishAsync(TopicLayout.Of(device, TopicLayout.ManifestLeaf), p.ManifestPayload(), cancellationToken: ct).ConfigureAwait(false);
         for (int i = 0; i < p.ChunkCount; i++)
         {
-            await client.PublishAsync(TopicLayout.Of(device, TopicLayout.ChunkLeaf), p.ChunkPayload(i), qos, cancellationToken: ct).ConfigureAwait(false);
+            await client.PublishAsync(TopicLayout.Of(device, TopicLayout.ChunkLeaf), p.ChunkPayload(i), cancellationToken: ct).ConfigureAwait(false);
             progress?.Report(new PublishProgress(device, i + 1, p.ChunkCount, "sending"));
         }
 
-        await client.PublishAsync(TopicLayout.Of(device, TopicLayout.CommitLeaf), p.CommitPayload(), qos, cancellationToken: ct).ConfigureAwait(false);
+        await client.PublishAsync(TopicLayout.Of(device, TopicLayout.CommitLeaf), p.CommitPayload(), cancellationToken: ct).ConfigureAwait(false);
         progress?.Report(new PublishProgress(device, p.ChunkCount, p.ChunkCount, "waiting"));
     }
 
@@ -146,7 +146,7 @@ public static class ModelPublisher
         return result;
     }
 
-    private static void OnMessage(MqttApplicationMessage m, ConcurrentDictionary<(string, uint), TaskCompletionSource<UpdateVerdict>> verdicts, ConcurrentDictionary<string, bool> online)
+    private static void OnMessage(BrokerMessage m, ConcurrentDictionary<(string, uint), TaskCompletionSource<UpdateVerdict>> verdicts, ConcurrentDictionary<string, bool> online)
     {
         DeviceMessage? message = DeviceMessage.TryParse(m.Topic, m.Payload, m.Retain);
         if (message is null)

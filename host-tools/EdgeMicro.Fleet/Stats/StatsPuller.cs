@@ -1,8 +1,7 @@
 using System.Threading.Channels;
 using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Stats;
-using EdgeMicro.Data;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 
 namespace EdgeMicro.Fleet.Stats;
 
@@ -18,87 +17,83 @@ public sealed record PullOptions
     /// <summary>Gets the device to pull, or null for all devices.</summary>
     public string? DeviceId { get; init; }
 
-    /// <summary>Gets the MQTT client id; with <see cref="PersistentSession"/> the broker queues reports between pulls.</summary>
+    /// <summary>Gets the MQTT client id; with <see cref="PersistentSession"/> the broker queues messages between pulls.</summary>
     public string ClientId { get; init; } = "edgemicro-stats-pull";
 
-    /// <summary>Gets a value indicating whether to keep a persistent session (clean session = false).</summary>
+    /// <summary>Gets a value indicating whether to keep a persistent session.</summary>
     public bool PersistentSession { get; init; } = true;
 
-    /// <summary>Gets the time after which pulling stops when no report arrived (retained ones arrive at once).</summary>
+    /// <summary>Gets the time after which pulling stops when no message arrived (retained ones arrive at once).</summary>
     public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets the total time limit, or null for none (stop with the cancellation token).</summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>Gets the most messages stored in one SQLite transaction.</summary>
+    public int MaxBatch { get; init; } = 1000;
+
+    /// <summary>Gets the longest reconnection delay (the first is 100 ms, doubling).</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Outcome of a pull.</summary>
-/// <param name="Received">Messages received.</param>
-/// <param name="Stored">New reports stored.</param>
-/// <param name="Duplicates">Reports already in the store.</param>
-/// <param name="Invalid">Messages that were not valid reports.</param>
-/// <param name="Devices">Devices heard from.</param>
-public sealed record PullResult(int Received, int Stored, int Duplicates, int Invalid, IReadOnlyList<string> Devices);
-
 /// <summary>
-/// <c>edgemicro stats pull --mqtt</c>: subscribes (QoS 1) to the runtime's statistics topic
-/// <c>edgemicro/&lt;id|+&gt;/stats</c> (<see cref="TopicLayout.StatsLeaf"/>) and stores every report payload (binary
-/// <see cref="StatsFormat"/>, the only payload devices publish there) in the <see cref="StatsStore"/>. Devices publish a
-/// report per window, retained, so the pull works while devices come and go; with a persistent session the broker
-/// also queues reports published between pulls. Re-deliveries are dropped by the store.
+/// <c>edgemicro stats pull --mqtt</c>: a persistent MQTT session (QoS 1, manual acknowledgement, reconnect with
+/// backoff) on every device's <c>stats</c>, <c>results</c> and <c>events</c> (<see cref="StatsStore.StoredLeaves"/>).
+/// Messages are stored in batches, one SQLite transaction each; only after the commit is each message acknowledged
+/// to the broker (PUBACK) and to its device (<see cref="DeviceCommands.Ack"/> on the device's <c>cmd</c> topic:
+/// seq ranges per boot, and statistics windows), so neither a broker nor a puller that dies loses what it took:
+/// unacknowledged messages are re-delivered by the broker's session or re-sent by the device. Re-deliveries are
+/// dropped by the store (and acknowledged again).
 /// </summary>
 public static class StatsPuller
 {
-    /// <summary>Topic leaves subscribed to.</summary>
-    public static readonly IReadOnlyList<string> Leaves = [TopicLayout.StatsLeaf];
-
     /// <summary>The topic filters a pull subscribes to.</summary>
     /// <param name="deviceId">Device id, or null for all devices.</param>
-    /// <returns>One filter per leaf of <see cref="Leaves"/>.</returns>
-    public static IReadOnlyList<string> Filters(string? deviceId) => [.. Leaves.Select(l => TopicLayout.Of(deviceId ?? TopicLayout.AnyDevice, l))];
+    /// <returns>One filter per leaf of <see cref="StatsStore.StoredLeaves"/>.</returns>
+    public static IReadOnlyList<string> Filters(string? deviceId) => [.. StatsStore.StoredLeaves.Select(l => TopicLayout.Of(deviceId ?? TopicLayout.AnyDevice, l))];
 
     /// <summary>Pulls until idle, the duration, or cancellation.</summary>
     /// <param name="options">Options.</param>
     /// <param name="store">Destination.</param>
-    /// <param name="progress">Receives one line per stored report (or null).</param>
+    /// <param name="progress">Receives one line per stored batch (or null).</param>
     /// <param name="cancellationToken">Stops pulling.</param>
-    /// <returns>What was pulled.</returns>
+    /// <returns>What was pulled, per device.</returns>
+    /// <exception cref="BrokerException">The first connection failed.</exception>
     public static async Task<PullResult> PullAsync(PullOptions options, StatsStore store, Action<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        var inbox = Channel.CreateUnbounded<MqttApplicationMessage>();
-        await using var client = new MqttClient();
-        client.MessageReceived += (_, e) => inbox.Writer.TryWrite(e.Message);
-        try
+        var inbox = Channel.CreateBounded<BrokerMessage>(new BoundedChannelOptions(options.MaxBatch * 4) { SingleReader = true, SingleWriter = true });
+        await using var client = new BrokerConnection(new BrokerOptions
         {
-            await client.ConnectAsync(new MqttClientOptions { Host = options.Host, Port = options.Port, ClientId = options.ClientId, CleanSession = !options.PersistentSession }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is MqttException or System.Net.Sockets.SocketException or IOException or TimeoutException)
-        {
-            throw new InputDataException($"cannot connect to the MQTT broker {options.Host}:{options.Port}: {e.Message}", e);
-        }
-
+            Host = options.Host, Port = options.Port, ClientId = options.ClientId, PersistentSession = options.PersistentSession,
+            ManualAcknowledgement = true, MaxBackoff = options.MaxBackoff,
+        });
+        client.MessageReceived += m => inbox.Writer.WriteAsync(m, CancellationToken.None).AsTask();
+        client.ConnectionLost += () => progress?.Invoke("connection to the broker lost; reconnecting");
         IReadOnlyList<string> filters = Filters(options.DeviceId);
-        await client.SubscribeAsync(filters.Select(f => new MqttTopicSubscription(f, MqttQualityOfService.AtLeastOnce)).ToList(), cancellationToken).ConfigureAwait(false);
+        await client.SubscribeAsync(filters, cancellationToken).ConfigureAwait(false);
+        await client.StartAsync(cancellationToken).ConfigureAwait(false);
         progress?.Invoke($"subscribed to {string.Join(", ", filters)} on {options.Host}:{options.Port}");
 
-        int received = 0, stored = 0, duplicates = 0, invalid = 0;
-        var devices = new SortedSet<string>(StringComparer.Ordinal);
+        var account = new PullAccount();
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.Duration is { } duration)
         {
             total.CancelAfter(duration);
         }
 
+        var batch = new List<BrokerMessage>(options.MaxBatch);
+        Task deviceAcks = Task.CompletedTask;
         while (!total.IsCancellationRequested)
         {
-            MqttApplicationMessage message;
+            batch.Clear();
             using (var idle = CancellationTokenSource.CreateLinkedTokenSource(total.Token))
             {
                 idle.CancelAfter(options.Idle);
                 try
                 {
-                    message = await inbox.Reader.ReadAsync(idle.Token).ConfigureAwait(false);
+                    batch.Add(await inbox.Reader.ReadAsync(idle.Token).ConfigureAwait(false));
                 }
                 catch (OperationCanceledException)
                 {
@@ -106,27 +101,87 @@ public static class StatsPuller
                 }
             }
 
-            received++;
-            try
+            while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out BrokerMessage? more))
             {
-                bool added = store.Add(message.Payload, out StatsReport report);
-                devices.Add(report.DeviceId);
-                stored += added ? 1 : 0;
-                duplicates += added ? 0 : 1;
-                progress?.Invoke($"{report.DeviceId} report {report.ReportSequence}: {report.Counters?.InferenceCount ?? 0} inferences, {report.Samples?.Length ?? 0} samples{(added ? string.Empty : " (already stored)")}");
+                batch.Add(more);
             }
-            catch (StatsFormatException e)
-            {
-                invalid++;
-                progress?.Invoke($"{message.Topic}: skipped ({e.Message})");
-            }
+
+            IReadOnlyList<StoreResult> results = store.AddBatch([.. batch.Select(m => new InboundMessage(m.Topic, m.Payload))]);
+
+            // Committed: now the broker and the devices may forget these messages. The devices' acknowledgements of one
+            // batch fly while the next batch is stored.
+            await Task.WhenAll(batch.Select(m => m.AcknowledgeAsync(CancellationToken.None))).ConfigureAwait(false);
+            await deviceAcks.ConfigureAwait(false);
+            deviceAcks = AcknowledgeDevicesAsync(client, [.. batch], results);
+            account.Add(results);
+            progress?.Invoke($"batch of {batch.Count}: {results.Count(r => r.Outcome == StoreOutcome.Stored)} stored, {results.Count(r => r.Outcome == StoreOutcome.Duplicate)} already stored");
         }
 
-        if (client.IsConnected)
+        await deviceAcks.ConfigureAwait(false);
+        bool endedConnected = client.IsConnected;
+        int lost = client.ConnectionsLost;
+        if (endedConnected)
         {
-            await client.DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+            await client.StopAsync().ConfigureAwait(false);
         }
 
-        return new PullResult(received, stored, duplicates, invalid, devices.ToList());
+        return account.Result(store, lost, !endedConnected);
+    }
+
+    private static Task AcknowledgeDevicesAsync(BrokerConnection client, IReadOnlyList<BrokerMessage> batch, IReadOnlyList<StoreResult> results)
+    {
+        var acks = new List<(string Device, byte[] Payload)>();
+        var writer = new PayloadWriter(128);
+        for (int i = 0; i < results.Count; i++)
+        {
+            StoreResult r = results[i];
+            if (r.Report != null && r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate)
+            {
+                byte[] p = batch[i].Payload;
+                DeviceCommands.WriteStatsAck(writer, r.Report.ReportSequence, BitConverter.ToUInt32(p, p.Length - 4));
+                acks.Add((r.Report.DeviceId, writer.Buffer.AsSpan(0, writer.Length).ToArray()));
+            }
+        }
+
+        var kept = results.Where(r => r.Seq > 0 && r.Outcome is StoreOutcome.Stored or StoreOutcome.Duplicate);
+        foreach (var boot in kept.GroupBy(r => (r.DeviceId, r.Boot)))
+        {
+            foreach ((long from, long to) in Ranges(boot.Select(r => r.Seq)))
+            {
+                DeviceCommands.WriteAck(writer, boot.Key.Boot, from, to);
+                acks.Add((boot.Key.DeviceId, writer.Buffer.AsSpan(0, writer.Length).ToArray()));
+            }
+        }
+
+        // QoS 1 to the device's session; one that is lost only means the device sends the messages again.
+        return Task.WhenAll(acks.Select(a => client.TryPublishAsync(TopicLayout.Of(a.Device, TopicLayout.CommandLeaf), a.Payload, retain: false)));
+    }
+
+    /// <summary>Coalesces sequence numbers into inclusive ranges.</summary>
+    /// <param name="seqs">Numbers in any order, duplicates allowed.</param>
+    /// <returns>Sorted disjoint ranges.</returns>
+    public static IEnumerable<(long From, long To)> Ranges(IEnumerable<long> seqs)
+    {
+        long from = -1, to = -1;
+        foreach (long s in seqs.Distinct().Order())
+        {
+            if (from >= 0 && s == to + 1)
+            {
+                to = s;
+                continue;
+            }
+
+            if (from >= 0)
+            {
+                yield return (from, to);
+            }
+
+            from = to = s;
+        }
+
+        if (from >= 0)
+        {
+            yield return (from, to);
+        }
     }
 }

@@ -22,9 +22,11 @@ public sealed record StoredSample(string DeviceId, string ModelId, uint ModelVer
 /// samples. Idempotent: a report is identified by (device id, report sequence, CRC-32 of the payload), so a
 /// re-delivered report (MQTT QoS 1 duplicates, retained messages, a second pull) is ignored, while a device that
 /// rebooted and restarted its window numbering still gets its new windows stored. Samples are keyed by
-/// (report, sample sequence). Default file: <see cref="DefaultPath"/>.
+/// (report, sample sequence). The devices' results, labels and events (JSON, kept verbatim) are keyed by
+/// (device, boot, seq). <see cref="AddBatch"/> stores many messages in one transaction (one fsync). Default file:
+/// <see cref="DefaultPath"/>.
 /// </summary>
-public sealed class StatsStore : IDisposable
+public sealed partial class StatsStore : IDisposable
 {
     /// <summary>Default store file name.</summary>
     public const string DefaultPath = "edgemicro-stats.db";
@@ -40,6 +42,10 @@ public sealed class StatsStore : IDisposable
             report_id INTEGER NOT NULL REFERENCES reports(id), sequence INTEGER NOT NULL,
             device_id TEXT NOT NULL, predicted INTEGER NOT NULL, label INTEGER NOT NULL, margin_q15 INTEGER NOT NULL,
             PRIMARY KEY (report_id, sequence));
+        CREATE TABLE IF NOT EXISTS messages (
+            device_id TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
+            leaf TEXT NOT NULL, type TEXT NOT NULL, received_utc TEXT NOT NULL, payload TEXT NOT NULL,
+            PRIMARY KEY (device_id, boot, seq));
         """;
 
     private readonly SqliteConnection _connection;
@@ -59,6 +65,9 @@ public sealed class StatsStore : IDisposable
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL;");
+
+        // FULL: a committed transaction survives a power cut too, since the puller acknowledges only after the commit.
+        Execute("PRAGMA synchronous=FULL;");
         Execute(Schema);
     }
 
@@ -74,51 +83,10 @@ public sealed class StatsStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(payload);
         report = StatsFormat.Read(payload, 0, payload.Length);
-        uint crc = Crc32.Compute(payload);
         using SqliteTransaction tx = _connection.BeginTransaction();
-        using SqliteCommand insert = _connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO reports (device_id, report_sequence, payload_crc, model_id, model_version, inferences, received_utc, payload)
-            VALUES ($d, $s, $c, $m, $v, $n, $t, $p);
-            """;
-        insert.Parameters.AddWithValue("$d", report.DeviceId);
-        insert.Parameters.AddWithValue("$s", (long)report.ReportSequence);
-        insert.Parameters.AddWithValue("$c", (long)crc);
-        insert.Parameters.AddWithValue("$m", report.ModelId);
-        insert.Parameters.AddWithValue("$v", (long)report.ModelVersion);
-        insert.Parameters.AddWithValue("$n", report.Counters?.InferenceCount ?? 0);
-        insert.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        insert.Parameters.AddWithValue("$p", payload);
-        if (insert.ExecuteNonQuery() == 0)
-        {
-            return false;
-        }
-
-        long id;
-        using (SqliteCommand last = _connection.CreateCommand())
-        {
-            last.Transaction = tx;
-            last.CommandText = "SELECT last_insert_rowid();";
-            id = (long)last.ExecuteScalar()!;
-        }
-
-        foreach (BufferedSample s in report.Samples ?? [])
-        {
-            using SqliteCommand sample = _connection.CreateCommand();
-            sample.Transaction = tx;
-            sample.CommandText = "INSERT OR IGNORE INTO samples (report_id, sequence, device_id, predicted, label, margin_q15) VALUES ($r, $q, $d, $p, $l, $m);";
-            sample.Parameters.AddWithValue("$r", id);
-            sample.Parameters.AddWithValue("$q", (long)s.Sequence);
-            sample.Parameters.AddWithValue("$d", report.DeviceId);
-            sample.Parameters.AddWithValue("$p", s.Predicted);
-            sample.Parameters.AddWithValue("$l", s.Label);
-            sample.Parameters.AddWithValue("$m", s.MarginQ15);
-            sample.ExecuteNonQuery();
-        }
-
+        bool added = InsertReport(tx, payload, report, Now());
         tx.Commit();
-        return true;
+        return added;
     }
 
     /// <summary>Counts stored reports and samples.</summary>
@@ -152,7 +120,11 @@ public sealed class StatsStore : IDisposable
         Reports(deviceId).SelectMany(r => (r.Report.Samples ?? []).Select(s => new StoredSample(r.Report.DeviceId, r.Report.ModelId, r.Report.ModelVersion, r.Report.ReportSequence, s))).ToList();
 
     /// <inheritdoc/>
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _reportCommands?.Dispose();
+        _connection.Dispose();
+    }
 
     private void Execute(string sql)
     {

@@ -69,8 +69,13 @@ public sealed class RuntimeStatisticsTests
 
         d.Link.IsConnected = true;
         d.Runtime.Step();
+        Assert.True(d.Runtime.StatsPending);
+
+        // The report stays until the host's acknowledgement arrives (next step).
+        d.Runtime.Step();
         Assert.False(d.Runtime.StatsPending);
         Assert.True(d.Runtime.RequestStatsPull());
+        d.Runtime.Step();
         d.Runtime.Step();
 
         List<StatsReport> reports = Reports(d);

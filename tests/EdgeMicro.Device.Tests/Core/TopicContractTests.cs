@@ -5,7 +5,7 @@ using EdgeMicro.Core.Stats;
 using EdgeMicro.Device.Tests.Support;
 using EdgeMicro.Fleet.Publishing;
 using EdgeMicro.Fleet.Stats;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 
 namespace EdgeMicro.Device.Tests.Core;
 
@@ -47,7 +47,7 @@ public sealed class TopicContractTests
     {
         HashSet<string> published = PublishedByRuntime();
 
-        Assert.True(published.Any(t => MqttTopic.Matches(filter, t)), $"{tool} subscribes to {filter}, which the runtime never publishes ({string.Join(", ", published)})");
+        Assert.True(published.Any(t => TopicFilter.Matches(filter, t)), $"{tool} subscribes to {filter}, which the runtime never publishes ({string.Join(", ", published)})");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class TopicContractTests
     {
         string[] filters = [.. HostFilters().Select(row => (string)row[1])];
 
-        Assert.All(PublishedByRuntime(), t => Assert.Contains(filters, f => MqttTopic.Matches(f, t)));
+        Assert.All(PublishedByRuntime(), t => Assert.Contains(filters, f => TopicFilter.Matches(f, t)));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class TopicContractTests
         DeviceHarness d = new DeviceHarness().Boot();
         string[] hostTopics = [.. ModelPublisher.PublishedLeaves.Select(l => TopicLayout.Of("dev-1", l)), CommandMessage.Create("dev-1", DeviceCommands.SampleNow, 1).Topic];
 
-        Assert.All(hostTopics, t => Assert.Contains(d.Link.Subscriptions, f => MqttTopic.Matches(f, t)));
+        Assert.All(hostTopics, t => Assert.Contains(d.Link.Subscriptions, f => TopicFilter.Matches(f, t)));
         Assert.All(hostTopics, t => Assert.NotEqual(-1, d.Runtime.Topics.Incoming(t)));
     }
 

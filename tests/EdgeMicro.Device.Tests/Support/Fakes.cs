@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Device.Messaging;
 using EdgeMicro.Core.Device.Ports;
 
 
@@ -66,6 +67,12 @@ public sealed class FakeLink : IMqttLink
 
     public int Attempts { get; set; }
 
+    /// <summary>True: every result, label, event and report published is acknowledged back on cmd, as the puller does after storing it.</summary>
+    public bool HostAcknowledges { get; set; } = true;
+
+    /// <summary>Acknowledgements sent back.</summary>
+    public int HostAcks { get; private set; }
+
     public void Subscribe(string filter) => Subscriptions.Add(filter);
 
     public bool Publish(string topic, byte[] payload, int length, bool retain)
@@ -88,7 +95,35 @@ public sealed class FakeLink : IMqttLink
 
         Published.Add((topic, System.Text.Encoding.UTF8.GetString(payload, 0, length), retain));
         Raw.Add((topic, payload[..length]));
+        if (HostAcknowledges)
+        {
+            AcknowledgeAsHost(topic, payload, length);
+        }
+
         return true;
+    }
+
+    private void AcknowledgeAsHost(string topic, byte[] payload, int length)
+    {
+        string[] levels = topic.Split('/');
+        var w = new PayloadWriter(128);
+        if (levels[2] == TopicLayout.StatsLeaf)
+        {
+            DeviceCommands.WriteStatsAck(w, 0, BitConverter.ToUInt32(payload, length - 4));
+        }
+        else if (levels[2] is TopicLayout.ResultsLeaf or TopicLayout.EventsLeaf)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(payload.AsMemory(0, length));
+            long seq = doc.RootElement.GetProperty(PayloadFields.Seq).GetInt64();
+            DeviceCommands.WriteAck(w, doc.RootElement.GetProperty(PayloadFields.Boot).GetInt64(), seq, seq);
+        }
+        else
+        {
+            return;
+        }
+
+        HostAcks++;
+        Send(TopicLayout.Of(levels[1], TopicLayout.CommandLeaf), w.Buffer[..w.Length]);
     }
 
     public MqttInbound? Receive() => Inbound.Count > 0 ? Inbound.Dequeue() : null;

@@ -22,7 +22,7 @@ public sealed class Virtual : IAsyncDisposable
     public TextWriter Log { get; } = TextWriter.Synchronized(new StringWriter());
 
     public DeviceConfig Config(string id, int periodMs = 20, int outbox = 64) => DeviceConfigParser.Parse(System.Text.Encoding.UTF8.GetBytes(
-        $$"""{"device_id":"{{id}}","mqtt_host":"{{Broker.Host}}","mqtt_port":{{Broker.Port}},"fleet_key":"{{Convert.ToHexStringLower(Digits.FleetKey)}}","sensor":"replay","sample_period_ms":{{periodMs}},"outbox_capacity":{{outbox}},"class_pins":[10,11,12,13,14,15,16,17,18,19],"status_led_pin":2}"""));
+        $$"""{"device_id":"{{id}}","mqtt_host":"{{Broker.Host}}","mqtt_port":{{Broker.Port}},"fleet_key":"{{Convert.ToHexStringLower(Digits.FleetKey)}}","sensor":"replay","sample_period_ms":{{periodMs}},"outbox_capacity":{{outbox}},"ack_timeout_ms":2000,"class_pins":[10,11,12,13,14,15,16,17,18,19],"status_led_pin":2}"""));
 
     public VirtualDeviceOptions Options(string id, bool loop, int rows = 30, int periodMs = 20, int outbox = 64) => new()
     {

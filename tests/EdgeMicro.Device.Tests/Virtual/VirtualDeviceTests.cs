@@ -8,7 +8,7 @@ using EdgeMicro.Data;
 using EdgeMicro.Device.Fleet;
 using EdgeMicro.Device.Tests.Support;
 using EdgeMicro.Fleet.Publishing;
-using EdgeMicro.Mqtt;
+using EdgeMicro.Messaging;
 using EdgeMicro.TestKit;
 using Xunit.Abstractions;
 
@@ -124,9 +124,9 @@ public sealed class VirtualDeviceTests(MosquittoBroker broker, ITestOutputHelper
 
     private async Task SendCommandAsync(CommandMessage command)
     {
-        await using var client = new ReconnectingMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "cmd-sender" });
+        await using var client = new BrokerConnection(new BrokerOptions { Host = broker.Host, Port = broker.Port, ClientId = "cmd-sender", PersistentSession = false });
         await client.StartAsync();
-        await client.PublishAsync(command.Topic, command.Payload, MqttQualityOfService.AtLeastOnce);
+        await client.PublishAsync(command.Topic, command.Payload);
         await client.StopAsync();
     }
 }

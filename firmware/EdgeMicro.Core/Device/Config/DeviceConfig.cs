@@ -88,6 +88,16 @@ namespace EdgeMicro.Core.Device.Config
         /// <summary>Gets or sets the outbox capacity in messages.</summary>
         public int OutboxCapacity { get; set; }
 
+        /// <summary>
+        /// Gets or sets how long a result, label, event or statistics window stays unacknowledged by the host before
+        /// it is published again (it is also re-sent after every reconnection); 0 = the host does not acknowledge,
+        /// messages leave the outbox at the broker's PUBACK.
+        /// </summary>
+        public int AckTimeoutMs { get; set; }
+
+        /// <summary>Gets or sets the shortest time between two writes of the unacknowledged outbox and statistics report to I: (flash wear); 0 = never.</summary>
+        public int PersistPeriodMs { get; set; }
+
         /// <summary>Gets or sets the status publishing period in milliseconds.</summary>
         public int StatusPeriodMs { get; set; }
 

@@ -13,7 +13,7 @@ namespace EdgeMicro.Core.Device.Config
             "device_id", "wifi_ssid", "wifi_password", "mqtt_host", "mqtt_port", "mqtt_user", "mqtt_password", "fleet_key",
             "sensor", "adc_channels", "adc_window", "adc_interval_ms", "i2c_bus", "i2c_address", "i2c_data_pin",
             "i2c_clock_pin", "sample_period_ms", "deep_sleep", "status_led_pin", "class_pins", "min_confidence_q15",
-            "label_button_pin", "label_window_ms", "outbox_capacity", "status_period_ms", "stats_every_samples",
+            "label_button_pin", "label_window_ms", "outbox_capacity", "ack_timeout_ms", "persist_period_ms", "status_period_ms", "stats_every_samples",
             "serial_rx_pin", "serial_tx_pin", "serial_baud",
         };
 
@@ -76,6 +76,8 @@ namespace EdgeMicro.Core.Device.Config
             c.LabelButtonPin = j.GetInt("label_button_pin", -1, -1, 48);
             c.LabelWindowMs = j.GetInt("label_window_ms", 1500, 100, 60000);
             c.OutboxCapacity = j.GetInt("outbox_capacity", 64, 2, 4096);
+            c.AckTimeoutMs = j.GetInt("ack_timeout_ms", 30000, 0, 86400000);
+            c.PersistPeriodMs = j.GetInt("persist_period_ms", 60000, 0, 86400000);
             c.StatusPeriodMs = j.GetInt("status_period_ms", 60000, 1000, 86400000);
             c.StatsEverySamples = j.GetInt("stats_every_samples", 100, 0, 1000000);
             c.SerialRxPin = j.GetInt("serial_rx_pin", -1, -1, 48);

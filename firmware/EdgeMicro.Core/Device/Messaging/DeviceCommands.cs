@@ -4,7 +4,15 @@ namespace EdgeMicro.Core.Device.Messaging
     /// The commands a device accepts on <c>edgemicro/&lt;deviceId&gt;/cmd</c>, the single definition used by the
     /// runtime (which handles them) and the host tools (which send them). A command is a JSON object
     /// <c>{"cmd":name,"id":n, ...fields}</c>; the device answers with a <c>command</c> event on <c>events</c> that
-    /// echoes name and id (<see cref="Payloads.CommandReply"/>).
+    /// echoes name and id (<see cref="Payloads.CommandReply"/>), except for <see cref="Ack"/>, which is never answered
+    /// (an answer would be one more message to acknowledge).
+    /// <para>
+    /// End-to-end delivery: the host (<c>edgemicro stats pull</c>) acknowledges what it stored, once its database
+    /// transaction committed, with <see cref="WriteAck"/> (the messages of one boot with seq in [from, to]) and
+    /// <see cref="WriteStatsAck"/> (one statistics window, by report sequence and the report's trailing CRC-32). The
+    /// device keeps the messages and the window until then and sends them again after a reconnection or when no
+    /// acknowledgement came within <c>ack_timeout_ms</c>.
+    /// </para>
     /// </summary>
     public static class DeviceCommands
     {
@@ -26,10 +34,25 @@ namespace EdgeMicro.Core.Device.Messaging
         /// <summary>Field of <see cref="SetPeriod"/> with the new period in milliseconds.</summary>
         public const string FieldPeriod = "period_ms";
 
+        /// <summary>The host stored messages or a statistics window: drop them from the outbox (never answered).</summary>
+        public const string Ack = "ack";
+
+        /// <summary>Field of <see cref="Ack"/>: first acknowledged seq (with <see cref="PayloadFields.Boot"/>).</summary>
+        public const string FieldFrom = "from";
+
+        /// <summary>Field of <see cref="Ack"/>: last acknowledged seq (inclusive).</summary>
+        public const string FieldTo = "to";
+
+        /// <summary>Field of <see cref="Ack"/>: report sequence of an acknowledged statistics window.</summary>
+        public const string FieldWindow = "window";
+
+        /// <summary>Field of <see cref="Ack"/>: the acknowledged report's trailing CRC-32 (its last four bytes, little-endian).</summary>
+        public const string FieldCrc = "crc";
+
         /// <summary>Reply detail for a name that is not a command.</summary>
         public const string UnknownDetail = "unknown command";
 
-        /// <summary>Every command name the runtime handles.</summary>
+        /// <summary>Every command name the runtime handles and answers (<see cref="Ack"/>, sent by the puller, is not answered).</summary>
         public static readonly string[] All = new string[] { ResetStats, PullStats, Rollback, SampleNow, SetPeriod };
 
         /// <summary>Tells whether a name is one of <see cref="All"/>.</summary>
@@ -63,6 +86,36 @@ namespace EdgeMicro.Core.Device.Messaging
                 w.Number(FieldPeriod, periodMs);
             }
 
+            w.End();
+        }
+    
+        /// <summary>Writes an acknowledgement of the messages of one boot with seq in [from, to].</summary>
+        /// <param name="w">Writer.</param>
+        /// <param name="boot">Boot the messages came from.</param>
+        /// <param name="from">First seq.</param>
+        /// <param name="to">Last seq (inclusive).</param>
+        public static void WriteAck(PayloadWriter w, long boot, long from, long to)
+        {
+            w.Begin();
+            w.Text(PayloadFields.Command, Ack);
+            w.Number(PayloadFields.CommandId, 0);
+            w.Number(PayloadFields.Boot, boot);
+            w.Number(FieldFrom, from);
+            w.Number(FieldTo, to);
+            w.End();
+        }
+
+        /// <summary>Writes an acknowledgement of one statistics window.</summary>
+        /// <param name="w">Writer.</param>
+        /// <param name="window">Report sequence.</param>
+        /// <param name="crc">The report's trailing CRC-32.</param>
+        public static void WriteStatsAck(PayloadWriter w, long window, long crc)
+        {
+            w.Begin();
+            w.Text(PayloadFields.Command, Ack);
+            w.Number(PayloadFields.CommandId, 0);
+            w.Number(FieldWindow, window);
+            w.Number(FieldCrc, crc);
             w.End();
         }
     }

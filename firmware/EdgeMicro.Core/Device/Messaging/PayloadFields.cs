@@ -4,8 +4,9 @@ namespace EdgeMicro.Core.Device.Messaging
 {
     /// <summary>
     /// Field and value names of every device message (JSON objects, see <see cref="Payloads"/>). Every outgoing
-    /// message has <c>type</c>, <c>boot</c> (boot counter) and <c>seq</c> (per boot, from 1): the pair identifies a
-    /// message, so the host drops a redelivered one. Host decoders use these constants, never literals.
+    /// message has <c>type</c>, <c>boot</c> (boot counter) and <c>seq</c>: results, labels and events are numbered
+    /// per boot from 1 without gaps (a gap is a message the device dropped), and the pair identifies a message, so the
+    /// host drops a redelivered one; status messages carry seq 0 (not numbered, the newest wins). Host decoders use these constants, never literals.
     /// </summary>
     public static class PayloadFields
     {
@@ -68,6 +69,18 @@ namespace EdgeMicro.Core.Device.Messaging
 
         /// <summary>Messages dropped by the full outbox since boot.</summary>
         public const string Dropped = "dropped";
+
+        /// <summary>Results and labels dropped by the full outbox since boot.</summary>
+        public const string DroppedResults = "dropped_results";
+
+        /// <summary>Events (command replies, boot, model and drift events) dropped by the full outbox since boot.</summary>
+        public const string DroppedEvents = "dropped_events";
+
+        /// <summary>Statistics windows lost since boot (a window that could not wait, see RuntimeStatistics.Dropped).</summary>
+        public const string DroppedWindows = "dropped_windows";
+
+        /// <summary>Messages the host acknowledged since boot.</summary>
+        public const string Acknowledged = "acked";
 
         /// <summary>Online flag (false only in the will message).</summary>
         public const string Online = "online";

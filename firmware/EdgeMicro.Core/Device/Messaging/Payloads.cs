@@ -67,8 +67,9 @@ namespace EdgeMicro.Core.Device.Messaging
         /// <param name="model">Running model.</param>
         /// <param name="freeBytes">Free memory.</param>
         /// <param name="periodMs">Sampling period.</param>
-        /// <param name="outbox">The outbox (queued, dropped).</param>
-        public static void Status(PayloadWriter w, long boot, uint seq, long nowMs, string firmware, ActiveModel model, long freeBytes, int periodMs, Outbox outbox)
+        /// <param name="outbox">The outbox (queued, dropped, acknowledged).</param>
+        /// <param name="droppedWindows">Statistics windows lost since boot.</param>
+        public static void Status(PayloadWriter w, long boot, uint seq, long nowMs, string firmware, ActiveModel model, long freeBytes, int periodMs, Outbox outbox, long droppedWindows)
         {
             Header(w, PayloadFields.TypeStatus, boot, seq, nowMs);
             w.Bool(PayloadFields.Online, true);
@@ -81,6 +82,10 @@ namespace EdgeMicro.Core.Device.Messaging
             w.Number(PayloadFields.Period, periodMs);
             w.Number(PayloadFields.Queued, outbox.Count);
             w.Number(PayloadFields.Dropped, outbox.Dropped);
+            w.Number(PayloadFields.DroppedResults, outbox.DroppedOf(Outbox.PriorityResult));
+            w.Number(PayloadFields.DroppedEvents, outbox.DroppedOf(Outbox.PriorityReply) + outbox.DroppedOf(Outbox.PriorityEvent));
+            w.Number(PayloadFields.DroppedWindows, droppedWindows);
+            w.Number(PayloadFields.Acknowledged, outbox.Acknowledged);
             w.End();
         }
 

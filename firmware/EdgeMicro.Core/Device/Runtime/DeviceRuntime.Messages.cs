@@ -133,7 +133,11 @@ namespace EdgeMicro.Core.Device.Runtime
                 return;
             }
 
-            if (name == DeviceCommands.ResetStats)
+            if (name == DeviceCommands.Ack)
+            {
+                OnAck(j);
+            }
+            else if (name == DeviceCommands.ResetStats)
             {
                 if (_ports.Statistics != null)
                 {
@@ -222,27 +226,35 @@ namespace EdgeMicro.Core.Device.Runtime
         private void Reply(long now, string command, long id, bool ok, string detail)
         {
             Payloads.CommandReply(_writer, BootNumber, _outbox.NextSequence, now, command, id, ok, detail);
-            Commit(TopicLayout.Events, false);
+            Commit(TopicLayout.Events, Outbox.PriorityReply, false);
         }
 
         private void Event(long now, string name, long updateId, string modelId, long version, string reason, string detail)
         {
             Payloads.Event(_writer, BootNumber, _outbox.NextSequence, now, name, updateId, modelId, version, reason, detail);
-            Commit(TopicLayout.Events, false);
+            Commit(TopicLayout.Events, Outbox.PriorityEvent, false);
         }
 
         private void Status(long now)
         {
             _nextStatusMs = now + _config.StatusPeriodMs;
-            Payloads.Status(_writer, BootNumber, _outbox.NextSequence, now, FirmwareVersion, _model, _ports.Platform.FreeMemoryBytes, PeriodMs, _outbox);
-            Commit(TopicLayout.Status, true);
+            Payloads.Status(_writer, BootNumber, 0, now, FirmwareVersion, _model, _ports.Platform.FreeMemoryBytes, PeriodMs, _outbox, _ports.Statistics == null ? 0 : _ports.Statistics.Dropped);
+            Commit(TopicLayout.Status, Outbox.PriorityStatus, true);
         }
 
-        private void Commit(int kind, bool retain)
+        private void Commit(int kind, int priority, bool retain)
         {
-            if (_writer.Overflowed || !_outbox.Enqueue(kind, retain, _writer.Buffer, _writer.Length))
+            bool keep = priority != Outbox.PriorityStatus && _config.AckTimeoutMs > 0;
+            if (_writer.Overflowed || !_outbox.Enqueue(kind, priority, keep, BootNumber, retain, _writer.Buffer, _writer.Length))
             {
                 Oversized++;
+            }
+
+            _undeliveredChanged = true;
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.DroppedResults = _outbox.DroppedOf(Outbox.PriorityResult);
+                _ports.Statistics.DroppedEvents = _outbox.DroppedOf(Outbox.PriorityReply) + _outbox.DroppedOf(Outbox.PriorityEvent);
             }
         }
 
@@ -250,18 +262,35 @@ namespace EdgeMicro.Core.Device.Runtime
         {
             IMqttLink link = _ports.Link;
             long start = _ports.Platform.NowMs;
-            for (int sent = 0; sent < MaxPublishPerStep && _outbox.Count > 0 && link.IsConnected && InPublishBudget(start); sent++)
+            bool connected = link.IsConnected;
+            if (connected && !_wasConnected)
             {
-                if (!link.Publish(_topics.Outgoing(_outbox.PeekKind()), _outbox.PeekPayload(), _outbox.PeekLength(), _outbox.PeekRetain()))
+                // The broker may have lost everything (restart without persistence): offer all again.
+                _outbox.ResendAll();
+                _statsSentReport = null;
+            }
+
+            _wasConnected = connected;
+            int timeout = _config.AckTimeoutMs > 0 ? _config.AckTimeoutMs : int.MaxValue;
+            int next = 0;
+            for (int sent = 0; sent < MaxPublishPerStep && connected && InPublishBudget(start); sent++)
+            {
+                next = _outbox.NextToSend(next, start, timeout);
+                if (next < 0 || !link.Publish(_topics.Outgoing(_outbox.KindAt(next)), _outbox.PayloadAt(next), _outbox.LengthAt(next), _outbox.RetainAt(next)))
                 {
                     break;
                 }
 
-                _outbox.RemoveOldest();
+                if (!_outbox.MarkSent(next, _ports.Platform.NowMs))
+                {
+                    next++;
+                }
+
                 Published++;
             }
 
             FlushStats(start);
+            PersistIfDue(_ports.Platform.NowMs);
         }
 
         private bool InPublishBudget(long start)

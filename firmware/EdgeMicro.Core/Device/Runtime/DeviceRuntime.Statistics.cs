@@ -78,7 +78,13 @@ namespace EdgeMicro.Core.Device.Runtime
         private void FlushStats(long flushStart)
         {
             RuntimeStatistics s = _ports.Statistics;
-            if (s == null || s.Pending == null || _outbox.Count > 0 || !_ports.Link.IsConnected || !InPublishBudget(flushStart))
+            if (s == null || s.Pending == null || _outbox.NextToSend(0, flushStart, _config.AckTimeoutMs > 0 ? _config.AckTimeoutMs : int.MaxValue) >= 0
+                || !_ports.Link.IsConnected || !InPublishBudget(flushStart))
+            {
+                return;
+            }
+
+            if (s.Pending == _statsSentReport && flushStart - _statsSentAtMs < _config.AckTimeoutMs)
             {
                 return;
             }
@@ -86,8 +92,16 @@ namespace EdgeMicro.Core.Device.Runtime
             byte[] report = s.Pending;
             if (_ports.Link.Publish(_topics.Outgoing(TopicLayout.Stats), report, report.Length, true))
             {
-                s.MarkPublished();
                 Published++;
+                if (_config.AckTimeoutMs <= 0)
+                {
+                    s.MarkPublished();
+                    return;
+                }
+
+                // Kept until the host acknowledges this window (OnAck), re-sent after the timeout or a reconnection.
+                _statsSentReport = report;
+                _statsSentAtMs = _ports.Platform.NowMs;
             }
         }
     }

@@ -109,7 +109,7 @@ namespace EdgeMicro.Core.Device.Runtime
             get { return _topics; }
         }
 
-        /// <summary>Gets a value indicating whether nothing is pending (outbox empty, no update being received).</summary>
+        /// <summary>Gets a value indicating whether nothing is pending (outbox empty, no update being received; kept messages wait for the host's acknowledgement).</summary>
         public bool CanDeepSleep
         {
             get { return _outbox.Count == 0 && !_updater.InProgress && !StatsPending; }
@@ -120,6 +120,11 @@ namespace EdgeMicro.Core.Device.Runtime
         {
             IRuntimePlatform p = _ports.Platform;
             BootNumber = BootCounter.Next(_ports.Storage, p);
+            if (_ports.Statistics != null)
+            {
+                _ports.Statistics.Boot = BootNumber;
+            }
+
             int features = _ports.Sensor.FeatureCount;
             if (_compiled.Model.FeatureCount != features)
             {
@@ -136,6 +141,7 @@ namespace EdgeMicro.Core.Device.Runtime
                 }
             }
 
+            RestoreUndelivered();
             _ports.Link.Subscribe(_topics.CommandFilter);
             _ports.Link.Subscribe(_topics.ModelFilter);
             long now = p.NowMs;
@@ -214,7 +220,7 @@ namespace EdgeMicro.Core.Device.Runtime
             StatsOnInference(c, now);
 
             Payloads.Result(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, c);
-            Commit(TopicLayout.Results, false);
+            Commit(TopicLayout.Results, Outbox.PriorityResult, false);
         }
 
         private void OnLabel(long now, int trueClass)
@@ -222,7 +228,7 @@ namespace EdgeMicro.Core.Device.Runtime
             StatsOnLabel(trueClass);
 
             Payloads.Label(_writer, BootNumber, _outbox.NextSequence, now, SampleCount, trueClass, _lastPredicted);
-            Commit(TopicLayout.Results, false);
+            Commit(TopicLayout.Results, Outbox.PriorityResult, false);
         }
 
         private void DriveOutputs(Classifier c)

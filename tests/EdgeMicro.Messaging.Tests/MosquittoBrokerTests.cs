@@ -1,8 +1,7 @@
 using System.Net.Sockets;
-using EdgeMicro.Mqtt;
 using EdgeMicro.TestKit;
 
-namespace EdgeMicro.Mqtt.Tests;
+namespace EdgeMicro.Messaging.Tests;
 
 /// <summary>The shared broker fixture itself: loopback only, graceful stop, restart with persistence.</summary>
 public sealed class MosquittoBrokerTests
@@ -12,12 +11,11 @@ public sealed class MosquittoBrokerTests
     {
         using var broker = new MosquittoBroker();
         int port = broker.Port;
-        string topic = TestOptions.UniqueTopic("persisted");
-        await using (var pub = new MqttClient())
+        string topic = Broker.UniqueTopic("persisted");
+        await using (BrokerConnection pub = await Broker.ConnectAsync(broker, "pub"))
         {
-            await pub.ConnectAsync(TestOptions.For(broker, TestOptions.UniqueId("pub")));
-            await pub.PublishAsync(topic, TestOptions.Utf8("kept"), MqttQualityOfService.AtLeastOnce, retain: true);
-            await pub.DisconnectAsync();
+            Assert.True(await pub.TryPublishAsync(topic, "kept"u8.ToArray(), retain: true));
+            await pub.StopAsync();
         }
 
         broker.Stop();
@@ -27,14 +25,30 @@ public sealed class MosquittoBrokerTests
 
         broker.Start();
         Assert.Equal(port, broker.Port);
-        var sink = new MessageSink();
-        await using var sub = new MqttClient();
-        sub.MessageReceived += sink.OnMessage;
-        await sub.ConnectAsync(TestOptions.For(broker, TestOptions.UniqueId("sub")));
-        await sub.SubscribeAsync(topic);
-        MqttApplicationMessage m = await sink.WaitForAsync(x => x.Topic == topic);
+        var sink = new Sink();
+        await using BrokerConnection sub = await Broker.ConnectAsync(broker, "sub", sink, topic);
+        BrokerMessage m = await sink.WaitForAsync(x => x.Topic == topic);
         Assert.True(m.Retain);
-        Assert.Equal("kept", MessageSink.Text(m));
+        Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(m.Payload));
+    }
+
+    [Fact]
+    public async Task KillHard_WhenWithoutPersistence_RetainedMessageGone()
+    {
+        using var broker = MosquittoBroker.WithoutPersistence();
+        string topic = Broker.UniqueTopic("volatile");
+        await using (BrokerConnection pub = await Broker.ConnectAsync(broker, "pub"))
+        {
+            Assert.True(await pub.TryPublishAsync(topic, "lost"u8.ToArray(), retain: true));
+        }
+
+        broker.KillHard();
+        Assert.False(broker.IsRunning);
+        broker.Start();
+        var sink = new Sink();
+        await using BrokerConnection sub = await Broker.ConnectAsync(broker, "sub", sink, topic);
+        await Task.Delay(500);
+        Assert.Empty(sink.Messages);
     }
 
     [Fact]

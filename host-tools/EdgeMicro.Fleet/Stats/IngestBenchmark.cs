@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using EdgeMicro.Core.Device.Messaging;
+using EdgeMicro.Core.Stats;
+using EdgeMicro.Messaging;
+
+namespace EdgeMicro.Fleet.Stats;
+
+/// <summary>Outcome of an <see cref="IngestBenchmark"/> run.</summary>
+/// <param name="Devices">Publishing devices.</param>
+/// <param name="Reports">Reports published.</param>
+/// <param name="ReportBytes">Bytes of one report.</param>
+/// <param name="Stored">Reports in the store at the end.</param>
+/// <param name="Seconds">From the first publish until the last report was stored.</param>
+/// <param name="PublishSeconds">Until the broker acknowledged the last publish.</param>
+public sealed record IngestResult(int Devices, int Reports, int ReportBytes, long Stored, double Seconds, double PublishSeconds)
+{
+    /// <summary>Gets the sustained ingest rate.</summary>
+    public double ReportsPerSecond => Stored / Seconds;
+}
+
+/// <summary>
+/// <c>edgemicro stats bench</c>: N simulated devices publish M statistics reports each (QoS 1, retained, the size of a
+/// digits device's window: 10 classes, 64 features, 32 buffered samples) as fast as the broker takes them, while
+/// <see cref="StatsPuller"/> stores them (batched transactions, acknowledged after the commit) into a fresh store.
+/// </summary>
+public static class IngestBenchmark
+{
+    /// <summary>Runs the benchmark.</summary>
+    /// <param name="host">Broker host.</param>
+    /// <param name="port">Broker port.</param>
+    /// <param name="devices">Devices.</param>
+    /// <param name="reportsPerDevice">Reports per device.</param>
+    /// <param name="storePath">Store file (created; must not exist).</param>
+    /// <returns>The measurement.</returns>
+    public static async Task<IngestResult> RunAsync(string host, int port, int devices, int reportsPerDevice, string storePath)
+    {
+        using var store = new StatsStore(storePath);
+        using var stop = new CancellationTokenSource();
+        string clientId = "bench-puller-" + Guid.NewGuid().ToString("N")[..8];
+        var options = new PullOptions { Host = host, Port = port, ClientId = clientId, Idle = TimeSpan.FromMinutes(10) };
+        Task<PullResult> puller = Task.Run(() => StatsPuller.PullAsync(options, store, null, stop.Token));
+        await Task.Delay(1000).ConfigureAwait(false);
+
+        int total = devices * reportsPerDevice;
+        byte[][] sample = [.. Enumerable.Range(0, devices).Select(d => Report("bench-" + d, 0))];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, devices).Select(async d =>
+        {
+            string id = "bench-" + d;
+            await using var c = new BrokerConnection(new BrokerOptions { Host = host, Port = port, ClientId = id + "-" + clientId, PersistentSession = false });
+            await c.StartAsync().ConfigureAwait(false);
+            for (int i = 0; i < reportsPerDevice; i++)
+            {
+                await c.PublishAsync(TopicLayout.Of(id, TopicLayout.StatsLeaf), Report(id, (uint)i), retain: true).ConfigureAwait(false);
+            }
+
+            await c.StopAsync().ConfigureAwait(false);
+        })).ConfigureAwait(false);
+        double published = clock.Elapsed.TotalSeconds;
+
+        while (store.Count().Reports < total && clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync().ConfigureAwait(false);
+        await puller.ConfigureAwait(false);
+        return new IngestResult(devices, total, sample[0].Length, store.Count().Reports, seconds, published);
+    }
+
+    private static byte[] Report(string device, uint window)
+    {
+        var counters = new StatsCounters(10, 64, 16) { InferenceCount = 100 + (int)window };
+        var r = new Random((int)window + device.Length);
+        BufferedSample[] samples = [.. Enumerable.Range(0, 32).Select(i => new BufferedSample
+        {
+            Sequence = (uint)((window * 100) + i), Predicted = r.Next(10), RunnerUp = r.Next(10), Label = -1, MarginQ15 = r.Next(32768), ConfidenceQ15 = r.Next(32768),
+            Values = [.. Enumerable.Range(0, 64).Select(_ => r.Next(-128, 128))],
+        })];
+        return StatsFormat.Write(new StatsReport
+        {
+            DeviceId = device, ModelId = "bench", ModelVersion = 1, ReportSequence = window, ClassCount = 10, FeatureCount = 64, Counters = counters, Samples = samples,
+        });
+    }
+}
