@@ -13,6 +13,7 @@ internal sealed class DeviceCommand : Command
     {
         Subcommands.Add(new RunCommand());
         Subcommands.Add(new FleetCommand());
+        Subcommands.Add(new DeviceCmdCommand());
     }
 
     /// <summary>Options both subcommands share.</summary>

@@ -45,6 +45,14 @@ public static class BadInputCases
         "2 | Option '--calibration' is required | convert",
         "1 | no column named 'klass' | convert $wonnx --calibration $wcal --test $wtest --label-column klass --out ~/out",
 
+        // ---------------------------------------------------------------- analyze
+        "1 | no such file (ONNX model) | analyze ~/missing.onnx",
+        "1 | is a directory, not a file | analyze ~/dir",
+        "1 | user.txt | analyze ~/user.txt",
+        "2 | --ram-budget | analyze $wonnx --ram-budget 0",
+        "2 | Required argument | analyze",
+        "2 | Unrecognized command or argument | analyze $wonnx --bogus",
+
         // ---------------------------------------------------------------- bench
         "1 | --only nosuch: no such example | bench --manifest $manifest --only nosuch",
         "1 | --only nosuch: no such example | bench --manifest $manifest --only Wine,nosuch",
@@ -152,6 +160,16 @@ public static class BadInputCases
         "2 | Option '--count' is required | device fleet --config ~/device.json --replay $wtest --model $wine",
         "2 | Option '--config' is required | device run --replay $wtest --model $wine",
         "1 | unknown configuration key 'deviceId' | device fleet --count 2 --config ~/unknownkey.json --replay $wtest --model $wine --storage-root ~/fleet",
+
+        "2 | reboot | device cmd reboot --mqtt 127.0.0.1:1 --all",
+        "1 | give either --device ID | device cmd sample-now --mqtt 127.0.0.1:1",
+        "1 | give either --device ID | device cmd sample-now --mqtt 127.0.0.1:1 --all --device a",
+        "1 | set-period needs --period-ms | device cmd set-period --mqtt 127.0.0.1:1 --all",
+        "1 | --period-ms goes only with set-period | device cmd sample-now --mqtt 127.0.0.1:1 --all --period-ms 100",
+        "2 | --period-ms must be between | device cmd set-period --mqtt 127.0.0.1:1 --all --period-ms -5",
+        "2 | --timeout must be a number greater than 0 | device cmd sample-now --mqtt 127.0.0.1:1 --all --timeout 0",
+        "1 | HOST[:PORT] | device cmd sample-now --mqtt 127.0.0.1:http --all",
+        "2 | Option '--mqtt' is required | device cmd sample-now --all",
 
         // ---------------------------------------------------------------- model publish
         "1 | give either --device ID | model publish $wine --mqtt 127.0.0.1:1 --key ~/fleet.key",
