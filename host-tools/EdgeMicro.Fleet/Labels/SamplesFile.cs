@@ -67,7 +67,7 @@ public static class SamplesFile
         }
 
         bool hasProvenance = provenance.All(p => p >= 0);
-        int labelIndex = IndexOf(trainHeader, labelColumn);
+        int labelIndex = trainHeader.ToList().IndexOf(labelColumn);
         if (labelIndex < 0)
         {
             throw new InputDataException($"{path}:{headerLine + 1}: the training CSV has no label column '{labelColumn}'");
@@ -114,18 +114,5 @@ public static class SamplesFile
         }
 
         return rows;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++)
-        {
-            if (string.Equals(names[i], name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 }
