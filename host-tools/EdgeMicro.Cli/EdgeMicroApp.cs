@@ -21,6 +21,7 @@ public static class EdgeMicroApp
         root.Subcommands.Add(new HilCommand());
         root.Subcommands.Add(new StatsCommand());
         root.Subcommands.Add(new BalanceCommand());
+        root.Subcommands.Add(new LabelsCommand());
         root.Subcommands.Add(new DeviceCommand());
         root.Subcommands.Add(new ModelCommand());
         root.Options.Add(VerbosityOption.Option);

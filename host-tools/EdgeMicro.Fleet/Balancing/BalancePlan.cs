@@ -1,3 +1,5 @@
+using EdgeMicro.Fleet.Labels;
+
 namespace EdgeMicro.Fleet.Balancing;
 
 /// <summary>Options of <c>edgemicro balance</c>.</summary>
@@ -32,6 +34,9 @@ public sealed record BalanceOptions
 
     /// <summary>Gets the label column name.</summary>
     public string LabelColumn { get; init; } = "label";
+
+    /// <summary>Gets the class hierarchy file (fine label to deployed class), or null.</summary>
+    public string? OntologyPath { get; init; }
 }
 
 /// <summary>One class of the plan.</summary>
@@ -53,7 +58,7 @@ public sealed record ConfusedPair(int A, int B, string Names, double HoldoutJoin
 public sealed record LabelIssue(string DeviceId, uint Sequence, string Label, string Predicted, double Confidence, double Threshold);
 
 /// <summary>A buffered sample picked for labelling.</summary>
-public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features, string PlannedFor = "", double PlannedForProbability = 0);
+public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features, string PlannedFor = "", double PlannedForProbability = 0, int Boot = 0, long TimeMs = 0, string ReceivedUtc = "");
 
 /// <summary>The balancing plan (plan.json).</summary>
 public sealed record BalancePlan(
@@ -63,4 +68,5 @@ public sealed record BalancePlan(
     double TrainImbalance, double DeploymentImbalance, double PlannedImbalance,
     IReadOnlyList<FeatureHealth> Features, IReadOnlyList<ConfusedPair> ConfusedPairs, IReadOnlyList<LabelIssue> LabelIssues,
     int ConfidentDisagreements, int DriftAlarms, IReadOnlyList<PickedSample> Picks, IReadOnlyList<int> ConfidenceHistogram, IReadOnlyList<int> MarginHistogram,
-    IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames, PriorEstimates? Priors = null);
+    IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames, PriorEstimates? Priors = null,
+    IReadOnlyList<string>? TrainColumns = null, string LabelColumn = "label", FineLabelReport? FineLabels = null);

@@ -3,6 +3,7 @@ using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Core.Stats;
 using EdgeMicro.Data;
+using EdgeMicro.Fleet.Labels;
 using EdgeMicro.Fleet.Stats;
 
 namespace EdgeMicro.Fleet.Balancing;
@@ -55,10 +56,15 @@ public static class BalancePlanner
         var classifier = new Classifier(model);
 
         List<StatsReport> reports;
+        Dictionary<StatsReport, (int Boot, string Received)> arrival;
         using (var store = new StatsStore(o.StorePath))
         {
-            reports = store.Reports().Select(r => r.Report).Where(r => r.ModelId == model.ModelId && r.ModelVersion == model.ModelVersion && r.ClassCount == k && r.FeatureCount == model.FeatureCount).ToList();
+            IReadOnlyList<StoredReport> stored = store.Reports();
+            arrival = Boots(stored);
+            reports = stored.Select(r => r.Report).Where(r => r.ModelId == model.ModelId && r.ModelVersion == model.ModelVersion && r.ClassCount == k && r.FeatureCount == model.FeatureCount).ToList();
         }
+
+        ClassOntology? ontology = o.OntologyPath == null ? null : ClassOntology.Load(o.OntologyPath, names);
 
         List<StatsReport> withCounters = reports.Where(r => r.Counters != null).ToList();
         if (withCounters.Count == 0)
@@ -76,7 +82,7 @@ public static class BalancePlanner
         int[] trainCounts = Enumerable.Range(0, k).Select(c => train.Labels.Count(l => l == c)).ToArray();
 
         // One candidate per (device, sequence) and per content: a reading seen twice is labelled once.
-        var candidates = reports.SelectMany(r => (r.Samples ?? []).Select(s => (Device: r.DeviceId, Report: r.ReportSequence, Sample: s)))
+        var candidates = reports.SelectMany(r => (r.Samples ?? []).Select(s => (Device: r.DeviceId, Report: r.ReportSequence, Sample: s, From: arrival[r])))
             .Where(x => x.Sample.Label < 0).GroupBy(x => (x.Device, x.Sample.Sequence)).Select(g => g.First())
             .GroupBy(x => string.Join(',', x.Sample.Values)).Select(g => g.First())
             .OrderBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).ToList();
@@ -97,7 +103,7 @@ public static class BalancePlanner
             var x = candidates[selection.Picks[i]];
             calibration.Adjusted(HoldoutScores.Cell(x.Sample.Predicted, x.Sample.ConfidenceQ15), priors.Chosen.Prior, post);
             planFor[i] = selection.PlannedFor[i] >= 0 ? selection.PlannedFor[i] : Array.IndexOf(post, post.Max());
-            picks.Add(new PickedSample(0, x.Device, x.Sample.Sequence, x.Report, x.Sample.Predicted, names[x.Sample.Predicted], names[x.Sample.RunnerUp], x.Sample.MarginQ15 / 32768.0, x.Sample.ConfidenceQ15 / 32768.0, TierOf(x.Sample), x.Sample.Kind == BufferedSample.KindRandom ? "random" : "uncertain", x.Sample.Values.Select(v => v / Math.Pow(2, fb)).ToArray(), names[planFor[i]], post[planFor[i]]));
+            picks.Add(new PickedSample(0, x.Device, x.Sample.Sequence, x.Report, x.Sample.Predicted, names[x.Sample.Predicted], names[x.Sample.RunnerUp], x.Sample.MarginQ15 / 32768.0, x.Sample.ConfidenceQ15 / 32768.0, TierOf(x.Sample), x.Sample.Kind == BufferedSample.KindRandom ? "random" : "uncertain", x.Sample.Values.Select(v => v / Math.Pow(2, fb)).ToArray(), names[planFor[i]], post[planFor[i]], x.From.Boot, x.Sample.TimestampMs, x.From.Received));
         }
 
         int[] quotas = Enumerable.Range(0, k).Select(c => planFor.Count(p => p == c)).ToArray();
@@ -127,8 +133,30 @@ public static class BalancePlanner
             candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - priors.Chosen.Prior[c])), classes,
             Imbalance(trainCounts.Select(v => (double)v)), Imbalance(priors.Chosen.Prior), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
             health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged, names),
-            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors);
+            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
+            TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts));
     }
+
+    /// <summary>The boot of every stored report: per device, in arrival order, the count of window-numbering restarts before it.</summary>
+    /// <param name="stored">Reports in arrival order.</param>
+    /// <returns>Boot and receive time per report.</returns>
+    public static Dictionary<StatsReport, (int Boot, string Received)> Boots(IReadOnlyList<StoredReport> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var result = new Dictionary<StatsReport, (int, string)>(ReferenceEqualityComparer.Instance);
+        var last = new Dictionary<string, (uint Sequence, int Boot)>(StringComparer.Ordinal);
+        foreach (StoredReport r in stored)
+        {
+            int boot = last.TryGetValue(r.Report.DeviceId, out var prev) ? (r.Report.ReportSequence <= prev.Sequence ? prev.Boot + 1 : prev.Boot) : 0;
+            last[r.Report.DeviceId] = (r.Report.ReportSequence, boot);
+            result[r.Report] = (boot, r.ReceivedUtc);
+        }
+
+        return result;
+    }
+
+    private static string[] TrainingHeader(string path) =>
+        LabelFiles.Split(File.ReadLines(path).First(l => l.Trim().Length > 0).TrimStart('\uFEFF'));
 
     /// <summary>Class-balanced weights (1 - beta) / (1 - beta^n_c), normalised to sum K (zero counts get the largest weight).</summary>
     /// <param name="counts">Counts per class.</param>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeMicro.Fleet.Labels;
 
 namespace EdgeMicro.Fleet.Balancing;
 
@@ -20,29 +21,26 @@ public static class PlanWriter
     /// <returns>JSON.</returns>
     public static string ToJson(BalancePlan plan) => JsonSerializer.Serialize(plan, Json);
 
-    /// <summary>The samples to label, most uncertain first, as CSV for a labelling tool (empty label column).</summary>
+    /// <summary>
+    /// The samples to label, most uncertain first, for a labelling tool: exactly the training CSV's columns in its
+    /// order (features in physical units as the device saw them, label cell empty), then the provenance columns
+    /// <see cref="LabelFiles.ProvenanceColumns"/>. One row per buffered reading (no duplicates); the plan's
+    /// predictions stay in plan.json so the annotator is not anchored by them. <c>edgemicro labels import</c> reads it back.
+    /// </summary>
     /// <param name="plan">Plan.</param>
     /// <returns>CSV text.</returns>
     public static string ToCsv(BalancePlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        IReadOnlyList<string> columns = plan.TrainColumns ?? [.. plan.FeatureNames, plan.LabelColumn];
         var sb = new StringBuilder();
-        sb.Append("rank,device_id,sequence,report,predicted,runner_up,margin,confidence,tier,kind,label");
-        foreach (string f in plan.FeatureNames)
-        {
-            sb.Append(',').Append(Csv(f));
-        }
-
-        sb.Append('\n');
+        sb.AppendJoin(',', columns.Concat(LabelFiles.ProvenanceColumns).Select(LabelFiles.Cell)).Append('\n');
         foreach (PickedSample p in plan.Picks)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{p.Rank},{Csv(p.DeviceId)},{p.Sequence},{p.Report},{Csv(p.PredictedName)},{Csv(p.RunnerUpName)},{p.Margin:F4},{p.Confidence:F4},{p.Tier},{p.Kind},");
-            foreach (double v in p.Features)
-            {
-                sb.Append(',').Append(v.ToString("G9", CultureInfo.InvariantCulture));
-            }
-
-            sb.Append('\n');
+            int f = 0;
+            var cells = columns.Select(c => c == plan.LabelColumn ? string.Empty : LabelFiles.Number(p.Features[f++])).ToList();
+            cells.AddRange([p.DeviceId, p.Boot.ToString(CultureInfo.InvariantCulture), p.Report.ToString(CultureInfo.InvariantCulture), p.Sequence.ToString(CultureInfo.InvariantCulture), p.TimeMs.ToString(CultureInfo.InvariantCulture), p.ReceivedUtc]);
+            sb.AppendJoin(',', cells.Select(LabelFiles.Cell)).Append('\n');
         }
 
         return sb.ToString();
@@ -117,9 +115,23 @@ public static class PlanWriter
         }
 
         s.AppendLine();
+        if (plan.FineLabels is { } fl)
+        {
+            s.AppendLine("## Fine labels (ontology)");
+            s.AppendLine();
+            s.AppendLine("Devices predict deployed classes, so quotas are per deployed class; thin fine labels (< 5 training rows) are worth asking the annotators for.");
+            s.AppendLine();
+            s.AppendLine("| deployed class | training rows | no fine label | fine labels (training rows) |");
+            s.AppendLine("|---|---:|---:|---|");
+            foreach (FineLabelClass f in fl.Classes)
+            {
+                s.AppendLine(c, $"| {f.Class} | {f.TrainCount} | {f.Unspecified} | {string.Join(", ", f.Fine.Select(x => string.Create(c, $"{x.Label} {x.Count}{(x.Count < 5 ? " (thin)" : string.Empty)}")))} |");
+            }
+
+            s.AppendLine();
+        }
+
         s.AppendLine(c, $"Samples to label: samples-to-label.csv ({plan.Picks.Count} rows). Charts: report.html.");
         return s.ToString();
     }
-
-    private static string Csv(string value) => value.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

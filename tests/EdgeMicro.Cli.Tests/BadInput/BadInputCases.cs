@@ -143,6 +143,26 @@ public static class BadInputCases
         "1 | EdgeMicro did not write | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/project",
         "2 | Option '--budget' is required | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --out ~/plan",
 
+        // ---------------------------------------------------------------- labels import
+        "1 | no such file (samples file) | labels import ~/missing.csv --train ~/wtrain.csv --model $wine",
+        "1 | is a directory, not a file (samples file) | labels import ~/dir --train ~/wtrain.csv --model $wine",
+        "1 | empty | labels import ~/empty.csv --train ~/wtrain.csv --model $wine",
+        "1 | no such file (--train) | labels import ~/wbadlabel.csv --train ~/missing.csv --model $wine",
+        "1 | 64 feature columns | labels import ~/wbadlabel.csv --train $dcal --model $wine",
+        "1 | no such model file or directory | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model ~/missing",
+        "1 | not a valid model blob | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model ~/notmodel.emm",
+        "1 | wbadlabel.csv:2:14: label 'merlot' is not one of | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model $wine",
+        "1 | winebad.csv:3:2 | labels import ~/winebad.csv --train ~/wtrain.csv --model $wine",
+        "1 | wextracol.csv:1:15: column 'notes' is neither a training column | labels import ~/wextracol.csv --train ~/wtrain.csv --model $wine",
+        "1 | column 'pixel0' where the training CSV has 'alcohol' | labels import $dcal --train ~/wtrain.csv --model $wine",
+        "1 | badontology.json:1:14: 'white' (for fine label 'riesling') is not one of the model's classes | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model $wine --ontology ~/badontology.json",
+        "1 | dupontology.json:2:2: fine label 'a' is listed twice | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model $wine --ontology ~/dupontology.json",
+        "1 | norm.json:1: | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model $wine --ontology ~/norm.json",
+        "1 | no such file (--ontology) | labels import ~/wbadlabel.csv --train ~/wtrain.csv --model $wine --ontology ~/missing.json",
+        "2 | Option '--train' is required | labels import ~/wbadlabel.csv --model $wine",
+        "2 | Required argument | labels import --train ~/wtrain.csv --model $wine",
+        "2 | Required command was not provided | labels",
+
         // ---------------------------------------------------------------- device run / fleet
         "1 | no such file | device run --config ~/missing.json --replay $wtest --model $wine --storage ~/drive",
         "1 | is a directory | device run --config ~/dir --replay $wtest --model $wine --storage ~/drive",

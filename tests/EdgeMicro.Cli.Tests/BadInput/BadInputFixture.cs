@@ -76,6 +76,12 @@ public sealed class BadInputFixture : IDisposable
         string[] wine = File.ReadAllLines(Devkit.WineTest);
         work.WriteLines("winebad.csv", wine[0], wine[1], "13.5,x" + wine[2][wine[2].IndexOf(',', wine[2].IndexOf(',') + 1)..]);
         work.WriteLines("winenolabel.csv", [.. File.ReadAllLines(Devkit.WineTest).Select(l => l[..l.LastIndexOf(',')])]);
+        File.Copy(Devkit.WineTest, work.Combine("wtrain.csv"));
+        const string provenance = ",src_device,src_boot,src_window,src_seq,src_time_ms,src_received_utc";
+        work.WriteLines("wbadlabel.csv", wine[0] + provenance, wine[1][..wine[1].LastIndexOf(',')] + ",merlot,dev01,0,3,17,1200,2026-01-01T00:00:00Z");
+        work.WriteLines("wextracol.csv", wine[0] + ",notes", wine[1] + ",looks odd");
+        work.WriteLines("badontology.json", "{\"riesling\": \"white\"}");
+        work.WriteLines("dupontology.json", "{\"a\": \"0\",\n \"a\": \"1\"}");
         File.WriteAllBytes(work.Combine("image.bin"), [9, 9, 9]);
         Directory.CreateDirectory(work.Combine("nope-app"));
         work.WriteLines(Path.Combine("nope-app", "readme.txt"), "no .pe files here");

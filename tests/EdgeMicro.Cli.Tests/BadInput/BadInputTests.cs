@@ -26,7 +26,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
     {
         string[] commands = [.. BadInputCases.Lines.Select(l => l.Split('|')[2].Trim().Split(' ')[0]).Distinct()];
         Assert.True(BadInputCases.Lines.Length >= 150, $"{BadInputCases.Lines.Length} cases");
-        Assert.Equal([string.Empty, "analyze", "balance", "bench", "convert", "device", "devices", "flash", "hil", "model", "nosuch", "stats"], commands.Order(StringComparer.Ordinal));
+        Assert.Equal([string.Empty, "analyze", "balance", "bench", "convert", "device", "devices", "flash", "hil", "labels", "model", "nosuch", "stats"], commands.Order(StringComparer.Ordinal));
         Assert.Equal(BadInputCases.Lines.Length, BadInputCases.Lines.Distinct().Count());
     }
 
