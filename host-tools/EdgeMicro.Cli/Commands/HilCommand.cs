@@ -39,7 +39,7 @@ internal sealed class HilCommand : Command
 
     private Option<int> Baud { get; } = new Option<int>("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 115200, HelpName = "BAUD" }.AtLeast(300);
 
-    private Option<int> TimeoutMs { get; } = new Option<int>("--timeout-ms") { Description = "Response timeout per attempt.", DefaultValueFactory = _ => 1000, HelpName = "MS" }.AtLeast(1);
+    private Option<int> TimeoutMs { get; } = new Option<int>("--timeout-ms") { Description = "Response timeout per attempt until round trips are measured, and the longest (then it adapts; a NAK or a corrupted response is resent at once).", DefaultValueFactory = _ => 1000, HelpName = "MS" }.AtLeast(1);
 
     private Option<int> Retries { get; } = new Option<int>("--retries") { Description = "Retransmissions after a timeout.", DefaultValueFactory = _ => 3, HelpName = "N" }.Between(0, 100);
 
@@ -116,7 +116,7 @@ internal sealed class HilCommand : Command
         o.WriteLine($"accuracy     device {Pct(r.DeviceAccuracy)}, host twin {Pct(r.HostAccuracy)}");
         o.WriteLine($"agreement    class {Pct(r.Agreement)}, bit-exact {Pct(r.ExactMatch)}");
         o.WriteLine($"latency      p50 {Ms(r.LatencyP50Ms)}, p95 {Ms(r.LatencyP95Ms)}, max {Ms(r.LatencyMaxMs)} (on-device ticks)");
-        o.WriteLine($"link         {r.LinkFailures} vectors failed on the link, {r.LinkRetries} retries, {r.CorruptFrames} corrupted frames, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        o.WriteLine($"link         {r.LinkFailures} vectors failed on the link, {r.LinkRetries} retries ({r.LinkFastResends} at once after {r.LinkNaks} NAKs or corrupted responses, {r.LinkTimeouts} after timeouts), {r.CorruptFrames} corrupted frames, INFER round trip {r.InferRoundTripMs.ToString("F1", CultureInfo.InvariantCulture)} ms, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         if (r.Problem != null)
         {
             o.WriteLine("problem      " + r.Problem);

@@ -133,6 +133,10 @@ public static class HilRunner
         report.LatencyP95Ms = Percentile(latencies, 0.95);
         report.LatencyMaxMs = latencies.Count == 0 ? 0 : latencies[^1];
         report.LinkRetries = client.Retries;
+        report.LinkFastResends = client.FastResends;
+        report.LinkTimeouts = client.Timeouts;
+        report.LinkNaks = client.Naks;
+        report.InferRoundTripMs = Math.Round(client.TimerOf(MessageType.Infer).SmoothedMs, 3);
         report.CorruptFrames = client.RejectedFrames;
         report.Seconds = clock.Elapsed.TotalSeconds;
         return report;
