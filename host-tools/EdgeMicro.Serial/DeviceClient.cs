@@ -18,6 +18,7 @@ public sealed class DeviceClient
     private readonly ResponseReceiver _receiver;
     private readonly FrameDecoder _decoder;
     private readonly Dictionary<int, RoundTripTimer> _timers = [];
+    private readonly RoundTripTimer _anyType;
     private int _nextId;
 
     /// <summary>Initializes a new instance of the <see cref="DeviceClient"/> class.</summary>
@@ -28,6 +29,7 @@ public sealed class DeviceClient
         _port = port;
         _options = options ?? new DeviceClientOptions();
         _receiver = new ResponseReceiver(port);
+        _anyType = new RoundTripTimer(_options.TimeoutMs);
         _decoder = _receiver.Decoder;
         _nextId = Random.Shared.Next(0, 0x10000);
     }
@@ -165,14 +167,19 @@ public sealed class DeviceClient
                 throw new DeviceLinkException($"{_port.Name}: cannot send {Name(type)}: {e.Message}", e);
             }
 
-            long sent = Environment.TickCount64;
-            int timeout = timer?.TimeoutMs(timeouts) ?? timeoutMs!.Value;
+            long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+            int timeout = timer == null ? timeoutMs!.Value : timer.Samples > 0 || _anyType.Samples == 0 ? timer.TimeoutMs(timeouts) : _anyType.TimeoutMs(timeouts, factor: 4);
             (ReceiveOutcome outcome, Frame? response) = _receiver.Await(id, timeout);
             if (outcome == ReceiveOutcome.Response)
             {
-                if (timer != null && timeouts + fast == 0)
+                if (timer != null)
                 {
-                    timer.Add(Environment.TickCount64 - sent);
+                    // Measured from the last send: after a NAK the earlier send was rejected, and after a timeout
+                    // (longer than the round trip once measured) an answer to an earlier send came too late to be
+                    // it; without this the timeout on a link that always needs resends would never adapt.
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    timer.Add(ms);
+                    _anyType.Add(ms);
                 }
 
                 return Accept(type, expected, response!);

@@ -15,7 +15,7 @@ public sealed class DeviceClientOptions
 
     /// <summary>Gets or sets the immediate retransmissions of one request after a NAK or a corrupted or truncated
     /// response (they cost a round trip, not a timeout).</summary>
-    public int FastResends { get; set; } = 50;
+    public int FastResends { get; set; } = 20;
 
     /// <summary>Gets or sets the model chunk size in bytes (smaller chunks survive noisy links better).</summary>
     public int ChunkSize { get; set; } = 256;

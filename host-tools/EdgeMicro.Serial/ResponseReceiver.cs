@@ -18,7 +18,7 @@ public enum ReceiveOutcome
 
 /// <summary>
 /// The receiving half of <see cref="DeviceClient"/>: reads the port into a <see cref="FrameDecoder"/> and decides each
-/// attempt as soon as it can. A partial frame after <see cref="FrameFormat.IncompleteFrameMs"/> of silence is given up
+/// attempt as soon as it can. A partial frame after <see cref="FrameFormat.HostIncompleteFrameMs"/> of silence is given up
 /// (a byte was lost), so a truncated response costs that silence, not the whole timeout.
 /// </summary>
 /// <param name="port">The open port (not owned).</param>
@@ -47,7 +47,7 @@ public sealed class ResponseReceiver(ISerialPort port)
             }
 
             long now = Environment.TickCount64;
-            if (Decoder.Pending > 0 && now - lastBytes >= FrameFormat.IncompleteFrameMs && Decoder.Abandon())
+            if (Decoder.Pending > 0 && now - lastBytes >= FrameFormat.HostIncompleteFrameMs && Decoder.Abandon())
             {
                 if (Mine(Decoder.Rejection, id))
                 {
@@ -63,7 +63,7 @@ public sealed class ResponseReceiver(ISerialPort port)
                 return (ReceiveOutcome.TimedOut, null);
             }
 
-            long wait = Decoder.Pending > 0 ? Math.Min(left, Math.Max(1, lastBytes + FrameFormat.IncompleteFrameMs - now)) : left;
+            long wait = Decoder.Pending > 0 ? Math.Min(left, Math.Max(1, lastBytes + FrameFormat.HostIncompleteFrameMs - now)) : left;
             int n;
             try
             {

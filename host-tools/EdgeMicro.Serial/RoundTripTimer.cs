@@ -4,15 +4,17 @@ namespace EdgeMicro.Serial;
 
 /// <summary>
 /// Adaptive response timeout of one request type, from measured round trips (RFC 6298: smoothed round trip plus
-/// four deviations; only requests answered on their first send are measured, Karn's rule). Before the first
-/// measurement, and as a ceiling, it waits the configured timeout; never less than twice
-/// <see cref="FrameFormat.IncompleteFrameMs"/> (the device's silence before it NAKs a truncated frame). Each
-/// timeout in a row doubles the wait, up to the ceiling.
+/// four deviations, measured from the last send of each request). A type not measured yet waits four times the
+/// timeout of all types together (<see cref="DeviceClient"/>). Before the first
+/// measurement, and as a ceiling, it waits the configured timeout; never less than
+/// <see cref="FrameFormat.HostIncompleteFrameMs"/> plus the device's silence before it NAKs a truncated frame
+/// (<see cref="FrameFormat.IncompleteFrameMs"/>). Each
+/// timeout in a row adds the base wait once more, up to the ceiling.
 /// </summary>
 public sealed class RoundTripTimer
 {
     /// <summary>Shortest timeout in milliseconds.</summary>
-    public const int FloorMs = 2 * FrameFormat.IncompleteFrameMs;
+    public const int FloorMs = FrameFormat.HostIncompleteFrameMs + FrameFormat.IncompleteFrameMs;
 
     private readonly int _ceilingMs;
     private double _smoothed = -1;
@@ -50,16 +52,18 @@ public sealed class RoundTripTimer
     }
 
     /// <summary>Gets the timeout of the next attempt.</summary>
-    /// <param name="timeoutsInARow">Timeouts of this request so far (each doubles the wait).</param>
+    /// <param name="timeoutsInARow">Timeouts of this request so far (each adds the base timeout once: a serial link
+    /// has no congestion to back off from, only a round trip that may have been underestimated).</param>
+    /// <param name="factor">Multiplies the base timeout (a request type borrowing another type's measurements).</param>
     /// <returns>Milliseconds.</returns>
-    public int TimeoutMs(int timeoutsInARow)
+    public int TimeoutMs(int timeoutsInARow, int factor = 1)
     {
         if (_smoothed < 0)
         {
             return _ceilingMs;
         }
 
-        double rto = Math.Max(FloorMs, _smoothed + Math.Max(10, 4 * _deviation)) * Math.Pow(2, Math.Min(timeoutsInARow, 16));
+        double rto = Math.Max(FloorMs, _smoothed + Math.Max(10, 4 * _deviation)) * factor * (1 + Math.Min(timeoutsInARow, 1000));
         return (int)Math.Min(_ceilingMs, Math.Ceiling(rto));
     }
 }

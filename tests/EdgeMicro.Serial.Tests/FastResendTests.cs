@@ -57,8 +57,10 @@ public sealed class FastResendTests
         }
 
         Assert.Equal(RoundTripTimer.FloorMs, timer.TimeoutMs(0));
-        Assert.Equal(2 * RoundTripTimer.FloorMs, timer.TimeoutMs(1)); // each timeout in a row doubles
-        Assert.Equal(1000, timer.TimeoutMs(10)); // capped
+        Assert.Equal(2 * RoundTripTimer.FloorMs, timer.TimeoutMs(1)); // each timeout in a row adds the base once
+        Assert.Equal(3 * RoundTripTimer.FloorMs, timer.TimeoutMs(2));
+        Assert.Equal(4 * RoundTripTimer.FloorMs, timer.TimeoutMs(0, factor: 4));
+        Assert.Equal(1000, timer.TimeoutMs(100)); // capped
 
         var slow = new RoundTripTimer(5000);
         slow.Add(300);

@@ -28,7 +28,7 @@ public sealed class NoisyHilTests(ITestOutputHelper output)
         HilReport r = HilRunner.Run(options, client, "relay");
 
         output.WriteLine($"{faultRate:P1} byte faults: {r.Compared} of {r.Vectors} compared, {r.MismatchCount} mismatches, {r.LinkFailures} link failures, {r.LinkRetries} retries ({r.LinkFastResends} at once after {r.LinkNaks} NAKs or corrupted responses, {r.LinkTimeouts} after timeouts), {r.CorruptFrames} corrupted frames, INFER round trip {r.InferRoundTripMs} ms, {r.Seconds:F1} s; relay {relay.Relayed} bytes, {relay.Dropped} dropped, {relay.Corrupted} corrupted; problem: {r.Problem}");
-        Assert.True(relay.Dropped + relay.Corrupted > 0, "the relay injected no faults");
+        Assert.True(faultRate == 0 || relay.Dropped + relay.Corrupted > 0, "the relay injected no faults");
         Assert.Equal(r.Vectors, r.Compared);
         Assert.Equal(0, r.LinkFailures);
         Assert.Equal(0, r.MismatchCount);

@@ -78,7 +78,7 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
             int n;
             try
             {
-                n = _port.Read(buffer, 0, buffer.Length, FrameFormat.IncompleteFrameMs / 2);
+                n = _port.Read(buffer, 0, buffer.Length, Math.Max(1, FrameFormat.IncompleteFrameMs / 2));
             }
             catch (IOException)
             {

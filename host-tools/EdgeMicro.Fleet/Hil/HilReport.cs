@@ -26,6 +26,9 @@ public sealed class HilReport
     /// <summary>Gets or sets the host model ("id vN (model CRC 0x...)").</summary>
     public required string HostModel { get; set; }
 
+    /// <summary>Gets or sets what <c>--key</c> installed before the run, or null when nothing was uploaded.</summary>
+    public string? Installed { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the device runs exactly the host model (id, version, CRC).</summary>
     public bool SameModel { get; set; }
 
