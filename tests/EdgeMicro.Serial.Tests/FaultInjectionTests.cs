@@ -25,11 +25,11 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         using var devicePair = new SocatPair();
         byte[] wine = File.ReadAllBytes(Models.Blob("wine"));
         byte[] v2 = File.ReadAllBytes(Models.Blob("wine-v2"));
-        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "wine");
+        using var virtualDevice = Devices.Serve(SystemSerialPort.Open(devicePair.First), "wine");
         EdgeMicro.Device.VirtualDevice device = virtualDevice.Device;
         string activeSlot = Path.Combine(device.Storage.Directory, ModelSlots.ActiveFile);
-        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.01, seed);
-        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        using var relay = new FaultyRelay(SystemSerialPort.Open(hostPair.First), SystemSerialPort.Open(devicePair.Second), 0.01, seed);
+        using ISerialPort port = SystemSerialPort.Open(hostPair.Second);
         var client = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 100, CommitTimeoutMs = 300, Retries = 25, ChunkSize = 32 });
         int ok = 0, failed = 0;
 
@@ -97,9 +97,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     {
         using var hostPair = new SocatPair();
         using var devicePair = new SocatPair();
-        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "digits");
-        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), 0.05, 3);
-        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        using var virtualDevice = Devices.Serve(SystemSerialPort.Open(devicePair.First), "digits");
+        using var relay = new FaultyRelay(SystemSerialPort.Open(hostPair.First), SystemSerialPort.Open(devicePair.Second), 0.05, 3);
+        using ISerialPort port = SystemSerialPort.Open(hostPair.Second);
         string csv = Path.Combine(Path.GetTempPath(), "edgemicro-hil-noisy-" + Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllLines(csv, File.ReadLines(Models.TestCsv("digits")).Take(41));
         try

@@ -19,9 +19,9 @@ public sealed class NoisyHilTests(ITestOutputHelper output)
     {
         using var hostPair = new SocatPair();
         using var devicePair = new SocatPair();
-        using var virtualDevice = Devices.Serve(LinuxSerialPort.Open(devicePair.First), "digits");
-        using var relay = new FaultyRelay(LinuxSerialPort.Open(hostPair.First), LinuxSerialPort.Open(devicePair.Second), faultRate, seed);
-        using ISerialPort port = LinuxSerialPort.Open(hostPair.Second);
+        using var virtualDevice = Devices.Serve(SystemSerialPort.Open(devicePair.First), "digits");
+        using var relay = new FaultyRelay(SystemSerialPort.Open(hostPair.First), SystemSerialPort.Open(devicePair.Second), faultRate, seed);
+        using ISerialPort port = SystemSerialPort.Open(hostPair.Second);
         var client = new DeviceClient(port, new DeviceClientOptions());
         var options = new HilOptions { ModelPath = Models.Dir("digits"), TestPath = Models.TestCsv("digits") };
 

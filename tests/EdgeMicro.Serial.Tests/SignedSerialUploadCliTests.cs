@@ -18,7 +18,7 @@ public sealed class SignedSerialUploadCliTests : IDisposable
     public void FlashModelSerial_WithTheFleetKey_InstallsTheModelAndVerifiesIt()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "wine");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "wine");
 
         var (code, output, err) = CliRunner.Run("flash", "model", Models.Blob("wine-v2"), "--serial", socat.Second, "--key", KeyFile(Devices.FleetKey), "--json");
 
@@ -33,7 +33,7 @@ public sealed class SignedSerialUploadCliTests : IDisposable
     public void FlashModelSerial_WithAnotherKey_IsRefusedAndTheDeviceKeepsItsModel()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "wine");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "wine");
         byte[] wrong = (byte[])Devices.FleetKey.Clone();
         wrong[0] ^= 1;
 
@@ -79,7 +79,7 @@ public sealed class SignedSerialUploadCliTests : IDisposable
     public void Hil_WithKeyAfterANewerModelWasInstalled_IsRefusedByTheAntiRollbackFloor()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits");
         string key = KeyFile(Devices.FleetKey);
         var flashed = CliRunner.Run("flash", "model", Models.Blob("digits-v2"), "--serial", socat.Second, "--key", key);
         Assert.True(flashed.Code == 0, flashed.Err);

@@ -116,7 +116,7 @@ internal sealed class FlashCommand : Command
                     ModelPath = parse.GetValue(Model)!,
                     Port = parse.GetValue(Port) ?? throw new InputDataException("give --port PORT (nanoff over USB) or --serial PORT --key FILE (signed upload over the test link)"),
                     ConfigPath = parse.GetValue(Config),
-                    OpenVerifyPort = verifyPort == null ? null : () => LinuxSerialPort.Open(verifyPort, baud),
+                    OpenVerifyPort = verifyPort == null ? null : () => SystemSerialPort.Open(verifyPort, baud),
                     VerifyTimeout = TimeSpan.FromSeconds(parse.GetValue(VerifyTimeout)),
                 };
                 TextWriter log = parse.InvocationConfiguration.Error;
@@ -145,7 +145,7 @@ internal sealed class FlashCommand : Command
             byte[] key = EdgeMicro.Fleet.Publishing.FleetKeyFile.Read(keyFile);
             TextWriter log = parse.InvocationConfiguration.Error;
             log.WriteLine($"Model {model.Describe}, {model.Bytes.Length} bytes, from {model.Path}");
-            using ISerialPort port = LinuxSerialPort.Open(serialPort, parse.GetValue(Baud));
+            using ISerialPort port = SystemSerialPort.Open(serialPort, parse.GetValue(Baud));
             var client = new DeviceClient(port);
             Action<string, double> step = CommandRunner.StepPrinter(log);
             EdgeMicro.Core.Protocol.DeviceInfo info = SerialModelUpload.Install(client, model, key, (sent, total) => step("Uploading over the test link", (double)sent / total));

@@ -80,7 +80,7 @@ internal sealed class HilCommand : Command
         }
         else
         {
-            port = LinuxSerialPort.Open(portName!, parse.GetValue(Baud));
+            port = SystemSerialPort.Open(portName!, parse.GetValue(Baud));
         }
 
         HilReport report;
