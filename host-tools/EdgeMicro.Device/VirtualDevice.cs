@@ -98,7 +98,7 @@ public sealed class VirtualDevice : IAsyncDisposable
     /// <exception cref="EdgeMicro.Data.InputDataException">The serial port cannot be opened.</exception>
     public Task Start()
     {
-        ISerialPort? port = _options.SerialConnection ?? (_options.SerialPort is { } path ? LinuxSerialPort.Open(path) : null);
+        ISerialPort? port = _options.SerialConnection ?? (_options.SerialPort is { } path ? SystemSerialPort.Open(path) : null);
         if (port is not null)
         {
             _serial = new SerialEndpoint(port, Runtime, Statistics, DeviceId, Platform);

@@ -5,16 +5,20 @@ using EdgeMicro.Core.Protocol;
 namespace EdgeMicro.Serial;
 
 /// <summary>
-/// Host side of the serial link: one request at a time, each with a fresh request id; a request whose valid
-/// response does not arrive within the timeout is sent again with the same id (the device replays its cached
-/// response), up to <see cref="DeviceClientOptions.Retries"/> times. Stale or corrupted frames are discarded.
+/// Host side of the serial link: one request at a time, each with a fresh request id, sent again with the same id
+/// (the device replays its cached response, so retries are idempotent) when it fails: at once after a NAK from the
+/// device or a corrupted or truncated response to it (up to <see cref="DeviceClientOptions.FastResends"/> times),
+/// after a timeout adapted to the measured round trips of that request type (<see cref="RoundTripTimer"/>, up to
+/// <see cref="DeviceClientOptions.Retries"/> times). Stale frames are discarded.
 /// </summary>
 public sealed class DeviceClient
 {
     private readonly ISerialPort _port;
     private readonly DeviceClientOptions _options;
-    private readonly FrameDecoder _decoder = new();
-    private readonly byte[] _readBuffer = new byte[2048];
+    private readonly ResponseReceiver _receiver;
+    private readonly FrameDecoder _decoder;
+    private readonly Dictionary<int, RoundTripTimer> _timers = [];
+    private readonly RoundTripTimer _anyType;
     private int _nextId;
 
     /// <summary>Initializes a new instance of the <see cref="DeviceClient"/> class.</summary>
@@ -24,14 +28,26 @@ public sealed class DeviceClient
     {
         _port = port;
         _options = options ?? new DeviceClientOptions();
+        _receiver = new ResponseReceiver(port);
+        _anyType = new RoundTripTimer(_options.TimeoutMs);
+        _decoder = _receiver.Decoder;
         _nextId = Random.Shared.Next(0, 0x10000);
     }
 
     /// <summary>Gets the requests sent (not counting retries).</summary>
     public int Requests { get; private set; }
 
-    /// <summary>Gets the retransmissions after timeouts.</summary>
-    public int Retries { get; private set; }
+    /// <summary>Gets the retransmissions (<see cref="Timeouts"/> plus <see cref="FastResends"/>).</summary>
+    public int Retries => Timeouts + FastResends;
+
+    /// <summary>Gets the retransmissions after a timeout.</summary>
+    public int Timeouts { get; private set; }
+
+    /// <summary>Gets the immediate retransmissions after a NAK or a corrupted or truncated response.</summary>
+    public int FastResends { get; private set; }
+
+    /// <summary>Gets the NAKs received for this client's requests.</summary>
+    public int Naks => _receiver.Naks;
 
     /// <summary>Gets the corrupted frames the decoder rejected.</summary>
     public int RejectedFrames => _decoder.RejectedFrames;
@@ -46,7 +62,7 @@ public sealed class DeviceClient
     /// <summary>Runs one inference on the device.</summary>
     /// <param name="sample">Raw sample (fixed point).</param>
     /// <returns>The device's result.</returns>
-    public InferenceReply Infer(int[] sample) => Decode(Request(MessageType.Infer, Payloads.Sample(sample), MessageType.InferResult), InferenceReply.Read, "INFER_RESULT");
+    public InferenceReply Infer(int[] sample) => Decode(Request(MessageType.Infer, SamplePayload.Encode(sample), MessageType.InferResult), InferenceReply.Read, "INFER_RESULT");
 
     /// <summary>Reads the device statistics (opaque bytes in the device statistics format).</summary>
     /// <returns>The bytes.</returns>
@@ -110,11 +126,26 @@ public sealed class DeviceClient
         }, "MODEL_ACTIVATED");
     }
 
-    /// <summary>Sends a request and waits for its response, retrying on timeouts.</summary>
+    /// <summary>Gets the adaptive timer of a request type (created on first use).</summary>
+    /// <param name="type">Request type.</param>
+    /// <returns>The timer.</returns>
+    public RoundTripTimer TimerOf(int type)
+    {
+        if (!_timers.TryGetValue(type, out RoundTripTimer? timer))
+        {
+            timer = new RoundTripTimer(_options.TimeoutMs);
+            _timers[type] = timer;
+        }
+
+        return timer;
+    }
+
+    /// <summary>Sends a request and waits for its response, resending at once after a NAK or a corrupted response
+    /// and after adaptive timeouts.</summary>
     /// <param name="type">Request type.</param>
     /// <param name="payload">Payload.</param>
     /// <param name="expected">Expected response type.</param>
-    /// <param name="timeoutMs">Timeout per attempt, or null for the default.</param>
+    /// <param name="timeoutMs">Fixed timeout per attempt, or null for the adaptive one.</param>
     /// <returns>The response frame.</returns>
     /// <exception cref="DeviceLinkException">No valid response after all attempts, or an ERROR response.</exception>
     public Frame Request(int type, byte[] payload, int expected, int? timeoutMs = null)
@@ -123,15 +154,10 @@ public sealed class DeviceClient
         _nextId = (_nextId + 1) & 0xFFFF;
         Requests++;
         byte[] frame = FrameEncoder.Encode(type, id, payload);
-        int timeout = timeoutMs ?? _options.TimeoutMs;
-        int attempts = _options.Retries + 1;
-        for (int attempt = 0; attempt < attempts; attempt++)
+        RoundTripTimer? timer = timeoutMs == null ? TimerOf(type) : null;
+        int timeouts = 0, fast = 0, longest = 0, shortest = int.MaxValue;
+        while (true)
         {
-            if (attempt > 0)
-            {
-                Retries++;
-            }
-
             try
             {
                 _port.Write(frame, 0, frame.Length);
@@ -141,77 +167,67 @@ public sealed class DeviceClient
                 throw new DeviceLinkException($"{_port.Name}: cannot send {Name(type)}: {e.Message}", e);
             }
 
-            Frame? response = Await(id, timeout);
-            if (response == null)
+            long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+            int timeout = timer == null ? timeoutMs!.Value : timer.Samples > 0 || _anyType.Samples == 0 ? timer.TimeoutMs(timeouts) : _anyType.TimeoutMs(timeouts, factor: 4);
+            (ReceiveOutcome outcome, Frame? response) = _receiver.Await(id, timeout);
+            if (outcome == ReceiveOutcome.Response)
             {
+                if (timer != null)
+                {
+                    // Measured from the last send: after a NAK the earlier send was rejected, and after a timeout
+                    // (longer than the round trip once measured) an answer to an earlier send came too late to be
+                    // it; without this the timeout on a link that always needs resends would never adapt.
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                    timer.Add(ms);
+                    _anyType.Add(ms);
+                }
+
+                return Accept(type, expected, response!);
+            }
+
+            if (outcome == ReceiveOutcome.ResendNow && fast < _options.FastResends)
+            {
+                fast++;
+                FastResends++;
                 continue;
             }
 
-            if (response.Type == MessageType.Error)
+            if (outcome == ReceiveOutcome.TimedOut)
             {
-                int code = SafeCode(response.Payload);
-                throw new DeviceErrorException(code, $"device refused {Name(type)}: {SafeMessage(response.Payload)} (error {code})");
+                longest = Math.Max(longest, timeout);
+                shortest = Math.Min(shortest, timeout);
+                if (timeouts < _options.Retries)
+                {
+                    timeouts++;
+                    Timeouts++;
+                    continue;
+                }
             }
 
-            if (response.Type != expected)
-            {
-                throw new DeviceLinkException($"{_port.Name}: unexpected response type 0x{response.Type:X2} to {Name(type)}");
-            }
-
-            return response;
+            int timedOut = timeouts + (outcome == ReceiveOutcome.TimedOut ? 1 : 0);
+            string waits = fast == 0 ? (shortest == longest ? $"{longest} ms each" : $"timeouts of {shortest} to {longest} ms")
+                : $"{fast} resent at once after a NAK or a corrupted response, " + (timedOut == 0 ? "none timed out" : $"{timedOut} timed out after up to {longest} ms");
+            string quality = _decoder.RejectedFrames + Naks > 0
+                ? $"link quality too poor: {Naks} NAKs from the device, {_decoder.RejectedFrames} corrupted frames and {_decoder.DiscardedBytes} stray bytes discarded so far. Check the cable, baud rate and grounding."
+                : $"{_decoder.RejectedFrames} corrupted frames and {_decoder.DiscardedBytes} stray bytes discarded so far. Check the port (the device's second UART, not the USB debugger port), baud rate and wiring.";
+            throw new DeviceLinkException($"{_port.Name}: no valid response to {Name(type)} after {timeouts + fast + 1} attempts ({waits}); {quality}");
         }
-
-        throw new DeviceLinkException(
-            $"{_port.Name}: no valid response to {Name(type)} after {attempts} attempts ({timeout} ms each); " +
-            $"{_decoder.RejectedFrames} corrupted frames and {_decoder.DiscardedBytes} stray bytes discarded so far. " +
-            "Check the port (the device's second UART, not the USB debugger port), baud rate and wiring.");
     }
 
-    private Frame? Await(int id, int timeoutMs)
+    private Frame Accept(int type, int expected, Frame response)
     {
-        long deadline = Environment.TickCount64 + timeoutMs;
-        while (true)
+        if (response.Type == MessageType.Error)
         {
-            for (Frame? f = _decoder.Next(); f != null; f = _decoder.Next())
-            {
-                if (f.RequestId == id && (f.Type & MessageType.ResponseBit) != 0)
-                {
-                    return f;
-                }
-            }
-
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0)
-            {
-                return null;
-            }
-
-            int n;
-            try
-            {
-                n = _port.Read(_readBuffer, 0, _readBuffer.Length, (int)left);
-            }
-            catch (IOException e)
-            {
-                throw new DeviceLinkException($"{_port.Name}: {e.Message}", e);
-            }
-
-            for (int done = 0; done < n;)
-            {
-                done += _decoder.Feed(_readBuffer, done, n - done);
-                if (done < n)
-                {
-                    // Buffer full: drain frames so the rest fits (frames for other ids are stale and dropped).
-                    for (Frame? f = _decoder.Next(); f != null; f = _decoder.Next())
-                    {
-                        if (f.RequestId == id && (f.Type & MessageType.ResponseBit) != 0)
-                        {
-                            return f;
-                        }
-                    }
-                }
-            }
+            int code = SafeCode(response.Payload);
+            throw new DeviceErrorException(code, $"device refused {Name(type)}: {SafeMessage(response.Payload)} (error {code})");
         }
+
+        if (response.Type != expected)
+        {
+            throw new DeviceLinkException($"{_port.Name}: unexpected response type 0x{response.Type:X2} to {Name(type)}");
+        }
+
+        return response;
     }
 
     private static T Decode<T>(Frame frame, Func<byte[], T> read, string what)
@@ -262,20 +278,4 @@ public sealed class DeviceClient
         MessageType.PutModelCommit => "PUT_MODEL commit",
         _ => "message 0x" + type.ToString("X2", System.Globalization.CultureInfo.InvariantCulture),
     };
-}
-
-/// <summary>Timeouts, retries and chunking of <see cref="DeviceClient"/>.</summary>
-public sealed class DeviceClientOptions
-{
-    /// <summary>Gets or sets the timeout per attempt in milliseconds.</summary>
-    public int TimeoutMs { get; set; } = 1000;
-
-    /// <summary>Gets or sets the timeout of PUT_MODEL commit (the device parses and self-tests the model).</summary>
-    public int CommitTimeoutMs { get; set; } = 15000;
-
-    /// <summary>Gets or sets the retransmissions after a timeout.</summary>
-    public int Retries { get; set; } = 3;
-
-    /// <summary>Gets or sets the model chunk size in bytes (smaller chunks survive noisy links better).</summary>
-    public int ChunkSize { get; set; } = 256;
 }

@@ -1,8 +1,9 @@
 namespace EdgeMicro.Serial;
 
 /// <summary>
-/// A byte-oriented serial port, opened in raw mode (8N1, no flow control, no echo, no line processing). Linux uses
-/// <see cref="LinuxSerialPort"/> (termios); other implementations (Windows, in-memory pairs) plug in here.
+/// A byte-oriented serial port, opened in raw mode (8N1, no flow control, no echo, no line processing): hardware
+/// and pseudo-terminals through <see cref="SystemSerialPort"/> (System.IO.Ports, on Linux, macOS and Windows), the
+/// in-memory pair of <c>hil --virtual</c> (<see cref="MemorySerialPair"/>), or a test's fault-injecting wrapper.
 /// </summary>
 public interface ISerialPort : IDisposable
 {

@@ -152,7 +152,7 @@ public sealed class FlashCommandTests
         using var socat = new SocatPair();
         // The stand-in nanoff does not touch the device: a virtual device already running wine plays the device
         // after the update; one running digits plays a device that did not pick the model up.
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "wine");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "wine");
 
         using (new PathScope(nanoff.BinDirectory))
         {

@@ -169,7 +169,7 @@ public sealed class FrameCodecTests
         Assert.Equivalent(reply, InferenceReply.Read(reply.ToBytes()));
 
         int[] sample = [int.MinValue, -1, 0, 1, int.MaxValue];
-        Assert.Equal(sample, Payloads.ReadSample(Payloads.Sample(sample)));
+        Assert.Equal(sample, SamplePayload.Read(SamplePayload.Encode(sample)));
         Assert.Equal(ErrorCode.ModelRejected, Payloads.ErrorCodeOf(Payloads.Error(ErrorCode.ModelRejected, "bad")));
         Assert.Equal("bad", Payloads.ErrorMessageOf(Payloads.Error(ErrorCode.ModelRejected, "bad")));
     }

@@ -14,7 +14,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceRunsTheSameModel_PassesWithAFullReport()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits");
 
         var (code, output, err) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"), "--json");
 
@@ -36,7 +36,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceRunsADifferentDigitsModel_FailsListingTheFirstMismatches()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits-cnn");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits-cnn");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"), "--max-mismatches", "3");
 
@@ -51,7 +51,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceRunsAWineModel_FailsWithAClearProblem()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "wine");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "wine");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 
@@ -64,7 +64,7 @@ public sealed class PtyHilTests
     public void Hil_WhenTheDeviceModelWasConvertedWithAnotherVersion_FailsOnTheIdentityEvenThoughOutputsAgree()
     {
         using var socat = new SocatPair();
-        using var device = Devices.Serve(LinuxSerialPort.Open(socat.First), "digits-v2");
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits-v2");
 
         var (code, output, _) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits"), "--test", Models.TestCsv("digits"));
 

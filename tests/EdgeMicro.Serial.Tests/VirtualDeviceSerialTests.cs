@@ -51,7 +51,7 @@ public sealed class VirtualDeviceSerialTests : IDisposable
     {
         using var socat = new SocatPair();
         await using RuntimeDevice device = await StartAsync(socat.First, rows: 5);
-        using var port = LinuxSerialPort.Open(socat.Second);
+        using var port = SystemSerialPort.Open(socat.Second);
         var client = new DeviceClient(port);
 
         DeviceInfo info = client.Hello();

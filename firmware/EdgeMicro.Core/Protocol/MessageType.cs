@@ -7,7 +7,7 @@ namespace EdgeMicro.Core.Protocol
     /// or is <see cref="Error"/>. Payloads (little-endian, strings as u16 byte count + UTF-8):
     /// <code>
     /// HELLO           -                          INFO       see <see cref="DeviceInfo"/>
-    /// INFER           u16 n, i32[n] raw sample   INFER_RESULT see <see cref="InferenceReply"/>
+    /// INFER           packed raw sample (<see cref="SamplePayload"/>)    INFER_RESULT see <see cref="InferenceReply"/>
     /// GET_STATS       -                          STATS      opaque statistics bytes (device statistics format)
     /// RESET_STATS     -                          ACK        u32 0
     /// GET_SAMPLES     u16 max samples            SAMPLES    opaque sample-buffer bytes
@@ -15,6 +15,7 @@ namespace EdgeMicro.Core.Protocol
     /// PUT_MODEL_CHUNK u32 offset, bytes          ACK        u32 bytes received so far
     /// PUT_MODEL_COMMIT -                         MODEL_ACTIVATED string model id, u32 version, u32 model CRC
     /// any             ...                        ERROR      u16 code (<see cref="ErrorCode"/>), string message
+    /// (a bad frame)   -                          NAK        u8 reason (<see cref="NakReason"/>); the rejected request's id when known
     /// </code>
     /// </summary>
     public static class MessageType
@@ -60,6 +61,10 @@ namespace EdgeMicro.Core.Protocol
 
         /// <summary>Response to <see cref="PutModelCommit"/> when the new model is active.</summary>
         public const int ModelActivated = PutModelCommit | ResponseBit;
+
+        /// <summary>Negative acknowledgement: the device received a frame it could not accept (u8
+        /// <see cref="NakReason"/>); the sender resends at once instead of waiting out its timeout.</summary>
+        public const int Nak = 0xFD;
 
         /// <summary>Generic acknowledgement (u32 value).</summary>
         public const int Ack = 0xFE;

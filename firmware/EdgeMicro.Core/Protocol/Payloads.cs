@@ -68,42 +68,6 @@ namespace EdgeMicro.Core.Protocol
             return new ByteReader(payload, offset, payload.Length - offset).ReadUInt32(field);
         }
 
-        /// <summary>Encodes a raw input vector (INFER request): u16 count, i32 values.</summary>
-        /// <param name="sample">The raw sample.</param>
-        /// <returns>The bytes.</returns>
-        public static byte[] Sample(int[] sample)
-        {
-            ByteWriter w = new ByteWriter(false);
-            w.WriteInt16(sample.Length);
-            for (int i = 0; i < sample.Length; i++)
-            {
-                w.WriteInt32(sample[i]);
-            }
-
-            return w.ToArray();
-        }
-
-        /// <summary>Decodes a raw input vector.</summary>
-        /// <param name="payload">The bytes.</param>
-        /// <returns>The sample.</returns>
-        public static int[] ReadSample(byte[] payload)
-        {
-            ByteReader r = new ByteReader(payload, 0, payload.Length);
-            int n = r.ReadUInt16("feature count");
-            if (n * 4 != r.Remaining)
-            {
-                throw r.Error("sample of " + n.ToString() + " features has " + r.Remaining.ToString() + " value bytes");
-            }
-
-            int[] sample = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                sample[i] = r.ReadInt32("feature");
-            }
-
-            return sample;
-        }
-
         /// <summary>Encodes a model chunk (PUT_MODEL_CHUNK): u32 offset, bytes.</summary>
         /// <param name="offset">Offset of the chunk in the blob.</param>
         /// <param name="data">Blob bytes.</param>

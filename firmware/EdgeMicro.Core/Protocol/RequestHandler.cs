@@ -134,7 +134,7 @@ namespace EdgeMicro.Core.Protocol
                 return Fail(request, ErrorCode.NoModel, "no model is active");
             }
 
-            int[] sample = Payloads.ReadSample(request.Payload);
+            int[] sample = SamplePayload.Read(request.Payload);
             ModelDefinition model = classifier.Model;
             if (sample.Length != model.FeatureCount)
             {

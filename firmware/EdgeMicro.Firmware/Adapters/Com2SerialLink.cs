@@ -19,6 +19,7 @@ namespace EdgeMicro.Firmware.Adapters
         private readonly SerialPort _port;
         private readonly SerialServer _server;
         private readonly byte[] _buffer = new byte[256];
+        private readonly IRuntimePlatform _platform;
 
         /// <summary>Initializes a new instance of the <see cref="Com2SerialLink"/> class and opens COM2.</summary>
         /// <param name="config">Configuration (serial pins and baud rate).</param>
@@ -35,10 +36,12 @@ namespace EdgeMicro.Firmware.Adapters
             _port.ReadTimeout = 1;
             _port.WriteTimeout = 1000;
             _port.Open();
+            _platform = platform;
             _server = new SerialServer(new RequestHandler(new RuntimeDevicePlatform(config.DeviceId, runtime, statistics, platform)));
         }
 
-        /// <summary>Answers the requests received so far (call from the main loop).</summary>
+        /// <summary>Answers the requests received so far and NAKs a frame whose bytes stopped arriving (call from
+        /// the main loop).</summary>
         /// <returns>Requests answered.</returns>
         public int Poll()
         {
@@ -55,7 +58,7 @@ namespace EdgeMicro.Firmware.Adapters
                 answered += _server.Process(_buffer, 0, n, this);
             }
 
-            return answered;
+            return answered + _server.Tick(_platform.NowMs, this);
         }
 
         /// <inheritdoc/>

@@ -89,24 +89,34 @@ internal sealed class FlashCommand : Command
     private sealed class ModelCommand : Command
     {
         public ModelCommand()
-            : base("model", "Write a model blob (and optionally the device config) to the device's I: drive with nanoff --filedeployment, then verify the device reports it.")
+            : base("model", "Write a model blob (and optionally the device config) to the device's I: drive with nanoff --filedeployment, then verify the device reports it; or (--serial PORT --key FILE) upload it over the serial test link as a signed PUT_MODEL the device's update gate checks.")
         {
             Arguments.Add(Model);
-            foreach (Option o in new Option[] { Port, Config, VerifyPort, Baud, VerifyTimeout, Json })
+            foreach (Option o in new Option[] { Port, Serial, Key, Config, VerifyPort, Baud, VerifyTimeout, Json })
             {
                 Options.Add(o);
             }
 
             SetAction(parse => CommandRunner.Guard(parse, () =>
             {
+                if (parse.GetValue(Serial) is { } serialPort)
+                {
+                    return OverSerial(parse, serialPort);
+                }
+
+                if (parse.GetValue(Key) != null)
+                {
+                    throw new InputDataException("--key signs an upload over the serial test link: give --serial PORT (nanoff's file deployment over --port is not signed)");
+                }
+
                 string? verifyPort = parse.GetValue(VerifyPort);
                 int baud = parse.GetValue(Baud);
                 var options = new FlashModelOptions
                 {
                     ModelPath = parse.GetValue(Model)!,
-                    Port = parse.GetValue(Port)!,
+                    Port = parse.GetValue(Port) ?? throw new InputDataException("give --port PORT (nanoff over USB) or --serial PORT --key FILE (signed upload over the test link)"),
                     ConfigPath = parse.GetValue(Config),
-                    OpenVerifyPort = verifyPort == null ? null : () => LinuxSerialPort.Open(verifyPort, baud),
+                    OpenVerifyPort = verifyPort == null ? null : () => SystemSerialPort.Open(verifyPort, baud),
                     VerifyTimeout = TimeSpan.FromSeconds(parse.GetValue(VerifyTimeout)),
                 };
                 TextWriter log = parse.InvocationConfiguration.Error;
@@ -122,9 +132,35 @@ internal sealed class FlashCommand : Command
             }));
         }
 
+        /// <summary>flash model --serial PORT --key FILE: every input checked, then the signed upload.</summary>
+        private int OverSerial(ParseResult parse, string serialPort)
+        {
+            if (parse.GetValue(Port) != null || parse.GetValue(Config) != null || parse.GetValue(VerifyPort) != null)
+            {
+                throw new InputDataException("--serial uploads over the test link: it takes no --port, --config or --verify-port (those are for nanoff's file deployment)");
+            }
+
+            string keyFile = parse.GetValue(Key) ?? throw new InputDataException("--serial needs --key FILE: the device refuses unsigned uploads");
+            EdgeMicro.Data.ModelFile model = EdgeMicro.Data.ModelFile.Load(parse.GetValue(Model)!);
+            byte[] key = EdgeMicro.Fleet.Publishing.FleetKeyFile.Read(keyFile);
+            TextWriter log = parse.InvocationConfiguration.Error;
+            log.WriteLine($"Model {model.Describe}, {model.Bytes.Length} bytes, from {model.Path}");
+            using ISerialPort port = SystemSerialPort.Open(serialPort, parse.GetValue(Baud));
+            var client = new DeviceClient(port);
+            Action<string, double> step = CommandRunner.StepPrinter(log);
+            EdgeMicro.Core.Protocol.DeviceInfo info = SerialModelUpload.Install(client, model, key, (sent, total) => step("Uploading over the test link", (double)sent / total));
+            log.WriteLine($"Verified: device {info.DeviceId} runs {model.Describe}");
+            WriteJson(parse, Json, ExitCodes.Success, new { serial = port.Name, device = info.DeviceId, model_id = model.ModelId, model_version = model.ModelVersion, model_crc = $"0x{model.ModelCrc:X8}", signed = true, verified = true });
+            return ExitCodes.Success;
+        }
+
+        private Option<string?> Serial { get; } = new("--serial") { Description = "Upload over the device's serial test link (second UART) instead of nanoff: a signed PUT_MODEL (needs --key).", HelpName = "PORT" };
+
+        private Option<string?> Key { get; } = new("--key", "-k") { Description = "Fleet key file (hex, as for model publish) that signs the --serial upload.", HelpName = "FILE" };
+
         private Argument<string> Model { get; } = new("MODEL") { Description = "A .emm model blob, or the directory edgemicro convert wrote.", HelpName = "DIR|FILE.emm" };
 
-        private Option<string> Port { get; } = PortOption();
+        private Option<string?> Port { get; } = new("--port", "-p") { Description = "The device's USB serial port nanoff writes through (e.g. /dev/ttyUSB0, COM5; see: edgemicro devices).", HelpName = "PORT" };
 
         private Option<bool> Json { get; } = JsonOption();
 

@@ -17,7 +17,7 @@ internal sealed class HilCommand : Command
     public HilCommand()
         : base("hil", "Hardware-in-the-loop: run every test vector on the device over its serial test link and require results identical to the host twin; reports accuracy, agreement and on-device latency.")
     {
-        foreach (Option o in new Option[] { Port, Virtual, VirtualModel, Model, Test, LabelColumn, Baud, TimeoutMs, Retries, MaxMismatches, Json })
+        foreach (Option o in new Option[] { Port, Virtual, VirtualModel, Model, Test, LabelColumn, Key, Baud, TimeoutMs, Retries, MaxMismatches, Json })
         {
             Options.Add(o);
         }
@@ -37,9 +37,11 @@ internal sealed class HilCommand : Command
 
     private Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
+    private Option<string?> Key { get; } = new("--key", "-k") { Description = "Fleet key file (hex, as for model publish): a device that does not run --model gets it first over the test link, as a signed PUT_MODEL its update gate checks. Without it hil only compares.", HelpName = "FILE" };
+
     private Option<int> Baud { get; } = new Option<int>("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 115200, HelpName = "BAUD" }.AtLeast(300);
 
-    private Option<int> TimeoutMs { get; } = new Option<int>("--timeout-ms") { Description = "Response timeout per attempt.", DefaultValueFactory = _ => 1000, HelpName = "MS" }.AtLeast(1);
+    private Option<int> TimeoutMs { get; } = new Option<int>("--timeout-ms") { Description = "Response timeout per attempt until round trips are measured, and the longest (then it adapts; a NAK or a corrupted response is resent at once).", DefaultValueFactory = _ => 1000, HelpName = "MS" }.AtLeast(1);
 
     private Option<int> Retries { get; } = new Option<int>("--retries") { Description = "Retransmissions after a timeout.", DefaultValueFactory = _ => 3, HelpName = "N" }.Between(0, 100);
 
@@ -68,6 +70,7 @@ internal sealed class HilCommand : Command
             TestPath = parse.GetValue(Test)!,
             LabelColumn = parse.GetValue(LabelColumn)!,
             MaxListedMismatches = parse.GetValue(MaxMismatches),
+            FleetKey = parse.GetValue(Key) is { } keyFile ? EdgeMicro.Fleet.Publishing.FleetKeyFile.Read(keyFile) : null,
         };
         HilRunner.LoadInputs(options); // every file checked before a port is opened or a device started
         var clientOptions = new DeviceClientOptions { TimeoutMs = parse.GetValue(TimeoutMs), Retries = parse.GetValue(Retries) };
@@ -77,12 +80,12 @@ internal sealed class HilCommand : Command
         {
             var (hostEnd, deviceEnd) = MemorySerialPair.Create();
             byte[] blob = ModelFile.Load(parse.GetValue(VirtualModel) ?? options.ModelPath).Bytes;
-            device = SerialVirtualDevice.Start(deviceEnd, blob, options.TestPath, options.LabelColumn);
+            device = SerialVirtualDevice.Start(deviceEnd, blob, options.TestPath, options.LabelColumn, fleetKey: options.FleetKey);
             port = hostEnd;
         }
         else
         {
-            port = LinuxSerialPort.Open(portName!, parse.GetValue(Baud));
+            port = SystemSerialPort.Open(portName!, parse.GetValue(Baud));
         }
 
         HilReport report;
@@ -115,13 +118,18 @@ internal sealed class HilCommand : Command
         static string Pct(double? v) => v == null ? "-" : (v.Value * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
         static string Ms(double v) => v.ToString("F3", CultureInfo.InvariantCulture) + " ms";
         o.WriteLine($"device      {r.DeviceId} on {r.Port}, firmware {r.Firmware}");
+        if (r.Installed != null)
+        {
+            o.WriteLine($"installed    {r.Installed}");
+        }
+
         o.WriteLine($"device model {r.DeviceModel}");
         o.WriteLine($"host model   {r.HostModel}{(r.SameModel ? string.Empty : "   <-- DIFFERENT MODEL")}");
         o.WriteLine($"vectors      {r.Compared} of {r.Vectors} compared, {r.MismatchCount} mismatches");
         o.WriteLine($"accuracy     device {Pct(r.DeviceAccuracy)}, host twin {Pct(r.HostAccuracy)}");
         o.WriteLine($"agreement    class {Pct(r.Agreement)}, bit-exact {Pct(r.ExactMatch)}");
         o.WriteLine($"latency      p50 {Ms(r.LatencyP50Ms)}, p95 {Ms(r.LatencyP95Ms)}, max {Ms(r.LatencyMaxMs)} (on-device ticks)");
-        o.WriteLine($"link         {r.LinkFailures} vectors failed on the link, {r.LinkRetries} retries, {r.CorruptFrames} corrupted frames, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        o.WriteLine($"link         {r.LinkFailures} vectors failed on the link, {r.LinkRetries} retries ({r.LinkFastResends} at once after {r.LinkNaks} NAKs or corrupted responses, {r.LinkTimeouts} after timeouts), {r.CorruptFrames} corrupted frames, INFER round trip {r.InferRoundTripMs.ToString("F1", CultureInfo.InvariantCulture)} ms, {r.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         if (r.Problem != null)
         {
             o.WriteLine("problem      " + r.Problem);

@@ -20,7 +20,7 @@ internal sealed class ModelCommand : Command
             : base("publish", "Send a model blob (manifest signed with the fleet key, chunks, commit) and wait for each device's accepted/rejected event.")
         {
             Arguments.Add(Blob);
-            foreach (Option o in new Option[] { Mqtt, Devices, All, Key, Timeout, ChunkSize, Json })
+            foreach (Option o in new Option[] { Mqtt, Devices, All, Key, DowngradeFrom, Timeout, ChunkSize, Json })
             {
                 Options.Add(o);
             }
@@ -37,6 +37,8 @@ internal sealed class ModelCommand : Command
         private Option<bool> All { get; } = new("--all") { Description = "Every device whose retained status says online." };
 
         private Option<string> Key { get; } = new("--key", "-k") { Description = "File holding the fleet key as hex.", Required = true, HelpName = "FILE" };
+
+        private Option<int> DowngradeFrom { get; } = new Option<int>("--downgrade-from") { Description = "Allow one deliberate downgrade: a device whose anti-rollback floor is exactly this version accepts this older model once (the floor is signed into the manifest). Default: no downgrade.", HelpName = "VERSION" }.AtLeast(1);
 
         private Option<double> Timeout { get; } = new Option<double>("--timeout") { Description = "Seconds to wait for each device's verdict.", DefaultValueFactory = _ => 30, HelpName = "SECONDS" }.Positive();
 
@@ -58,6 +60,7 @@ internal sealed class ModelCommand : Command
             {
                 Host = host, Port = port, Blob = ModelFile.Load(parse.GetValue(Blob)!).Bytes, FleetKey = FleetKeyFile.Read(parse.GetValue(Key)!),
                 DeviceIds = devices, AllDevices = all, VerdictTimeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)), ChunkSize = parse.GetValue(ChunkSize),
+                DowngradeFrom = parse.GetResult(DowngradeFrom) == null ? 0u : (uint)parse.GetValue(DowngradeFrom),
             };
             TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
             var progress = new SynchronousProgress(p =>

@@ -69,7 +69,7 @@ internal sealed class StatsCommand : Command
             }
 
             using var store = new StatsStore(parse.GetValue(_store)!);
-            using var port = EdgeMicro.Serial.LinuxSerialPort.Open(serial);
+            using var port = EdgeMicro.Serial.SystemSerialPort.Open(serial);
             PullResult r;
             try
             {

@@ -19,6 +19,7 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
     private readonly ConcurrentQueue<byte[]> _received = new();
     private readonly AutoResetEvent _receivedSignal = new(false);
     private readonly Thread _reader;
+    private readonly IRuntimePlatform _platform;
     private volatile bool _stopping;
 
     /// <summary>Starts reading the port.</summary>
@@ -30,6 +31,7 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
     public SerialEndpoint(ISerialPort port, DeviceRuntime runtime, RuntimeStatistics? statistics, string deviceId, IRuntimePlatform platform)
     {
         _port = port;
+        _platform = platform;
         Server = new SerialServer(new RequestHandler(new RuntimeDevicePlatform(deviceId, runtime, statistics, platform)));
         _reader = new Thread(Read) { IsBackground = true, Name = "serial " + deviceId };
         _reader.Start();
@@ -41,7 +43,8 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
     /// <summary>The serial server (decoder counters, handler).</summary>
     public SerialServer Server { get; }
 
-    /// <summary>Answers the requests received so far (call from the firmware loop thread).</summary>
+    /// <summary>Answers the requests received so far, and NAKs a frame whose bytes stopped arriving (call from the
+    /// firmware loop thread).</summary>
     /// <returns>Requests answered.</returns>
     public int Pump()
     {
@@ -51,7 +54,7 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
             answered += Server.Process(data, 0, data.Length, this);
         }
 
-        return answered;
+        return answered + Server.Tick(_platform.NowMs, this);
     }
 
     /// <inheritdoc/>
@@ -69,12 +72,13 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
     private void Read()
     {
         var buffer = new byte[4096];
+        long lastBytes = long.MinValue / 2;
         while (!_stopping)
         {
             int n;
             try
             {
-                n = _port.Read(buffer, 0, buffer.Length, 50);
+                n = _port.Read(buffer, 0, buffer.Length, Math.Max(1, FrameFormat.IncompleteFrameMs / 2));
             }
             catch (IOException)
             {
@@ -83,8 +87,13 @@ public sealed class SerialEndpoint : IByteSink, IDisposable
 
             if (n > 0)
             {
+                lastBytes = Environment.TickCount64;
                 _received.Enqueue(buffer[..n]);
                 _receivedSignal.Set();
+            }
+            else if (Environment.TickCount64 - lastBytes < 1000)
+            {
+                _receivedSignal.Set(); // wake the loop so Pump can NAK a frame whose bytes stopped arriving
             }
         }
     }

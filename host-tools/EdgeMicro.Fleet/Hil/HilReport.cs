@@ -26,6 +26,9 @@ public sealed class HilReport
     /// <summary>Gets or sets the host model ("id vN (model CRC 0x...)").</summary>
     public required string HostModel { get; set; }
 
+    /// <summary>Gets or sets what <c>--key</c> installed before the run, or null when nothing was uploaded.</summary>
+    public string? Installed { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the device runs exactly the host model (id, version, CRC).</summary>
     public bool SameModel { get; set; }
 
@@ -68,8 +71,20 @@ public sealed class HilReport
     /// <summary>Gets or sets the indices of the vectors that failed on the link.</summary>
     public List<int> LinkFailedVectors { get; set; } = [];
 
-    /// <summary>Gets or sets the link retransmissions.</summary>
+    /// <summary>Gets or sets the link retransmissions (after NAKs or corrupted responses, plus after timeouts).</summary>
     public int LinkRetries { get; set; }
+
+    /// <summary>Gets or sets the retransmissions sent at once after a NAK or a corrupted or truncated response.</summary>
+    public int LinkFastResends { get; set; }
+
+    /// <summary>Gets or sets the retransmissions after a timeout (adaptive, from measured round trips).</summary>
+    public int LinkTimeouts { get; set; }
+
+    /// <summary>Gets or sets the NAKs the device sent for requests it received damaged.</summary>
+    public int LinkNaks { get; set; }
+
+    /// <summary>Gets or sets the smoothed INFER round trip in milliseconds (-1 when none was measured).</summary>
+    public double InferRoundTripMs { get; set; }
 
     /// <summary>Gets or sets the corrupted frames discarded by the host.</summary>
     public int CorruptFrames { get; set; }

@@ -48,6 +48,14 @@ public static class HilRunner
 
         var clock = Stopwatch.StartNew();
         DeviceInfo info = Link(client.Hello, "HELLO", 0, data.Count);
+        string? installed = null;
+        if (options.FleetKey != null && !SerialModelUpload.Runs(info, model))
+        {
+            string previous = info.ModelId.Length == 0 ? "no model" : $"{info.ModelId} v{info.ModelVersion}";
+            info = SerialModelUpload.Install(client, model, options.FleetKey);
+            installed = $"{model.Describe} over the test link (signed PUT_MODEL), replacing {previous}";
+        }
+
         string deviceModel = info.ModelId.Length == 0 ? "no model" : $"{info.ModelId} v{info.ModelVersion} (model CRC 0x{info.ModelCrc:X8})";
         var report = new HilReport
         {
@@ -58,6 +66,7 @@ public static class HilRunner
             HostModel = model.Describe,
             SameModel = info.ModelId == model.ModelId && info.ModelVersion == model.ModelVersion && info.ModelCrc == model.ModelCrc,
             Vectors = data.Count,
+            Installed = installed,
         };
         if (info.FeatureCount != definition.FeatureCount)
         {
@@ -84,6 +93,12 @@ public static class HilRunner
                 if (consecutiveFailures >= options.MaxConsecutiveLinkFailures)
                 {
                     report.Problem = $"link quality too poor: {consecutiveFailures} vectors in a row failed on the link after {options.VectorAttempts} attempts each (last: {linkError}); stopped after {n + 1} of {data.Count} vectors";
+                    break;
+                }
+
+                if (n + 1 >= options.MinVectorsForFailureRate && report.LinkFailures > options.MaxLinkFailureRate * (n + 1))
+                {
+                    report.Problem = $"link quality too poor: {report.LinkFailures} of {n + 1} vectors failed on the link after {options.VectorAttempts} attempts each (more than {options.MaxLinkFailureRate:P0}; last: {linkError}); stopped";
                     break;
                 }
 
@@ -133,6 +148,10 @@ public static class HilRunner
         report.LatencyP95Ms = Percentile(latencies, 0.95);
         report.LatencyMaxMs = latencies.Count == 0 ? 0 : latencies[^1];
         report.LinkRetries = client.Retries;
+        report.LinkFastResends = client.FastResends;
+        report.LinkTimeouts = client.Timeouts;
+        report.LinkNaks = client.Naks;
+        report.InferRoundTripMs = Math.Round(client.TimerOf(MessageType.Infer).SmoothedMs, 3);
         report.CorruptFrames = client.RejectedFrames;
         report.Seconds = clock.Elapsed.TotalSeconds;
         return report;

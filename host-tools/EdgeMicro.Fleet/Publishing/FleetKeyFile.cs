@@ -11,6 +11,7 @@ public static class FleetKeyFile
     /// <exception cref="InputDataException">Missing or not a key.</exception>
     public static byte[] Read(string path)
     {
+        InputFiles.RequireFile(path, "--key");
         string text;
         try
         {

@@ -141,7 +141,7 @@ public sealed class RuntimeDevicePlatformTests
     {
         Rig r = Rig.Booted();
         var decoder = new FrameDecoder();
-        byte[] request = FrameEncoder.Encode(MessageType.Infer, 77, EdgeMicro.Core.Protocol.Payloads.Sample(r.Device.Samples[0]));
+        byte[] request = FrameEncoder.Encode(MessageType.Infer, 77, EdgeMicro.Core.Protocol.SamplePayload.Encode(r.Device.Samples[0]));
         decoder.Feed(request, 0, request.Length);
         Frame frame = decoder.Next()!;
 
