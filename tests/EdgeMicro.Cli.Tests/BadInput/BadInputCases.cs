@@ -225,7 +225,7 @@ public static class BadInputCases
         "1 | unknown configuration key 'deviceId' | flash model $wine --port /dev/ttyUSB9 --config ~/unknownkey.json",
         "2 | --baud must be at least | flash model $wine --port /dev/ttyUSB9 --verify-port /dev/ttyUSB8 --baud 0",
         "2 | --verify-timeout must be at least 1 | flash model $wine --port /dev/ttyUSB9 --verify-port /dev/ttyUSB8 --verify-timeout 0",
-        "2 | Option '--port' is required | flash model $wine",
+        "1 | give --port PORT (nanoff over USB) or --serial PORT --key FILE | flash model $wine",
         "2 | Required command was not provided | flash",
 
         // ---------------------------------------------------------------- root
