@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEVICES=${1:-1000}
 ROWS=${2:-60}
-WORK=$(mktemp -d /tmp/edgemicro-soak-XXXX)
+WORK=$(mktemp -d -t edgemicro-soak-XXXX)   # under $TMPDIR
 PORT=$(( 20000 + RANDOM % 20000 ))
 export PATH="$PATH:/usr/sbin"
 dotnet build host-tools/EdgeMicro.Cli -c Release -v q --nologo >/dev/null

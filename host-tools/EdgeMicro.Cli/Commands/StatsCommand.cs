@@ -151,9 +151,9 @@ internal sealed class StatsCommand : Command
 
     private sealed class BenchCommand : Command
     {
-        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT].", Required = true };
-        private readonly Option<int> _devices = new("--devices") { Description = "Simulated devices publishing at once.", DefaultValueFactory = _ => 100 };
-        private readonly Option<int> _reports = new("--reports") { Description = "Reports per device.", DefaultValueFactory = _ => 50 };
+        private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT].", Required = true, HelpName = "HOST[:PORT]" };
+        private readonly Option<int> _devices = new Option<int>("--devices") { Description = "Simulated devices publishing at once.", DefaultValueFactory = _ => 100, HelpName = "N" }.Between(1, 100_000);
+        private readonly Option<int> _reports = new Option<int>("--reports") { Description = "Reports per device.", DefaultValueFactory = _ => 50, HelpName = "N" }.Between(1, 1_000_000);
 
         public BenchCommand()
             : base("bench", "Ingest benchmark: devices publish statistics reports as fast as they can while the puller stores them in a fresh SQLite store.")
@@ -165,11 +165,6 @@ internal sealed class StatsCommand : Command
             {
                 var (host, port) = Endpoint(parse.GetValue(_mqtt)!);
                 int devices = parse.GetValue(_devices), reports = parse.GetValue(_reports);
-                if (devices < 1 || reports < 1)
-                {
-                    throw new InputDataException("--devices and --reports must be at least 1");
-                }
-
                 string dir = Directory.CreateTempSubdirectory("edgemicro-bench-").FullName;
                 try
                 {
@@ -179,7 +174,7 @@ internal sealed class StatsCommand : Command
                 }
                 finally
                 {
-                    Directory.Delete(dir, recursive: true);
+                    Directory.Delete(dir, recursive: true); // the fresh temp directory made above: only the bench store
                 }
             }));
         }

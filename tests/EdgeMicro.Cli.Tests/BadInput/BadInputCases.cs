@@ -116,6 +116,8 @@ public static class BadInputCases
         "1 | a SQLite database of something else | stats show --store ~/other.db",
         "2 | Unrecognized command or argument | stats show --store ~/store.db --bogus",
         "2 | Required command was not provided | stats",
+        "2 | --devices must be between | stats bench --mqtt 127.0.0.1:1 --devices 0",
+        "2 | --reports must be between | stats bench --mqtt 127.0.0.1:1 --reports -1",
 
         // ---------------------------------------------------------------- balance
         "1 | no statistics store | balance --store ~/missing.db --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/plan",
