@@ -53,17 +53,22 @@ public static class StoreFile
 
         // immutable=1: read without taking locks or creating -wal/-shm files next to a file that may not be ours.
         string uri = "file:" + Uri.EscapeDataString(Path.GetFullPath(path)).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
         var tables = new List<string>();
-        using (SqliteDataReader r = command.ExecuteReader())
+        try
         {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+            using SqliteDataReader r = command.ExecuteReader();
             while (r.Read())
             {
                 tables.Add(r.GetString(0));
             }
+        }
+        catch (SqliteException e)
+        {
+            throw new InputDataException($"{path}: a SQLite file that cannot be read ({e.Message}); not used as a statistics store", e);
         }
 
         if (tables.Count > 0 && !tables.Contains("reports"))

@@ -114,6 +114,8 @@ public static class BadInputCases
         "1 | empty file, not a statistics store | stats show --store ~/empty.db",
         "1 | not a SQLite database | stats show --store ~/notsqlite.db",
         "1 | a SQLite database of something else | stats show --store ~/other.db",
+        "1 | a SQLite file that cannot be read | stats show --store ~/corrupt.db",
+        "1 | a SQLite file that cannot be read | stats pull --mqtt 127.0.0.1:1 --store ~/corrupt.db",
         "2 | Unrecognized command or argument | stats show --store ~/store.db --bogus",
         "2 | Required command was not provided | stats",
         "2 | --devices must be between | stats bench --mqtt 127.0.0.1:1 --devices 0",

@@ -55,6 +55,7 @@ public sealed class BadInputFixture : IDisposable
         work.WriteLines("empty.csv");
         File.WriteAllBytes(work.Combine("empty.db"), []);
         work.WriteLines("notsqlite.db", "SQLite? no: a text file");
+        File.WriteAllBytes(work.Combine("corrupt.db"), [.. "SQLite format 3\0"u8.ToArray(), .. Enumerable.Repeat((byte)0xA5, 4080)]);
         File.Copy(OtherDatabase, work.Combine("other.db"));
         File.Copy(Store, work.Combine("store.db"));
         Directory.CreateDirectory(work.Combine("dir"));
