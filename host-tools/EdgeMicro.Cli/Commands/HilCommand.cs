@@ -72,7 +72,7 @@ internal sealed class HilCommand : Command
             MaxListedMismatches = parse.GetValue(MaxMismatches),
             FleetKey = parse.GetValue(Key) is { } keyFile ? EdgeMicro.Fleet.Publishing.FleetKeyFile.Read(keyFile) : null,
         };
-        HilRunner.LoadInputs(options); // every file checked before a port is opened or a device started
+        var inputs = HilRunner.LoadInputs(options); // every file checked before a port is opened or a device started
         var clientOptions = new DeviceClientOptions { TimeoutMs = parse.GetValue(TimeoutMs), Retries = parse.GetValue(Retries) };
         SerialVirtualDevice? device = null;
         ISerialPort port;
@@ -93,7 +93,7 @@ internal sealed class HilCommand : Command
         {
             var client = new DeviceClient(port, clientOptions);
             Action<string, double> step = CommandRunner.StepPrinter(stderr);
-            report = HilRunner.Run(options, client, isVirtual ? "virtual" : port.Name, (done, total) => step("Running test vectors on the device", (double)done / total));
+            report = HilRunner.Run(options, client, isVirtual ? "virtual" : port.Name, (done, total) => step("Running test vectors on the device", (double)done / total), inputs);
         }
         finally
         {

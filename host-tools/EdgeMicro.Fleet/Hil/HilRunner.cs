@@ -39,11 +39,12 @@ public static class HilRunner
     /// <param name="client">Client on the device's serial link.</param>
     /// <param name="portName">Port name for the report.</param>
     /// <param name="progress">Called with (vectors done, total).</param>
+    /// <param name="inputs">The model and vectors from <see cref="LoadInputs"/> when the caller checked them already.</param>
     /// <returns>The report.</returns>
     /// <exception cref="InputDataException">Bad model or test file, or the link failed (message says after how many vectors).</exception>
-    public static HilReport Run(HilOptions options, DeviceClient client, string portName, Action<int, int>? progress = null)
+    public static HilReport Run(HilOptions options, DeviceClient client, string portName, Action<int, int>? progress = null, (ModelFile Model, LabeledDataset Data)? inputs = null)
     {
-        (ModelFile model, LabeledDataset data) = LoadInputs(options);
+        (ModelFile model, LabeledDataset data) = inputs ?? LoadInputs(options);
         var definition = model.Blob.Model;
 
         var clock = Stopwatch.StartNew();
