@@ -49,7 +49,8 @@ public sealed record ClassPlan(
 /// <summary>Drift and sensor health of one feature.</summary>
 public sealed record FeatureHealth(
     int Feature, string Name, double Psi, double Threshold, double PValue, bool Drift, int Bins,
-    double DeviceLimitShare, double TrainLimitShare, bool Saturated, double DeviceMin, double DeviceMax, double TrainMin, double TrainMax, bool OutOfRange);
+    double DeviceLimitShare, double TrainLimitShare, bool Saturated, double DeviceMin, double DeviceMax, double TrainMin, double TrainMax, bool OutOfRange,
+    double EffectiveSamples = 0, double EffectiveTraining = 0, bool Stuck = false);
 
 /// <summary>A class pair the model confuses (merge candidate).</summary>
 public sealed record ConfusedPair(int A, int B, string Names, double HoldoutJoint, double DeviceAmbiguityShare);
@@ -69,4 +70,4 @@ public sealed record BalancePlan(
     IReadOnlyList<FeatureHealth> Features, IReadOnlyList<ConfusedPair> ConfusedPairs, IReadOnlyList<LabelIssue> LabelIssues,
     int ConfidentDisagreements, int DriftAlarms, IReadOnlyList<PickedSample> Picks, IReadOnlyList<int> ConfidenceHistogram, IReadOnlyList<int> MarginHistogram,
     IReadOnlyList<int> Confusion, IReadOnlyList<string> FeatureNames, PriorEstimates? Priors = null,
-    IReadOnlyList<string>? TrainColumns = null, string LabelColumn = "label", FineLabelReport? FineLabels = null);
+    IReadOnlyList<string>? TrainColumns = null, string LabelColumn = "label", FineLabelReport? FineLabels = null, HealthReport? Health = null);

@@ -123,7 +123,7 @@ public static class BalancePlanner
         }
 
         picks = picks.OrderBy(p => p.Margin).Select((p, i) => p with { Rank = i + 1 }).ToList();
-        var health = DataHealth.Features(blob, merged, trainRaw, classifier, train.FeatureNames);
+        var (health, healthReport) = FleetHealth.Build(new FeatureReference(blob, trainRaw, train.Labels, classifier), calibration, priors.Chosen, reports, fb, train.FeatureNames);
         var labelIssues = reports.SelectMany(r => (r.Samples ?? []).Select(s => (r.DeviceId, s)))
             .Where(x => x.s.Label >= 0 && x.s.Label != x.s.Predicted && merged.Predicted[x.s.Predicted] > 0 && x.s.ConfidenceQ15 * (long)merged.Predicted[x.s.Predicted] >= merged.ConfidenceSum[x.s.Predicted])
             .Select(x => new LabelIssue(x.DeviceId, x.s.Sequence, names[x.s.Label], names[x.s.Predicted], x.s.ConfidenceQ15 / 32768.0, merged.ConfidenceSum[x.s.Predicted] / 32768.0 / merged.Predicted[x.s.Predicted]))
@@ -134,7 +134,7 @@ public static class BalancePlanner
             Imbalance(trainCounts.Select(v => (double)v)), Imbalance(priors.Chosen.Prior), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
             health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged, names),
             labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
-            TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts));
+            TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts), healthReport);
     }
 
     /// <summary>The boot of every stored report: per device, in arrival order, the count of window-numbering restarts before it.</summary>
