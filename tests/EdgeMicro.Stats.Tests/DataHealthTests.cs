@@ -116,6 +116,43 @@ public sealed class DataHealthTests(ITestOutputHelper output)
         Assert.All(plan.Health.Devices.Where(d => d.DeviceId != "dev1"), d => Assert.Equal("ok", d.Status));
     }
 
+    [Fact]
+    public void LabelIssues_WhenEveryFourthLabelIsFlipped_ListsTheBufferedFlippedLabelsFirst()
+    {
+        using var fleet = new HealthFleet();
+        var random = new Random(8);
+        for (int d = 0; d < 4; d++)
+        {
+            fleet.Device("dev" + d, HealthFleet.Dirichlet(10, 0.5, random), 5, 500, 80 + d, flipEvery: 4);
+        }
+
+        BalancePlan plan = fleet.Plan();
+        var visible = new HashSet<(string, uint)>();
+        using (var store = new EdgeMicro.Fleet.Stats.StatsStore(fleet.StorePath))
+        {
+            foreach (var r in store.Reports())
+            {
+                foreach (var s in (r.Report.Samples ?? []).Where(s => s.Label >= 0))
+                {
+                    visible.Add((r.Report.DeviceId, s.Sequence));
+                }
+            }
+        }
+
+        var flippedVisible = visible.Where(fleet.Flipped.Contains).ToHashSet();
+        var listed = plan.LabelIssues.Select(i => (i.DeviceId, i.Sequence)).ToList();
+        int found = listed.Count(flippedVisible.Contains), top = listed.Take(flippedVisible.Count).Count(flippedVisible.Contains);
+        output.WriteLine($"labelled {fleet.Labelled.Count}, flipped {fleet.Flipped.Count}; buffered with a label {visible.Count}, of them flipped {flippedVisible.Count}; listed {listed.Count}, flipped among them {found}, in the top {flippedVisible.Count}: {top}");
+        foreach (LabelIssue i in plan.LabelIssues.Take(5))
+        {
+            output.WriteLine($"  #{i.Rank} {i.DeviceId}/{i.Sequence} score {i.Score:F2}: {i.Evidence}");
+        }
+
+        Assert.True(flippedVisible.Count >= 4, "too few flipped labels buffered for the test");
+        Assert.True(found >= 0.9 * flippedVisible.Count, $"recall {found} of {flippedVisible.Count}");
+        Assert.True(top >= 0.9 * flippedVisible.Count, $"precision at {flippedVisible.Count}: {top}");
+    }
+
     private void Report(BalancePlan plan)
     {
         output.WriteLine($"flagged {plan.Features.Count(f => f.Drift)} of {plan.Features.Count}; prior {plan.Priors?.Chosen.Method} [{string.Join(' ', plan.Priors!.Chosen.Prior.Select(v => v.ToString("F3")))}]; repeat rate {plan.Health?.RepeatRate:G3} over {plan.Health?.RepeatPairs} pairs; m_eff {plan.Features[0].EffectiveSamples:F0}, n_eff {plan.Features[0].EffectiveTraining:F0}");

@@ -55,8 +55,10 @@ public sealed record FeatureHealth(
 /// <summary>A class pair the model confuses (merge candidate).</summary>
 public sealed record ConfusedPair(int A, int B, string Names, double HoldoutJoint, double DeviceAmbiguityShare);
 
-/// <summary>A labelled device sample that confidently disagrees with the model.</summary>
-public sealed record LabelIssue(string DeviceId, uint Sequence, string Label, string Predicted, double Confidence, double Threshold);
+/// <summary>A labelled device sample whose label the model and the nearest training rows doubt (<see cref="LabelIssues"/>).</summary>
+public sealed record LabelIssue(
+    string DeviceId, uint Sequence, string Label, string Predicted, double Confidence, double Threshold,
+    int Rank = 0, double Score = 0, double LabelProbability = 0, double NeighbourAgreement = 0, string NeighbourLabel = "", double Margin = 0, uint Report = 0, string Evidence = "");
 
 /// <summary>A buffered sample picked for labelling.</summary>
 public sealed record PickedSample(int Rank, string DeviceId, uint Sequence, uint Report, int Predicted, string PredictedName, string RunnerUpName, double Margin, double Confidence, string Tier, string Kind, double[] Features, string PlannedFor = "", double PlannedForProbability = 0, int Boot = 0, long TimeMs = 0, string ReceivedUtc = "");

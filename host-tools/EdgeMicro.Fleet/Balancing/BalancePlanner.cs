@@ -124,10 +124,7 @@ public static class BalancePlanner
 
         picks = picks.OrderBy(p => p.Margin).Select((p, i) => p with { Rank = i + 1 }).ToList();
         var (health, healthReport) = FleetHealth.Build(new FeatureReference(blob, trainRaw, train.Labels, classifier), calibration, priors.Chosen, reports, fb, train.FeatureNames);
-        var labelIssues = reports.SelectMany(r => (r.Samples ?? []).Select(s => (r.DeviceId, s)))
-            .Where(x => x.s.Label >= 0 && x.s.Label != x.s.Predicted && merged.Predicted[x.s.Predicted] > 0 && x.s.ConfidenceQ15 * (long)merged.Predicted[x.s.Predicted] >= merged.ConfidenceSum[x.s.Predicted])
-            .Select(x => new LabelIssue(x.DeviceId, x.s.Sequence, names[x.s.Label], names[x.s.Predicted], x.s.ConfidenceQ15 / 32768.0, merged.ConfidenceSum[x.s.Predicted] / 32768.0 / merged.Predicted[x.s.Predicted]))
-            .ToList();
+        var labelIssues = LabelIssues.Rank(reports, calibration, priors.Chosen.Prior, trainRaw, train.Labels, names, merged);
         return new BalancePlan(
             model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, withCounters.Select(r => r.DeviceId).Distinct().Count(), withCounters.Count, merged.InferenceCount, merged.LabelCount,
             candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - priors.Chosen.Prior[c])), classes,

@@ -96,7 +96,19 @@ public static class PlanWriter
         s.AppendLine("## Data health");
         s.AppendLine();
         var drifted = plan.Features.Where(f => f.Drift).OrderByDescending(f => f.Psi).ToList();
-        s.AppendLine(c, $"Feature drift (PSI above the chi-square 99 % threshold): {drifted.Count} of {plan.Features.Count}. Saturated: {plan.Features.Count(f => f.Saturated)}. Out of training range: {plan.Features.Count(f => f.OutOfRange)}. Page-Hinkley alarms: {plan.DriftAlarms}.");
+        s.AppendLine(c, $"Feature drift (PSI against the training data reweighted to the deployment prior, above the family-wise 1 % threshold): {drifted.Count} of {plan.Features.Count}. Saturated: {plan.Features.Count(f => f.Saturated)}. Stuck: {plan.Features.Count(f => f.Stuck)}. Out of training range: {plan.Features.Count(f => f.OutOfRange)}. Page-Hinkley alarms: {plan.DriftAlarms}.");
+        if (plan.Health is { } health)
+        {
+            s.AppendLine();
+            s.AppendLine(c, $"Repeated readings: {health.RepeatRate:P2} of reading pairs are identical ({health.RepeatPairs} reservoir pairs); repeats count as one observation, not as drift.");
+            s.AppendLine();
+            s.AppendLine("| device | status | inferences | max PSI / threshold | findings |");
+            s.AppendLine("|---|---|---:|---:|---|");
+            foreach (DeviceHealth d in health.Devices)
+            {
+                s.AppendLine(c, $"| {d.DeviceId} | {d.Status} | {d.Inferences} | {d.MaxPsiRatio:F2} ({d.WorstFeature}) | {string.Join("; ", d.Evidence.Take(5))} |");
+            }
+        }
         s.AppendLine();
         s.AppendLine("| feature | PSI | threshold | p | saturated (device/train) | device range | training range |");
         s.AppendLine("|---|---:|---:|---:|---|---|---|");
@@ -108,10 +120,10 @@ public static class PlanWriter
         s.AppendLine();
         s.AppendLine("Confused class pairs (merge candidates): " + (plan.ConfusedPairs.Count == 0 ? "none." : string.Join("; ", plan.ConfusedPairs.Select(p => string.Create(c, $"{p.Names} (hold-out {p.HoldoutJoint:P2}, device low-margin {p.DeviceAmbiguityShare:P2})")))));
         s.AppendLine();
-        s.AppendLine(c, $"Label-issue candidates (labelled samples confidently contradicting the model): {plan.LabelIssues.Count} buffered, {plan.ConfidentDisagreements} counted on devices.");
+        s.AppendLine(c, $"Label-issue candidates (labelled buffered samples the model and the nearest training rows doubt, most doubtful first): {plan.LabelIssues.Count} buffered; {plan.ConfidentDisagreements} confident disagreements counted on devices.");
         foreach (LabelIssue i in plan.LabelIssues.Take(20))
         {
-            s.AppendLine(c, $"- {i.DeviceId} #{i.Sequence}: labelled {i.Label}, predicted {i.Predicted} at confidence {i.Confidence:F3} (class threshold {i.Threshold:F3})");
+            s.AppendLine(c, $"- #{i.Rank} {i.DeviceId} #{i.Sequence} (window {i.Report}), score {i.Score:F2}: {i.Evidence}");
         }
 
         s.AppendLine();
