@@ -35,6 +35,20 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void Convert_WithAnOntology_TakesTheDeployedClassNamesFromItInOrder()
+    {
+        string outDir = _temp.Combine("wine-ontology");
+        string ontology = _temp.Combine("wine-ontology.json");
+        File.WriteAllText(ontology, "{ // deployed classes first, in output order\n \"barolo\": \"barolo\", \"grignolino\": \"grignolino\", \"barbera\": \"barbera\",\n \"barolo-riserva\": \"barolo\", \"barbera-d-asti\": \"barbera\" }\n");
+
+        CliResult r = CliRun.Run("convert", Devkit.WineModel, "--calibration", Devkit.WineCalibration, "--test", Devkit.WineTest, "--name", "Wine", "--ontology", ontology, "--json", "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        EdgeMicro.Core.Format.ModelBlob blob = EdgeMicro.Data.ModelFile.Load(outDir).Blob;
+        Assert.Equal(["barolo", "grignolino", "barbera"], blob.Model.ClassNames);
+    }
+
+    [Fact]
     public void Convert_WhenJsonIsNotRequested_PrintsTheSummaryTable()
     {
         string outDir = _temp.Combine("digits");

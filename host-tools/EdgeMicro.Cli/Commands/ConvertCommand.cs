@@ -11,7 +11,7 @@ internal sealed class ConvertCommand : Command
         : base("convert", "Quantize an ONNX classifier to int8, report what it costs, and export the C# weight table, specialized kernel and .emm blob.")
     {
         Arguments.Add(Model);
-        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, InputLayout, NameOption, ModelVersion, RamBudget, Out, Force, Json })
+        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, Ontology, InputLayout, NameOption, ModelVersion, RamBudget, Out, Force, Json })
         {
             Options.Add(o);
         }
@@ -30,6 +30,8 @@ internal sealed class ConvertCommand : Command
     internal Option<string> LabelColumn { get; } = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
 
     internal Option<string?> Classes { get; } = new("--classes") { Description = "Comma-separated class names (labels may then be names).", HelpName = "a,b,..." };
+
+    internal Option<string?> Ontology { get; } = new("--ontology") { Description = "Class hierarchy JSON mapping fine labels to deployed classes (as for balance and labels import); gives the class names: the deployed classes in the order they first appear, e.g. {\"cat\": \"cat\", \"dog\": \"dog\", \"tabby\": \"cat\"}.", HelpName = "JSON" };
 
     internal Option<string?> InputLayout { get; } = new("--input-layout") { Description = "How CSV columns fill the model input, einops style, e.g. '(r c) -> c r'. Default: C order.", HelpName = "SPEC" };
 
@@ -56,6 +58,7 @@ internal sealed class ConvertCommand : Command
             NormalizationPath = parse.GetValue(Normalization),
             LabelColumn = parse.GetValue(LabelColumn)!,
             ClassNames = parse.GetValue(Classes)?.Split(',').Select(c => c.Trim()).ToArray(),
+            OntologyPath = parse.GetValue(Ontology),
             InputLayout = parse.GetValue(InputLayout),
             Name = parse.GetValue(NameOption),
             ModelVersion = parse.GetValue(ModelVersion),

@@ -49,6 +49,19 @@ public sealed record ConversionInputs(
             throw new InputDataException($"--classes: {classNames.Length} names given, the model has {classCount} classes");
         }
 
+        if (o.OntologyPath != null)
+        {
+            // The deployed classes come from the hierarchy (or, with --classes, are checked against it).
+            IReadOnlyList<string> deployed = ClassOntology.DeployedClasses(o.OntologyPath);
+            if (o.ClassNames == null && deployed.Count != classCount)
+            {
+                throw new InputDataException($"{o.OntologyPath}: {deployed.Count} deployed classes ({string.Join(", ", deployed)}), the model has {classCount} outputs; list every deployed class first as a label of itself, in the model's output order");
+            }
+
+            classNames = o.ClassNames == null ? deployed.ToArray() : classNames;
+            ClassOntology.Load(o.OntologyPath, classNames);
+        }
+
         LabeledDataset calibration = CsvDatasetReader.Read(o.CalibrationPath, o.LabelColumn, classNames, classCount, requireLabels: false, expectedFeatures: model.InputLength);
         if (calibration.Count == 0)
         {

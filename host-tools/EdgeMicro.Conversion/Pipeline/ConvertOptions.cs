@@ -21,6 +21,9 @@ public sealed record ConvertOptions
     /// <summary>Class names, or null for "0".."K-1".</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>Class hierarchy JSON (<see cref="EdgeMicro.Data.ClassOntology"/>) giving the deployed class names, or null.</summary>
+    public string? OntologyPath { get; init; }
+
     /// <summary>Input layout spec, or null for C order.</summary>
     public string? InputLayout { get; init; }
 

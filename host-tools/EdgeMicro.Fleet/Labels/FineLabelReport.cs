@@ -1,3 +1,5 @@
+using EdgeMicro.Data;
+
 namespace EdgeMicro.Fleet.Labels;
 
 /// <summary>Training examples of one fine label.</summary>

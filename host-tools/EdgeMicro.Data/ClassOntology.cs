@@ -1,13 +1,16 @@
 using System.Text.Json;
-using EdgeMicro.Data;
 
-namespace EdgeMicro.Fleet.Labels;
+namespace EdgeMicro.Data;
 
 /// <summary>
 /// A class hierarchy: annotators pick the most specific (fine) label they can, the deployed model predicts merged
 /// classes. The file is one JSON object mapping each fine label to a deployed class name, e.g.
 /// <c>{ "tabby": "cat", "siamese": "cat", "beagle": "dog" }</c> (comments allowed). A deployed class name is always
 /// accepted as a label of itself. Every defect is an <see cref="InputDataException"/> naming file:line:column.
+/// <c>convert --ontology</c> takes the model's class names from it (<see cref="DeployedClasses"/>): the deployed
+/// classes in the order they first appear as values, so list them first as labels of themselves, e.g.
+/// <c>{ "cat": "cat", "dog": "dog", "tabby": "cat" }</c>. Shared by convert (EdgeMicro.Conversion) and the Fleet's
+/// balance and label import, so it lives here.
 /// </summary>
 public sealed class ClassOntology
 {
@@ -98,6 +101,52 @@ public sealed class ClassOntology
         }
 
         return new ClassOntology(classes, fine, path);
+    }
+
+    /// <summary>The deployed class names of a hierarchy file, in the order they first appear as values (the model's
+    /// class order for <c>convert --ontology</c>); the file is then checked whole by <see cref="Load"/>.</summary>
+    /// <param name="path">JSON file.</param>
+    /// <returns>The deployed classes.</returns>
+    public static IReadOnlyList<string> DeployedClasses(string path)
+    {
+        InputFiles.RequireFile(path, "--ontology");
+        byte[] bytes = File.ReadAllBytes(path);
+        var classes = new List<string>();
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Error(path, bytes, reader.TokenStartIndex, "expected one JSON object mapping fine labels to deployed classes, e.g. {\"tabby\": \"cat\"}");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string label = reader.GetString()!.Trim();
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw Error(path, bytes, reader.TokenStartIndex, $"fine label '{label}' must map to a deployed class name (a string)");
+                }
+
+                string deployed = reader.GetString()!.Trim();
+                if (deployed.Length == 0 || deployed.IndexOfAny([',', '"', '\n', '\r']) >= 0)
+                {
+                    throw Error(path, bytes, reader.TokenStartIndex, $"deployed class '{deployed}' (for fine label '{label}') is empty or holds a comma, quote or line break");
+                }
+
+                if (IndexOf(classes, deployed) < 0)
+                {
+                    classes.Add(deployed);
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InputDataException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not valid JSON: {e.Message}", e);
+        }
+
+        return classes;
     }
 
     /// <summary>Resolves a label as an annotator wrote it: a fine label, a deployed class name, or a class index.</summary>
