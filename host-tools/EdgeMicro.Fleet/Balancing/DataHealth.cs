@@ -17,6 +17,8 @@ namespace EdgeMicro.Fleet.Balancing;
 /// </summary>
 public static class DataHealth
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double P, int Df), double> Quantiles = new();
+
     /// <summary>Family-wise significance level of the drift, saturation and stuck-channel tests.</summary>
     public const double Alpha = 0.01;
 
@@ -67,7 +69,7 @@ public static class DataHealth
                 {
                     psi = StatMath.Psi(used.Select(b => e[b]).ToArray(), used.Select(b => a[b]).ToArray());
                     double x = Pearson(expected, f * bins, used, e, a, nEff, mEff);
-                    double q = StatMath.ChiSquareQuantile(1 - alpha, occupied - 1);
+                    double q = Quantile(1 - alpha, occupied - 1);
                     threshold = ThresholdMargin * (x > 0 && psi > 0 ? q * psi / x : q * ((1.0 / nEff) + (1.0 / mEff)));
                     p = StatMath.ChiSquarePValue(x, occupied - 1);
                 }
@@ -108,6 +110,10 @@ public static class DataHealth
         return x;
     }
 
+    // Every feature of every device and window scope asks for the same few quantiles (df <= bins - 1, one level per
+    // scope kind); the bisection costs 200 incomplete-gamma evaluations, so they are kept.
+    private static double Quantile(double p, int df) => Quantiles.GetOrAdd((p, df), key => StatMath.ChiSquareQuantile(key.P, key.Df));
+
     private static int StuckBin(StatsCounters counters, int f)
     {
         int bins = counters.FeatureBins;
@@ -139,7 +145,7 @@ public static class DataHealth
 
         double pooled = ((device * m) + (train * n)) / (m + n);
         double se = Math.Sqrt(Math.Max(pooled * (1 - pooled) * ((1.0 / m) + (1.0 / n)), classVariance));
-        return se == 0 || (device - train) / se > Math.Sqrt(StatMath.ChiSquareQuantile(1 - (2 * alpha), 1));
+        return se == 0 || (device - train) / se > Math.Sqrt(Quantile(1 - (2 * alpha), 1));
     }
 
     /// <summary>Class pairs ranked by hold-out confusion Q[i][j] + Q[j][i], with the device's low-margin share for the pair.</summary>
