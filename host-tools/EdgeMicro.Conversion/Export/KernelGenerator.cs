@@ -25,9 +25,17 @@ public static class KernelGenerator
     /// <param name="p">The prepared layer.</param>
     /// <returns>True when specialized.</returns>
     public static bool IsSpecialized(PreparedLayer p) =>
-        PoolKernelGenerator.IsSpecialized(p.Definition) || (p.RoundingWithZeroPoint != null && (p.Definition.Kind == LayerKind.Dense
+        PoolKernelGenerator.IsSpecialized(p.Definition) || (p.NegativeMultiplier == null && (p.Definition.Kind == LayerKind.Dense
             ? p.InputLength <= MaxInputs
-            : p.Definition.Kind == LayerKind.Conv && p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= MaxInputs));
+            : p.Definition.Kind == LayerKind.Conv && p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= MaxInputs
+                && ConvKernelGenerator.PaddedLength(p.Definition) <= ConvKernelGenerator.MaxPaddedLength));
+
+    /// <summary>Condition that a prepared Dense/Conv layer has the packing the generated method was written for.</summary>
+    /// <param name="p">Prepared layer.</param>
+    /// <returns>C# boolean expression over <c>layer</c>.</returns>
+    internal static string PackingCondition(PreparedLayer p) =>
+        "layer.NegativeMultiplier == null && layer.Lanes == " + N(p.Lanes) + " && layer.Stride == " + N(p.Stride)
+        + " && layer.RoundingWithZeroPoint " + (p.RoundingWithZeroPoint == null ? "==" : "!=") + " null";
 
     /// <summary>Generates the kernel source.</summary>
     /// <param name="layers">The model's prepared layers (from a <see cref="Classifier"/>).</param>
@@ -49,8 +57,8 @@ public static class KernelGenerator
         sb.AppendLine("    /// <summary>Layer kernels specialized to this model's layer shapes (weights stay data).</summary>");
         sb.Append("    public sealed class ").Append(className).AppendLine(" : ISpecializedKernel");
         sb.AppendLine("    {");
-        int patch = layers.Where(IsSpecialized).Select(l => l.Stride).DefaultIfEmpty(0).Max();
-        sb.Append("        private readonly long[] _patch = new long[").Append(N(Math.Max(patch, 8))).AppendLine("];");
+        int padded = layers.Where(IsSpecialized).Select(l => ConvKernelGenerator.PaddedLength(l.Definition)).DefaultIfEmpty(0).Max();
+        sb.Append("        private readonly sbyte[] _padded = new sbyte[").Append(N(Math.Max(padded, 1))).AppendLine("];");
         sb.AppendLine();
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public bool Accepts(int layerIndex, PreparedLayer layer)");
@@ -105,8 +113,8 @@ public static class KernelGenerator
 
     private static string AcceptsCondition(PreparedLayer p) => p.Definition.Kind switch
     {
-        LayerKind.Dense => "layer.Definition.Kind == LayerKind.Dense && layer.RoundingWithZeroPoint != null && layer.InputLength == " + N(p.InputLength)
-            + " && layer.OutChannels == " + N(p.OutChannels) + " && layer.Stride == " + N(p.Stride),
+        LayerKind.Dense => "layer.Definition.Kind == LayerKind.Dense && " + PackingCondition(p) + " && layer.InputLength == " + N(p.InputLength)
+            + " && layer.OutChannels == " + N(p.OutChannels),
         LayerKind.Conv => ConvKernelGenerator.AcceptsCondition(p),
         _ => PoolKernelGenerator.AcceptsCondition(p),
     };
@@ -114,7 +122,7 @@ public static class KernelGenerator
     private static string MethodCall(int index, PreparedLayer p) => p.Definition.Kind switch
     {
         LayerKind.Dense => "Dense" + N(index) + "(layer, input, output)",
-        LayerKind.Conv => "Conv" + N(index) + "(layer, input, output, _patch)",
+        LayerKind.Conv => "Conv" + N(index) + "(layer, input, output, _padded)",
         _ => "Pool" + N(index) + "(layer, input, output)",
     };
 
@@ -134,9 +142,7 @@ public static class KernelGenerator
         int n = p.InputLength;
         sb.Append("        private static void Dense").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
         sb.AppendLine("        {");
-        sb.Append(I).AppendLine("long[] w = p.PackedWeights, b = p.PackedBias, m = p.Multiplier, r = p.RoundingWithZeroPoint;");
-        sb.Append(I).AppendLine("int[] s = p.Shift;");
-        sb.Append(I).AppendLine("long lo = p.ActivationMin, hi = p.ActivationMax;");
+        RequantLocals(sb, I, p);
         for (int i = 0; i < n; i++)
         {
             sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
@@ -154,40 +160,58 @@ public static class KernelGenerator
             }
 
             sb.AppendLine(";");
-            Lanes(sb, I + "    ", g, p.OutChannels, o => N(o));
+            Lanes(sb, I + "    ", p, g, o => N(o));
         }
 
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
     }
 
-    /// <summary>Emits the SWAR3 lane extraction and requantization of row group <paramref name="g"/>.</summary>
+    /// <summary>Emits the locals the lane requantization reads: packed weights and bias, multiplier, rounding (with the
+    /// output zero point folded in when the layer has it), shift, clamp bounds.</summary>
     /// <param name="sb">Destination.</param>
     /// <param name="indent">Indentation.</param>
-    /// <param name="g">Row group.</param>
-    /// <param name="outChannels">Output channels.</param>
-    /// <param name="index">Output index expression of channel o.</param>
-    internal static void Lanes(StringBuilder sb, string indent, int g, int outChannels, Func<int, string> index)
+    /// <param name="p">Prepared layer.</param>
+    internal static void RequantLocals(StringBuilder sb, string indent, PreparedLayer p)
     {
-        for (int lane = 0; lane < 3; lane++)
+        bool folded = p.RoundingWithZeroPoint != null;
+        sb.Append(indent).Append("long[] w = p.PackedWeights, b = p.PackedBias, m = p.Multiplier, r = p.").Append(folded ? "RoundingWithZeroPoint" : "Rounding").AppendLine(";");
+        sb.Append(indent).AppendLine("int[] s = p.Shift;");
+        sb.Append(indent).Append("long lo = p.ActivationMin, hi = p.ActivationMax").Append(folded ? string.Empty : ", zo = p.OutputZeroPoint").AppendLine(";");
+    }
+
+    /// <summary>Emits the lane extraction (SWAR3 21/21/22-bit or SWAR2 32/32, exact sign extension as
+    /// <see cref="LaneWriter"/>) and requantization (<see cref="Requantizer"/>: the output zero point folded into the
+    /// rounding term when the layer has it, else added after the shift) of row group <paramref name="g"/>.</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="p">Prepared layer.</param>
+    /// <param name="g">Row group.</param>
+    /// <param name="index">Output index expression of channel o.</param>
+    internal static void Lanes(StringBuilder sb, string indent, PreparedLayer p, int g, Func<int, string> index)
+    {
+        int lanes = p.Lanes, bits = lanes == 3 ? 21 : 32;
+        string zeroPoint = p.RoundingWithZeroPoint == null ? " + zo" : string.Empty;
+        for (int lane = 0; lane < lanes; lane++)
         {
-            int o = (g * 3) + lane;
-            if (o >= outChannels)
+            int o = (g * lanes) + lane;
+            if (o >= p.OutChannels)
             {
                 break;
             }
 
-            if (lane < 2)
+            bool last = lane == lanes - 1;
+            if (!last)
             {
-                sb.Append(indent).AppendLine("l = (a << 43) >> 43;");
-                if (o + 1 < outChannels)
+                sb.Append(indent).Append("l = (a << ").Append(N(64 - bits)).Append(") >> ").Append(N(64 - bits)).AppendLine(";");
+                if (o + 1 < p.OutChannels)
                 {
-                    sb.Append(indent).AppendLine("a = (a - l) >> 21;");
+                    sb.Append(indent).Append("a = (a - l) >> ").Append(N(bits)).AppendLine(";");
                 }
             }
 
-            string src = lane == 2 ? "a" : "l";
-            sb.Append(indent).Append("v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).AppendLine("]);");
+            string src = last ? "a" : "l";
+            sb.Append(indent).Append("v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).Append("])").Append(zeroPoint).AppendLine(";");
             sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
         }
     }
