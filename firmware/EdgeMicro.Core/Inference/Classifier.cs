@@ -14,6 +14,7 @@ namespace EdgeMicro.Core.Inference
         private readonly ModelDefinition _model;
         private readonly PreparedLayer[] _layers;
         private readonly ISpecializedKernel _special;
+        private readonly ISpecializedInput _specialInput;
         private readonly bool[] _useSpecial;
         private readonly sbyte[] _bufferA;
         private readonly sbyte[] _bufferB;
@@ -31,12 +32,15 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class.</summary>
         /// <param name="model">The model (validated here).</param>
-        /// <param name="special">Generated kernels for some layers, or null.</param>
+        /// <param name="special">Generated kernels for some layers, or null; when it also implements
+        /// <see cref="ISpecializedInput"/> and accepts the model, it quantizes the input too.</param>
         public Classifier(ModelDefinition model, ISpecializedKernel special)
         {
             ModelValidator.Validate(model);
             _model = model;
             _special = special;
+            ISpecializedInput specialInput = special as ISpecializedInput;
+            _specialInput = specialInput != null && specialInput.AcceptsInput(model) ? specialInput : null;
             int layerCount = model.Layers.Length;
             _layers = new PreparedLayer[layerCount];
             _useSpecial = new bool[layerCount];
@@ -88,7 +92,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 15;
+        public const int InstanceFields = 16;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -162,6 +166,12 @@ namespace EdgeMicro.Core.Inference
         /// <param name="sample">The raw sample.</param>
         public void QuantizeInput(int[] sample)
         {
+            if (_specialInput != null)
+            {
+                _specialInput.QuantizeInput(sample, _input);
+                return;
+            }
+
             ModelDefinition m = _model;
             short[] gather = m.InputGather;
             int[] multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
