@@ -15,6 +15,8 @@ namespace EdgeMicro.Core.Inference
         private readonly PreparedLayer[] _layers;
         private readonly ISpecializedKernel _special;
         private readonly ISpecializedInput _specialInput;
+        private readonly ISpecializedHead _specialHead;
+        private readonly int[] _headResult;
         private readonly bool[] _useSpecial;
         private readonly sbyte[] _bufferA;
         private readonly sbyte[] _bufferB;
@@ -33,7 +35,8 @@ namespace EdgeMicro.Core.Inference
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class.</summary>
         /// <param name="model">The model (validated here).</param>
         /// <param name="special">Generated kernels for some layers, or null; when it also implements
-        /// <see cref="ISpecializedInput"/> and accepts the model, it quantizes the input too.</param>
+        /// <see cref="ISpecializedInput"/> or <see cref="ISpecializedHead"/> and accepts the model, it quantizes the
+        /// input or evaluates the head too.</param>
         public Classifier(ModelDefinition model, ISpecializedKernel special)
         {
             ModelValidator.Validate(model);
@@ -41,6 +44,9 @@ namespace EdgeMicro.Core.Inference
             _special = special;
             ISpecializedInput specialInput = special as ISpecializedInput;
             _specialInput = specialInput != null && specialInput.AcceptsInput(model) ? specialInput : null;
+            ISpecializedHead specialHead = special as ISpecializedHead;
+            _specialHead = specialHead != null && specialHead.AcceptsHead(model) ? specialHead : null;
+            _headResult = new int[4];
             int layerCount = model.Layers.Length;
             _layers = new PreparedLayer[layerCount];
             _useSpecial = new bool[layerCount];
@@ -92,7 +98,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 16;
+        public const int InstanceFields = 18;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -102,7 +108,7 @@ namespace EdgeMicro.Core.Inference
             get
             {
                 int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
-                    + ActivationBytes + HeapSize.Of(_inputRounding);
+                    + ActivationBytes + HeapSize.Of(_inputRounding) + HeapSize.Of(_headResult);
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bytes += _layers[i].HeapBytes;
@@ -233,6 +239,14 @@ namespace EdgeMicro.Core.Inference
         /// outputs into the result properties.</summary>
         public void EvaluateHead()
         {
+            if (_specialHead != null)
+            {
+                int[] r = _headResult;
+                _specialHead.EvaluateHead(_output, _model.OutputTable, r);
+                SetResult(r[0], r[1], r[2], r[3]);
+                return;
+            }
+
             OutputHead.Evaluate(_model, _output, this);
         }
 

@@ -41,7 +41,8 @@ public static class KernelGenerator
     /// <param name="layers">The model's prepared layers (from a <see cref="Classifier"/>).</param>
     /// <param name="className">Class name (e.g. DigitsKernel).</param>
     /// <param name="provenance">One line of provenance.</param>
-    /// <param name="model">The model, to specialize its input quantizer too (<see cref="InputKernelGenerator"/>), or null.</param>
+    /// <param name="model">The model, to specialize its input quantizer and output head too (<see cref="InputKernelGenerator"/>,
+    /// <see cref="HeadKernelGenerator"/>), or null.</param>
     /// <returns>C# source.</returns>
     public static string Generate(PreparedLayer[] layers, string className, string provenance, ModelDefinition? model = null)
     {
@@ -56,7 +57,7 @@ public static class KernelGenerator
         sb.Append("namespace ").AppendLine(WeightTableWriter.Namespace);
         sb.AppendLine("{");
         sb.AppendLine("    /// <summary>Layer kernels specialized to this model's layer shapes (weights stay data).</summary>");
-        sb.Append("    public sealed class ").Append(className).AppendLine(model == null ? " : ISpecializedKernel" : " : ISpecializedKernel, ISpecializedInput");
+        sb.Append("    public sealed class ").Append(className).AppendLine(model == null ? " : ISpecializedKernel" : " : ISpecializedKernel, ISpecializedInput, ISpecializedHead");
         sb.AppendLine("    {");
         int padded = layers.Where(IsSpecialized).Select(l => ConvKernelGenerator.PaddedLength(l.Definition)).DefaultIfEmpty(0).Max();
         sb.Append("        private readonly sbyte[] _padded = new sbyte[").Append(N(Math.Max(padded, 1))).AppendLine("];");
@@ -101,6 +102,7 @@ public static class KernelGenerator
         if (model != null)
         {
             InputKernelGenerator.Emit(sb, model);
+            HeadKernelGenerator.Emit(sb, model);
         }
 
         for (int i = 0; i < layers.Length; i++)
