@@ -19,6 +19,12 @@ internal static class ConvKernelGenerator
     /// <summary>Largest padded input specialized (its copy is straight-line code: a few KB of bytecode at most).</summary>
     public const int MaxPaddedLength = 2048;
 
+    /// <summary>Most weights held in locals.</summary>
+    public const int MaxHoistedWeights = 64;
+
+    /// <summary>Budget of locals for taps, hoisted constants and weights (nanoFramework allows 255 in all).</summary>
+    public const int MaxLocals = 220;
+
     /// <summary>Condition that the prepared layer has the shape and packing the method was generated for.</summary>
     /// <param name="p">Prepared layer.</param>
     /// <returns>C# boolean expression over <c>layer</c>.</returns>
@@ -53,8 +59,19 @@ internal static class ConvKernelGenerator
         }
 
         sb.Append(I).Append("sbyte[] x = ").Append(pads ? "padded" : "input").AppendLine(";");
+        bool hoistRequant = HoistsRequant(l), hoistWeights = HoistsWeights(p);
+        if (hoistRequant)
+        {
+            HoistRequant(sb, I, l.OutChannels);
+        }
+
+        if (hoistWeights)
+        {
+            HoistWeights(sb, I, p);
+        }
+
         sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, taps).Select(k => "t" + N(k)))).AppendLine(";");
-        sb.Append(I).AppendLine("long a, l, v;");
+        sb.Append(I).AppendLine("long a, v;");
         sb.Append(I).Append("for (int oy = 0; oy < ").Append(N(l.OutHeight)).AppendLine("; oy++)");
         sb.Append(I).AppendLine("{");
         sb.Append(I).Append("    int row = oy * ").Append(N(l.StrideHeight * width)).AppendLine(";");
@@ -77,17 +94,42 @@ internal static class ConvKernelGenerator
             sb.Append(J).Append("    a = b[").Append(N(g)).Append(']');
             for (int k = 0; k < taps; k++)
             {
-                sb.Append(k % 6 == 0 ? "\n" + J + "        " : " ").Append("+ (t").Append(N(k)).Append(" * w[").Append(N((g * p.Stride) + k)).Append("])");
+                string weight = hoistWeights ? "c" + N((g * p.Stride) + k) : "w[" + N((g * p.Stride) + k) + "]";
+                sb.Append(k % 6 == 0 ? "\n" + J + "        " : " ").Append("+ (t").Append(N(k)).Append(" * ").Append(weight).Append(')');
             }
 
             sb.AppendLine(";");
-            Lanes(sb, J + "    ", p, g, o => N(o * plane) + " + pos");
+            Lanes(sb, J + "    ", p, g, o => N(o * plane) + " + pos", hoistRequant);
         }
 
         sb.Append(J).AppendLine("}");
         sb.Append(I).AppendLine("    }");
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
+    }
+
+    /// <summary>Per-channel requantization constants go into locals when the taps leave room under the 255-locals
+    /// limit (they are reused at every output position).</summary>
+    private static bool HoistsRequant(LayerDefinition l) => l.OutHeight * l.OutWidth > 1 && l.WeightsPerOutput + (3 * l.OutChannels) <= MaxLocals;
+
+    /// <summary>Packed weights go into locals when there are few (a small first layer) and the positions reuse them.</summary>
+    private static bool HoistsWeights(PreparedLayer p)
+    {
+        LayerDefinition l = p.Definition;
+        int weights = p.RowGroups * l.WeightsPerOutput;
+        return l.OutHeight * l.OutWidth >= 4 && weights <= MaxHoistedWeights && l.WeightsPerOutput + (3 * l.OutChannels) + weights <= MaxLocals;
+    }
+
+    private static void HoistWeights(StringBuilder sb, string indent, PreparedLayer p)
+    {
+        for (int g = 0; g < p.RowGroups; g++)
+        {
+            for (int k = 0; k < p.Definition.WeightsPerOutput; k++)
+            {
+                int at = (g * p.Stride) + k;
+                sb.Append(indent).Append("long c").Append(N(at)).Append(" = w[").Append(N(at)).AppendLine("];");
+            }
+        }
     }
 
     private static bool Pads(LayerDefinition l) => l.PadTop > 0 || l.PadLeft > 0 || l.PadBottom > 0 || l.PadRight > 0;

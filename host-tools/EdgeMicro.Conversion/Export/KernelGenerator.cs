@@ -156,7 +156,7 @@ public static class KernelGenerator
             sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
         }
 
-        sb.Append(I).AppendLine("long a, l, v;");
+        sb.Append(I).AppendLine("long a, v;");
         sb.Append(I).AppendLine("unchecked");
         sb.Append(I).AppendLine("{");
         for (int g = 0; g < p.RowGroups; g++)
@@ -188,18 +188,23 @@ public static class KernelGenerator
         sb.Append(indent).Append("long lo = p.ActivationMin, hi = p.ActivationMax").Append(folded ? string.Empty : ", zo = p.OutputZeroPoint").AppendLine(";");
     }
 
-    /// <summary>Emits the lane extraction (SWAR3 21/21/22-bit or SWAR2 32/32, exact sign extension as
-    /// <see cref="LaneWriter"/>) and requantization (<see cref="Requantizer"/>: the output zero point folded into the
-    /// rounding term when the layer has it, else added after the shift) of row group <paramref name="g"/>.</summary>
+    /// <summary>Emits the lane extraction (SWAR3 21/21/22-bit or SWAR2 32/32 lanes, exact sign extension as
+    /// <see cref="LaneWriter"/>: lane = (a &lt;&lt; (64-b)) &gt;&gt; (64-b), and the next lanes are
+    /// (a - lane) &gt;&gt; b = (a + 2^(b-1)) &gt;&gt; b since lane is in [-2^(b-1), 2^(b-1))) and requantization
+    /// (<see cref="Requantizer"/>: the output zero point folded into the rounding term when the layer has it, else
+    /// added after the shift) of row group <paramref name="g"/>.</summary>
     /// <param name="sb">Destination.</param>
     /// <param name="indent">Indentation.</param>
     /// <param name="p">Prepared layer.</param>
     /// <param name="g">Row group.</param>
     /// <param name="index">Output index expression of channel o.</param>
-    internal static void Lanes(StringBuilder sb, string indent, PreparedLayer p, int g, Func<int, string> index)
+    /// <param name="hoisted">Whether multiplier, rounding and shift of channel o are in locals m{o}, r{o}, s{o}
+    /// (<see cref="HoistRequant"/>) rather than read from the arrays.</param>
+    internal static void Lanes(StringBuilder sb, string indent, PreparedLayer p, int g, Func<int, string> index, bool hoisted = false)
     {
         int lanes = p.Lanes, bits = lanes == 3 ? 21 : 32;
         string zeroPoint = p.RoundingWithZeroPoint == null ? " + zo" : string.Empty;
+        string half = lanes == 3 ? "1048576L" : "2147483648L";
         for (int lane = 0; lane < lanes; lane++)
         {
             int o = (g * lanes) + lane;
@@ -209,18 +214,28 @@ public static class KernelGenerator
             }
 
             bool last = lane == lanes - 1;
-            if (!last)
-            {
-                sb.Append(indent).Append("l = (a << ").Append(N(64 - bits)).Append(") >> ").Append(N(64 - bits)).AppendLine(";");
-                if (o + 1 < p.OutChannels)
-                {
-                    sb.Append(indent).Append("a = (a - l) >> ").Append(N(bits)).AppendLine(";");
-                }
-            }
-
-            string src = last ? "a" : "l";
-            sb.Append(indent).Append("v = (((").Append(src).Append(" * m[").Append(N(o)).Append("]) + r[").Append(N(o)).Append("]) >> s[").Append(N(o)).Append("])").Append(zeroPoint).AppendLine(";");
+            string src = last ? "a" : "((a << " + N(64 - bits) + ") >> " + N(64 - bits) + ")";
+            string m = hoisted ? "m" + N(o) : "m[" + N(o) + "]", r = hoisted ? "r" + N(o) : "r[" + N(o) + "]", sh = hoisted ? "s" + N(o) : "s[" + N(o) + "]";
+            sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append(')').Append(zeroPoint).AppendLine(";");
             sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+            if (!last && o + 1 < p.OutChannels)
+            {
+                sb.Append(indent).Append("a = (a + ").Append(half).Append(") >> ").Append(N(bits)).AppendLine(";");
+            }
+        }
+    }
+
+    /// <summary>Emits locals m{o}, r{o}, s{o} holding each output channel's multiplier, rounding and shift (for
+    /// kernels that requantize every channel many times, e.g. once per Conv output position).</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="outChannels">Output channels.</param>
+    internal static void HoistRequant(StringBuilder sb, string indent, int outChannels)
+    {
+        for (int o = 0; o < outChannels; o++)
+        {
+            sb.Append(indent).Append("long m").Append(N(o)).Append(" = m[").Append(N(o)).Append("], r").Append(N(o)).Append(" = r[").Append(N(o))
+                .Append("]; int s").Append(N(o)).Append(" = s[").Append(N(o)).AppendLine("];");
         }
     }
 
