@@ -59,9 +59,13 @@ public static class KernelGenerator
         sb.AppendLine("    /// <summary>Layer kernels specialized to this model's layer shapes (weights stay data).</summary>");
         sb.Append("    public sealed class ").Append(className).AppendLine(model == null ? " : ISpecializedKernel" : " : ISpecializedKernel, ISpecializedInput, ISpecializedHead");
         sb.AppendLine("    {");
-        int padded = layers.Where(IsSpecialized).Select(l => ConvKernelGenerator.PaddedLength(l.Definition)).DefaultIfEmpty(0).Max();
-        sb.Append("        private readonly sbyte[] _padded = new sbyte[").Append(N(Math.Max(padded, 1))).AppendLine("];");
-        sb.AppendLine();
+        if (layers.Any(l => IsSpecialized(l) && l.Definition.Kind == LayerKind.Conv))
+        {
+            int padded = layers.Where(IsSpecialized).Select(l => ConvKernelGenerator.PaddedLength(l.Definition)).Max();
+            sb.Append("        private readonly sbyte[] _padded = new sbyte[").Append(N(Math.Max(padded, 1))).AppendLine("];");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public bool Accepts(int layerIndex, PreparedLayer layer)");
         sb.AppendLine("        {");
