@@ -17,6 +17,7 @@ namespace EdgeMicro.Core.Inference
         private readonly ISpecializedInput _specialInput;
         private readonly ISpecializedHead _specialHead;
         private readonly int[] _headResult;
+        private readonly int[] _outputTable;
         private readonly bool[] _useSpecial;
         private readonly sbyte[] _bufferA;
         private readonly sbyte[] _bufferB;
@@ -24,6 +25,10 @@ namespace EdgeMicro.Core.Inference
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
         private sbyte[] _output;
+        private int _predicted;
+        private int _runnerUp;
+        private int _confidence;
+        private int _margin;
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class with the generic kernels.</summary>
         /// <param name="model">The model (validated here).</param>
@@ -47,6 +52,7 @@ namespace EdgeMicro.Core.Inference
             ISpecializedHead specialHead = special as ISpecializedHead;
             _specialHead = specialHead != null && specialHead.AcceptsHead(model) ? specialHead : null;
             _headResult = new int[4];
+            _outputTable = model.OutputTable;
             int layerCount = model.Layers.Length;
             _layers = new PreparedLayer[layerCount];
             _useSpecial = new bool[layerCount];
@@ -98,7 +104,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 18;
+        public const int InstanceFields = 19;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -119,16 +125,28 @@ namespace EdgeMicro.Core.Inference
         }
 
         /// <summary>Gets the predicted class of the last inference.</summary>
-        public int PredictedClass { get; private set; }
+        public int PredictedClass
+        {
+            get { return _predicted; }
+        }
 
         /// <summary>Gets the second most likely class of the last inference.</summary>
-        public int RunnerUpClass { get; private set; }
+        public int RunnerUpClass
+        {
+            get { return _runnerUp; }
+        }
 
         /// <summary>Gets the confidence of the predicted class, Q15 (32768 = 1).</summary>
-        public int ConfidenceQ15 { get; private set; }
+        public int ConfidenceQ15
+        {
+            get { return _confidence; }
+        }
 
         /// <summary>Gets the top-1 minus top-2 probability margin, Q15.</summary>
-        public int MarginQ15 { get; private set; }
+        public int MarginQ15
+        {
+            get { return _margin; }
+        }
 
         /// <summary>Gets the quantized model input of the last inference (first InputLength values; the buffer may be
         /// longer because kernels read whole packed rows).</summary>
@@ -214,22 +232,25 @@ namespace EdgeMicro.Core.Inference
             sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
             sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
             PreparedLayer p = _layers[index];
-            int kind = p.Definition.Kind;
             if (_useSpecial[index])
             {
                 _special.Run(index, p, input, output);
             }
-            else if (kind == LayerKind.Dense)
-            {
-                DenseKernel.Run(p, input, output, _scratch);
-            }
-            else if (kind == LayerKind.Conv)
-            {
-                ConvKernel.Run(p, input, output, _scratch);
-            }
             else
             {
-                PoolKernel.Run(p.Definition, input, output);
+                int kind = p.Definition.Kind;
+                if (kind == LayerKind.Dense)
+                {
+                    DenseKernel.Run(p, input, output, _scratch);
+                }
+                else if (kind == LayerKind.Conv)
+                {
+                    ConvKernel.Run(p, input, output, _scratch);
+                }
+                else
+                {
+                    PoolKernel.Run(p.Definition, input, output);
+                }
             }
 
             _output = output;
@@ -242,8 +263,11 @@ namespace EdgeMicro.Core.Inference
             if (_specialHead != null)
             {
                 int[] r = _headResult;
-                _specialHead.EvaluateHead(_output, _model.OutputTable, r);
-                SetResult(r[0], r[1], r[2], r[3]);
+                _specialHead.EvaluateHead(_output, _outputTable, r);
+                _predicted = r[0];
+                _runnerUp = r[1];
+                _confidence = r[2];
+                _margin = r[3];
                 return;
             }
 
@@ -257,10 +281,10 @@ namespace EdgeMicro.Core.Inference
         /// <param name="margin">Q15 margin.</param>
         internal void SetResult(int predicted, int runnerUp, int confidence, int margin)
         {
-            PredictedClass = predicted;
-            RunnerUpClass = runnerUp;
-            ConfidenceQ15 = confidence;
-            MarginQ15 = margin;
+            _predicted = predicted;
+            _runnerUp = runnerUp;
+            _confidence = confidence;
+            _margin = margin;
         }
 
         private void Run(sbyte[][] capture)

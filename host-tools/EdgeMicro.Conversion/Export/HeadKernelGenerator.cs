@@ -67,8 +67,9 @@ internal static class HeadKernelGenerator
         }
 
         sb.AppendLine(";");
-        sb.Append(indent).AppendLine("int confidence = (int)(((1L << 31) + (sum / 2)) / sum);");
-        sb.Append(indent).AppendLine("int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + (sum / 2)) / sum);");
+        sb.Append(indent).AppendLine("long half = sum >> 1;"); // sum > 0 (T[0] = 2^16 is in it): sum / 2 == sum >> 1
+        sb.Append(indent).AppendLine("int confidence = (int)((2147483648L + half) / sum);");
+        sb.Append(indent).AppendLine("int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + half) / sum);");
         sb.Append(indent).AppendLine("result[0] = top;");
         sb.Append(indent).AppendLine("result[1] = second;");
         sb.Append(indent).AppendLine("result[2] = confidence;");

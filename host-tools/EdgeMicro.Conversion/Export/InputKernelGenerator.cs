@@ -10,7 +10,8 @@ namespace EdgeMicro.Conversion.Export;
 /// Emits the <see cref="ISpecializedInput"/> part of a generated kernel: the model's input quantizer as straight-line
 /// code, one statement per model-input element with its gather index, multiplier, rounding term (raw offset folded
 /// in, the same 64-bit value as <see cref="Classifier"/>'s, modulo 2^64), shift and zero point as IL constants - no
-/// array reads and no loop. A multiplier of 1 drops the multiply, a shift of 0 the shift.
+/// array reads and no loop. A multiplier of 1 drops the multiply, a shift of 0 the shift; a value in [-128, 127]
+/// costs one unsigned test, only an out-of-range one takes the clamp.
 /// <para>Contract: bit-exact with <see cref="Classifier.QuantizeInput"/> (see <see cref="ISpecializedInput"/>);
 /// <c>AcceptsInput</c> compares every parameter, so a recalibrated model falls back to the generic quantizer.</para>
 /// </summary>
@@ -37,13 +38,15 @@ internal static class InputKernelGenerator
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public void QuantizeInput(int[] sample, sbyte[] q)");
         sb.AppendLine("        {");
-        sb.Append(I).AppendLine("long v, lo = -128, hi = 127;");
+        sb.Append(I).AppendLine("long v, lo = -128, hi = 127, half = 128, span = 255;");
         sb.Append(I).AppendLine("unchecked");
         sb.Append(I).AppendLine("{");
         for (int j = 0; j < m.InputLength; j++)
         {
+            // In range is one unsigned test (v + 128 in [0, 255]); only an out-of-range value takes the clamp.
             sb.Append(I).Append("    v = ").Append(Element(m, j)).AppendLine(";");
-            sb.Append(I).Append("    q[").Append(N(j)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+            sb.Append(I).AppendLine("    if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }");
+            sb.Append(I).Append("    q[").Append(N(j)).AppendLine("] = (sbyte)v;");
         }
 
         sb.Append(I).AppendLine("}");
