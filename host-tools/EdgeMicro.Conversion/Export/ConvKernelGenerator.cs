@@ -9,7 +9,8 @@ namespace EdgeMicro.Conversion.Export;
 /// Emits the specialized method of a one-group Conv layer, without a per-window border branch: a layer that pads first
 /// writes its input once into a padded buffer (rows by <c>Array.Copy</c>, border cells set to the channel's input zero
 /// point, i.e. real zero, at constant indices), so every window is inside and each tap is one load at a constant
-/// offset from the window origin (<c>ldelem.i1; conv.i8</c> into a local). Every packed row group (SWAR3 or SWAR2) is
+/// offset from the window origin (<c>ldelem.i1; conv.i8</c> into a local); a window sliding by one column keeps the
+/// taps it shares with the previous one and loads one column. Every packed row group (SWAR3 or SWAR2) is
 /// then a straight-line dot product with constant weight indices followed by inline requantization.
 /// <para>Contract: the same as <see cref="ConvKernel"/>, bit for bit (out-of-bounds taps read zp_in[c], the same
 /// SWAR lanes and <see cref="Requantizer"/> rounding).</para>
@@ -70,7 +71,9 @@ internal static class ConvKernelGenerator
             HoistWeights(sb, I, p);
         }
 
-        sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, taps).Select(k => "t" + N(k)))).AppendLine(";");
+        // Zero-initialized so the compiler sees sliding taps assigned (every tap is loaded at column 0 anyway).
+        string init = Slides(l) ? " = 0" : string.Empty;
+        sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, taps).Select(k => "t" + N(k) + init))).AppendLine(";");
         sb.Append(I).AppendLine("long a, v;");
         sb.Append(I).Append("for (int oy = 0; oy < ").Append(N(l.OutHeight)).AppendLine("; oy++)");
         sb.Append(I).AppendLine("{");
@@ -81,9 +84,13 @@ internal static class ConvKernelGenerator
         sb.Append(J).Append("int o = row + (ox * ").Append(N(l.StrideWidth)).AppendLine(");");
         sb.Append(J).Append("int pos = (oy * ").Append(N(l.OutWidth)).AppendLine(") + ox;");
         int[] offsets = TapOffsets(l, pads ? PaddedHeight(l) : l.InHeight, width);
-        for (int k = 0; k < taps; k++)
+        if (Slides(l))
         {
-            sb.Append(J).Append("t").Append(N(k)).Append(" = x[o + ").Append(N(offsets[k])).AppendLine("];");
+            SlidingTaps(sb, J, l, offsets);
+        }
+        else
+        {
+            LoadTaps(sb, J, offsets, Enumerable.Range(0, taps));
         }
 
         sb.AppendLine();
@@ -130,6 +137,43 @@ internal static class ConvKernelGenerator
                 sb.Append(indent).Append("long c").Append(N(at)).Append(" = w[").Append(N(at)).AppendLine("];");
             }
         }
+    }
+
+    /// <summary>Whether the window slides by one column (stride and dilation 1 along the width, a kernel at least two
+    /// wide, more than one output column): then each step keeps kw - 1 columns of taps and loads one.</summary>
+    private static bool Slides(LayerDefinition l) => l.StrideWidth == 1 && l.DilationWidth == 1 && l.KernelWidth >= 2 && l.OutWidth > 1;
+
+    private static void LoadTaps(StringBuilder sb, string indent, int[] offsets, IEnumerable<int> taps)
+    {
+        foreach (int k in taps)
+        {
+            sb.Append(indent).Append("t").Append(N(k)).Append(" = x[o + ").Append(N(offsets[k])).AppendLine("];");
+        }
+    }
+
+    /// <summary>First column of a row: every tap loaded; next columns: taps (ic, ky, kx) take (ic, ky, kx + 1) of the
+    /// previous window and only kx = kw - 1 is loaded (taps are in (ic, ky, kx) order).</summary>
+    private static void SlidingTaps(StringBuilder sb, string indent, LayerDefinition l, int[] offsets)
+    {
+        int kw = l.KernelWidth, rows = offsets.Length / kw;
+        sb.Append(indent).AppendLine("if (ox == 0)");
+        sb.Append(indent).AppendLine("{");
+        LoadTaps(sb, indent + "    ", offsets, Enumerable.Range(0, offsets.Length));
+        sb.Append(indent).AppendLine("}");
+        sb.Append(indent).AppendLine("else");
+        sb.Append(indent).AppendLine("{");
+        for (int row = 0; row < rows; row++)
+        {
+            for (int kx = 0; kx < kw - 1; kx++)
+            {
+                int k = (row * kw) + kx;
+                sb.Append(indent).Append("    t").Append(N(k)).Append(" = t").Append(N(k + 1)).AppendLine(";");
+            }
+
+            LoadTaps(sb, indent + "    ", offsets, [(row * kw) + kw - 1]);
+        }
+
+        sb.Append(indent).AppendLine("}");
     }
 
     private static bool Pads(LayerDefinition l) => l.PadTop > 0 || l.PadLeft > 0 || l.PadBottom > 0 || l.PadRight > 0;
