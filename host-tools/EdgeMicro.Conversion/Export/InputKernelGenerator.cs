@@ -17,12 +17,22 @@ namespace EdgeMicro.Conversion.Export;
 /// </summary>
 internal static class InputKernelGenerator
 {
+    /// <summary>Largest input specialized (about 40 bytes of bytecode per element: at most ~10 KB of the assembly's
+    /// 64 KB); a larger input keeps the generic quantizer (<c>AcceptsInput</c> says no).</summary>
+    public const int MaxInputs = 256;
+
     /// <summary>Emits <c>AcceptsInput</c> and <c>QuantizeInput</c>.</summary>
     /// <param name="sb">Destination.</param>
     /// <param name="m">The model.</param>
     public static void Emit(StringBuilder sb, ModelDefinition m)
     {
         const string I = "            ";
+        if (m.InputLength > MaxInputs)
+        {
+            Declined(sb);
+            return;
+        }
+
         sb.AppendLine();
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public bool AcceptsInput(ModelDefinition model)");
@@ -52,6 +62,21 @@ internal static class InputKernelGenerator
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
         sb.AppendLine(CompareMethods);
+    }
+
+    private static void Declined(StringBuilder sb)
+    {
+        sb.AppendLine();
+        sb.AppendLine("        /// <inheritdoc/>");
+        sb.AppendLine("        public bool AcceptsInput(ModelDefinition model)");
+        sb.AppendLine("        {");
+        sb.AppendLine("            return false;");
+        sb.AppendLine("        }");
+        sb.AppendLine();
+        sb.AppendLine("        /// <inheritdoc/>");
+        sb.AppendLine("        public void QuantizeInput(int[] sample, sbyte[] q)");
+        sb.AppendLine("        {");
+        sb.AppendLine("        }");
     }
 
     /// <summary>The expression of element j: ((x * M + rounding) &gt;&gt; S) + zp.</summary>
