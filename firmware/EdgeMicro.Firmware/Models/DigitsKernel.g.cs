@@ -45,137 +45,201 @@ namespace EdgeMicro.Firmware.Models
         /// <inheritdoc/>
         public void QuantizeInput(int[] sample, sbyte[] q)
         {
-            long v, lo = -128, hi = 127;
+            long v, lo = -128, hi = 127, half = 128, span = 255;
             unchecked
             {
                 v = ((((long)sample[0] * 1020000000) + -33423360L) >> 18);
-                q[0] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[0] = (sbyte)v;
                 v = ((((long)sample[1] * 611169996) + -139749933164640L) >> 40);
-                q[1] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[1] = (sbyte)v;
                 v = ((((long)sample[2] * 1069547514) + -560435189303212L) >> 42);
-                q[2] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[2] = (sbyte)v;
                 v = ((((long)sample[3] * 1069547496) + -562753457043552L) >> 42);
-                q[3] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[3] = (sbyte)v;
                 v = ((((long)sample[4] * 1069547523) + -558709384367365L) >> 42);
-                q[4] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[4] = (sbyte)v;
                 v = ((((long)sample[5] * 1069547551) + -562115927838078L) >> 42);
-                q[5] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[5] = (sbyte)v;
                 v = ((((long)sample[6] * 570425334) + -281331262136430L) >> 41);
-                q[6] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[6] = (sbyte)v;
                 v = ((((long)sample[7] * 1069547525) + -280508990802745L) >> 41);
-                q[7] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[7] = (sbyte)v;
                 v = ((((long)sample[8] * 999915463) + -274149508604L) >> 31);
-                q[8] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[8] = (sbyte)v;
                 v = ((((long)sample[9] * 611170003) + -280271545886330L) >> 41);
-                q[9] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[9] = (sbyte)v;
                 v = ((((long)sample[10] * 1069547500) + -559431652658892L) >> 42);
-                q[10] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[10] = (sbyte)v;
                 v = ((((long)sample[11] * 1069547479) + -558726261363665L) >> 42);
-                q[11] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[11] = (sbyte)v;
                 v = ((((long)sample[12] * 1069547521) + -559376184792405L) >> 42);
-                q[12] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[12] = (sbyte)v;
                 v = ((((long)sample[13] * 1069547507) + -561080176076372L) >> 42);
-                q[13] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[13] = (sbyte)v;
                 v = ((((long)sample[14] * 1069547521) + -560601319465302L) >> 42);
-                q[14] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[14] = (sbyte)v;
                 v = ((((long)sample[15] * 950708936) + -280257476715064L) >> 41);
-                q[15] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[15] = (sbyte)v;
                 v = ((((long)sample[16] * 562452487) + -68224913061L) >> 29);
-                q[16] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[16] = (sbyte)v;
                 v = ((((long)sample[17] * 1069547511) + -561583426645227L) >> 42);
-                q[17] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[17] = (sbyte)v;
                 v = ((((long)sample[18] * 1069547551) + -558560542215494L) >> 42);
-                q[18] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[18] = (sbyte)v;
                 v = ((((long)sample[19] * 1069547543) + -561523057710063L) >> 42);
-                q[19] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[19] = (sbyte)v;
                 v = ((((long)sample[20] * 1069547506) + -562498467816290L) >> 42);
-                q[20] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[20] = (sbyte)v;
                 v = ((((long)sample[21] * 1069547523) + -559222783166105L) >> 42);
-                q[21] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[21] = (sbyte)v;
                 v = ((((long)sample[22] * 570425352) + -281094269122160L) >> 41);
-                q[22] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[22] = (sbyte)v;
                 v = ((((long)sample[23] * 713031660) + -69861375929420L) >> 39);
-                q[23] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[23] = (sbyte)v;
                 v = ((((long)sample[24] * 562452500) + -34393684360L) >> 28);
-                q[24] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[24] = (sbyte)v;
                 v = ((((long)sample[25] * 777852775) + -280346299519389L) >> 41);
-                q[25] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[25] = (sbyte)v;
                 v = ((((long)sample[26] * 1069547491) + -559410665010716L) >> 42);
-                q[26] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[26] = (sbyte)v;
                 v = ((((long)sample[27] * 1069547508) + -560630160759392L) >> 42);
-                q[27] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[27] = (sbyte)v;
                 v = ((((long)sample[28] * 1069547505) + -561145810065291L) >> 42);
-                q[28] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[28] = (sbyte)v;
                 v = ((((long)sample[29] * 1069547495) + -561064798562075L) >> 42);
-                q[29] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[29] = (sbyte)v;
                 v = ((((long)sample[30] * 570425324) + -279850469374168L) >> 41);
-                q[30] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[30] = (sbyte)v;
                 v = ((((long)sample[31] * 1069547499) + -35177417930238L) >> 38);
-                q[31] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[31] = (sbyte)v;
                 v = ((((long)sample[32] * 1020000000) + -33423360L) >> 18);
-                q[32] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[32] = (sbyte)v;
                 v = ((((long)sample[33] * 611170010) + -280391745951574L) >> 41);
-                q[33] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[33] = (sbyte)v;
                 v = ((((long)sample[34] * 1069547525) + -558804658189068L) >> 42);
-                q[34] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[34] = (sbyte)v;
                 v = ((((long)sample[35] * 1069547503) + -562051452114343L) >> 42);
-                q[35] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[35] = (sbyte)v;
                 v = ((((long)sample[36] * 1069547502) + -561311184905268L) >> 42);
-                q[36] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[36] = (sbyte)v;
                 v = ((((long)sample[37] * 1069547539) + -560194071584224L) >> 42);
-                q[37] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[37] = (sbyte)v;
                 v = ((((long)sample[38] * 611170030) + -279966617511852L) >> 41);
-                q[38] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[38] = (sbyte)v;
                 v = ((((long)sample[39] * 1020000000) + -33423360L) >> 18);
-                q[39] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[39] = (sbyte)v;
                 v = ((((long)sample[40] * 1069547500) + -70195464884332L) >> 39);
-                q[40] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[40] = (sbyte)v;
                 v = ((((long)sample[41] * 1069547548) + -559514930458440L) >> 42);
-                q[41] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[41] = (sbyte)v;
                 v = ((((long)sample[42] * 1069547566) + -559124207062804L) >> 42);
-                q[42] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[42] = (sbyte)v;
                 v = ((((long)sample[43] * 1069547476) + -561539937419508L) >> 42);
-                q[43] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[43] = (sbyte)v;
                 v = ((((long)sample[44] * 1069547505) + -561705328113892L) >> 42);
-                q[44] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[44] = (sbyte)v;
                 v = ((((long)sample[45] * 1069547500) + -558970022305844L) >> 42);
-                q[45] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[45] = (sbyte)v;
                 v = ((((long)sample[46] * 570425346) + -280937066068130L) >> 41);
-                q[46] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[46] = (sbyte)v;
                 v = ((((long)sample[47] * 1069547507) + -35089689849770L) >> 38);
-                q[47] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[47] = (sbyte)v;
                 v = ((((long)sample[48] * 1069547480) + -280700607516800L) >> 41);
-                q[48] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[48] = (sbyte)v;
                 v = ((((long)sample[49] * 1069547513) + -560598315904786L) >> 42);
-                q[49] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[49] = (sbyte)v;
                 v = ((((long)sample[50] * 1069547538) + -558889427135494L) >> 42);
-                q[50] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[50] = (sbyte)v;
                 v = ((((long)sample[51] * 1069547530) + -561361073436072L) >> 42);
-                q[51] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[51] = (sbyte)v;
                 v = ((((long)sample[52] * 1069547541) + -562087437143079L) >> 42);
-                q[52] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[52] = (sbyte)v;
                 v = ((((long)sample[53] * 1069547529) + -559924405793764L) >> 42);
-                q[53] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[53] = (sbyte)v;
                 v = ((((long)sample[54] * 1069547508) + -560415273787592L) >> 42);
-                q[54] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[54] = (sbyte)v;
                 v = ((((long)sample[55] * 855637985) + -139645911892323L) >> 40);
-                q[55] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[55] = (sbyte)v;
                 v = ((((long)sample[56] * 562452499) + -17196842119L) >> 27);
-                q[56] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[56] = (sbyte)v;
                 v = ((((long)sample[57] * 950708900) + -280659458485164L) >> 41);
-                q[57] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[57] = (sbyte)v;
                 v = ((((long)sample[58] * 1069547490) + -559754545522084L) >> 42);
-                q[58] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[58] = (sbyte)v;
                 v = ((((long)sample[59] * 1069547505) + -562018416125885L) >> 42);
-                q[59] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[59] = (sbyte)v;
                 v = ((((long)sample[60] * 1069547515) + -560530817616138L) >> 42);
-                q[60] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[60] = (sbyte)v;
                 v = ((((long)sample[61] * 1069547538) + -560500836076202L) >> 42);
-                q[61] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[61] = (sbyte)v;
                 v = ((((long)sample[62] * 1069547509) + -562869693945035L) >> 42);
-                q[62] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[62] = (sbyte)v;
                 v = ((((long)sample[63] * 1069547520) + -562683334098944L) >> 42);
-                q[63] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                if ((ulong)(v + half) > (ulong)span) { v = v < lo ? lo : hi; }
+                q[63] = (sbyte)v;
             }
         }
 
@@ -197,22 +261,20 @@ namespace EdgeMicro.Firmware.Models
             return true;
         }
 
-        private static bool SameShorts(short[] actual, short[] expected)
+        private static int[] Widen(short[] values)
         {
-            if (actual == null || actual.Length != expected.Length)
+            if (values == null)
             {
-                return false;
+                return null;
             }
 
-            for (int i = 0; i < expected.Length; i++)
+            int[] wide = new int[values.Length];
+            for (int i = 0; i < values.Length; i++)
             {
-                if (actual[i] != expected[i])
-                {
-                    return false;
-                }
+                wide[i] = values[i];
             }
 
-            return true;
+            return wide;
         }
 
         /// <inheritdoc/>
@@ -255,8 +317,9 @@ namespace EdgeMicro.Firmware.Models
             long sum = table[qTop - q[0]] + table[qTop - q[1]] + table[qTop - q[2]] + table[qTop - q[3]]
                 + table[qTop - q[4]] + table[qTop - q[5]] + table[qTop - q[6]] + table[qTop - q[7]]
                 + table[qTop - q[8]] + table[qTop - q[9]];
-            int confidence = (int)(((1L << 31) + (sum / 2)) / sum);
-            int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + (sum / 2)) / sum);
+            long half = sum >> 1;
+            int confidence = (int)((2147483648L + half) / sum);
+            int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + half) / sum);
             result[0] = top;
             result[1] = second;
             result[2] = confidence;

@@ -38,7 +38,7 @@ internal static class InputKernelGenerator
         sb.AppendLine("        public bool AcceptsInput(ModelDefinition model)");
         sb.AppendLine("        {");
         sb.Append(I).Append("return model.InputLength == ").Append(N(m.InputLength)).Append(" && model.FeatureCount == ").Append(N(m.FeatureCount)).AppendLine();
-        sb.Append(I).Append("    && ").Append(m.InputGather == null ? "model.InputGather == null" : "SameShorts(model.InputGather, new short[] { " + Join(m.InputGather.Select(g => (int)g)) + " })").AppendLine();
+        sb.Append(I).Append("    && ").Append(m.InputGather == null ? "model.InputGather == null" : "SameInts(Widen(model.InputGather), new int[] { " + Join(m.InputGather.Select(g => (int)g)) + " })").AppendLine();
         sb.Append(I).Append("    && SameInts(model.InputOffset, new int[] { ").Append(Join(m.InputOffset)).AppendLine(" })");
         sb.Append(I).Append("    && SameInts(model.InputMultiplier, new int[] { ").Append(Join(m.InputMultiplier)).AppendLine(" })");
         sb.Append(I).Append("    && SameInts(model.InputShift, new int[] { ").Append(Join(m.InputShift)).AppendLine(" })");
@@ -130,21 +130,19 @@ internal static class InputKernelGenerator
             return true;
         }
 
-        private static bool SameShorts(short[] actual, short[] expected)
+        private static int[] Widen(short[] values)
         {
-            if (actual == null || actual.Length != expected.Length)
+            if (values == null)
             {
-                return false;
+                return null;
             }
 
-            for (int i = 0; i < expected.Length; i++)
+            int[] wide = new int[values.Length];
+            for (int i = 0; i < values.Length; i++)
             {
-                if (actual[i] != expected[i])
-                {
-                    return false;
-                }
+                wide[i] = values[i];
             }
 
-            return true;
+            return wide;
         }";
 }
