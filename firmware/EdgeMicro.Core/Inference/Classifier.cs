@@ -14,6 +14,10 @@ namespace EdgeMicro.Core.Inference
         private readonly ModelDefinition _model;
         private readonly PreparedLayer[] _layers;
         private readonly ISpecializedKernel _special;
+        private readonly ISpecializedInput _specialInput;
+        private readonly ISpecializedHead _specialHead;
+        private readonly int[] _headResult;
+        private readonly int[] _outputTable;
         private readonly bool[] _useSpecial;
         private readonly sbyte[] _bufferA;
         private readonly sbyte[] _bufferB;
@@ -21,6 +25,10 @@ namespace EdgeMicro.Core.Inference
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
         private sbyte[] _output;
+        private int _predicted;
+        private int _runnerUp;
+        private int _confidence;
+        private int _margin;
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class with the generic kernels.</summary>
         /// <param name="model">The model (validated here).</param>
@@ -31,12 +39,20 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Initializes a new instance of the <see cref="Classifier"/> class.</summary>
         /// <param name="model">The model (validated here).</param>
-        /// <param name="special">Generated kernels for some layers, or null.</param>
+        /// <param name="special">Generated kernels for some layers, or null; when it also implements
+        /// <see cref="ISpecializedInput"/> or <see cref="ISpecializedHead"/> and accepts the model, it quantizes the
+        /// input or evaluates the head too.</param>
         public Classifier(ModelDefinition model, ISpecializedKernel special)
         {
             ModelValidator.Validate(model);
             _model = model;
             _special = special;
+            ISpecializedInput specialInput = special as ISpecializedInput;
+            _specialInput = specialInput != null && specialInput.AcceptsInput(model) ? specialInput : null;
+            ISpecializedHead specialHead = special as ISpecializedHead;
+            _specialHead = specialHead != null && specialHead.AcceptsHead(model) ? specialHead : null;
+            _headResult = new int[4];
+            _outputTable = model.OutputTable;
             int layerCount = model.Layers.Length;
             _layers = new PreparedLayer[layerCount];
             _useSpecial = new bool[layerCount];
@@ -88,7 +104,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 15;
+        public const int InstanceFields = 19;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -98,7 +114,7 @@ namespace EdgeMicro.Core.Inference
             get
             {
                 int bytes = HeapSize.Object(InstanceFields) + HeapSize.Array(_layers.Length, HeapSize.Block) + HeapSize.Of(_useSpecial)
-                    + ActivationBytes + HeapSize.Of(_inputRounding);
+                    + ActivationBytes + HeapSize.Of(_inputRounding) + HeapSize.Of(_headResult);
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bytes += _layers[i].HeapBytes;
@@ -109,16 +125,28 @@ namespace EdgeMicro.Core.Inference
         }
 
         /// <summary>Gets the predicted class of the last inference.</summary>
-        public int PredictedClass { get; private set; }
+        public int PredictedClass
+        {
+            get { return _predicted; }
+        }
 
         /// <summary>Gets the second most likely class of the last inference.</summary>
-        public int RunnerUpClass { get; private set; }
+        public int RunnerUpClass
+        {
+            get { return _runnerUp; }
+        }
 
         /// <summary>Gets the confidence of the predicted class, Q15 (32768 = 1).</summary>
-        public int ConfidenceQ15 { get; private set; }
+        public int ConfidenceQ15
+        {
+            get { return _confidence; }
+        }
 
         /// <summary>Gets the top-1 minus top-2 probability margin, Q15.</summary>
-        public int MarginQ15 { get; private set; }
+        public int MarginQ15
+        {
+            get { return _margin; }
+        }
 
         /// <summary>Gets the quantized model input of the last inference (first InputLength values; the buffer may be
         /// longer because kernels read whole packed rows).</summary>
@@ -162,6 +190,12 @@ namespace EdgeMicro.Core.Inference
         /// <param name="sample">The raw sample.</param>
         public void QuantizeInput(int[] sample)
         {
+            if (_specialInput != null)
+            {
+                _specialInput.QuantizeInput(sample, _input);
+                return;
+            }
+
             ModelDefinition m = _model;
             short[] gather = m.InputGather;
             int[] multiplier = m.InputMultiplier, shift = m.InputShift, zp = m.InputZeroPoint;
@@ -198,22 +232,25 @@ namespace EdgeMicro.Core.Inference
             sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
             sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
             PreparedLayer p = _layers[index];
-            int kind = p.Definition.Kind;
             if (_useSpecial[index])
             {
                 _special.Run(index, p, input, output);
             }
-            else if (kind == LayerKind.Dense)
-            {
-                DenseKernel.Run(p, input, output, _scratch);
-            }
-            else if (kind == LayerKind.Conv)
-            {
-                ConvKernel.Run(p, input, output, _scratch);
-            }
             else
             {
-                PoolKernel.Run(p.Definition, input, output);
+                int kind = p.Definition.Kind;
+                if (kind == LayerKind.Dense)
+                {
+                    DenseKernel.Run(p, input, output, _scratch);
+                }
+                else if (kind == LayerKind.Conv)
+                {
+                    ConvKernel.Run(p, input, output, _scratch);
+                }
+                else
+                {
+                    PoolKernel.Run(p.Definition, input, output);
+                }
             }
 
             _output = output;
@@ -223,6 +260,17 @@ namespace EdgeMicro.Core.Inference
         /// outputs into the result properties.</summary>
         public void EvaluateHead()
         {
+            if (_specialHead != null)
+            {
+                int[] r = _headResult;
+                _specialHead.EvaluateHead(_output, _outputTable, r);
+                _predicted = r[0];
+                _runnerUp = r[1];
+                _confidence = r[2];
+                _margin = r[3];
+                return;
+            }
+
             OutputHead.Evaluate(_model, _output, this);
         }
 
@@ -233,10 +281,10 @@ namespace EdgeMicro.Core.Inference
         /// <param name="margin">Q15 margin.</param>
         internal void SetResult(int predicted, int runnerUp, int confidence, int margin)
         {
-            PredictedClass = predicted;
-            RunnerUpClass = runnerUp;
-            ConfidenceQ15 = confidence;
-            MarginQ15 = margin;
+            _predicted = predicted;
+            _runnerUp = runnerUp;
+            _confidence = confidence;
+            _margin = margin;
         }
 
         private void Run(sbyte[][] capture)

@@ -4,7 +4,7 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// latency. The stages are <c>Classifier.QuantizeInput</c>, <c>Classifier.RunLayer</c> per layer and
 /// <c>Classifier.EvaluateHead</c>; <see cref="IlPerInference"/> is the whole <c>Classify</c> call.</summary>
 /// <param name="IlPerInference">Executed IL instructions per inference (input quantization to output head).</param>
-/// <param name="KernelIlPerInference">Of which in the Dense/Conv layer kernels (generic or generated).</param>
+/// <param name="KernelIlPerInference">Of which in the Dense/Conv layers (their <c>RunLayer</c>: generic or generated kernel).</param>
 /// <param name="Macs">Multiply-accumulates per inference.</param>
 /// <param name="InputIl">IL of the input quantization.</param>
 /// <param name="LayerIl">IL of each layer (kernel plus the classifier's dispatch).</param>

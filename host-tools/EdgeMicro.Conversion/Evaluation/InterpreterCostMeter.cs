@@ -19,8 +19,6 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// </summary>
 public static class InterpreterCostMeter
 {
-    private static readonly string[] KernelTypes = [Key(typeof(DenseKernel)), Key(typeof(ConvKernel)), Key(typeof(LaneWriter)), Key(typeof(Requantizer))];
-
     /// <summary>Measures the average inference cost over samples, whole and per stage.</summary>
     /// <param name="blob">The model blob bytes.</param>
     /// <param name="samples">Raw fixed-point samples.</param>
@@ -29,7 +27,7 @@ public static class InterpreterCostMeter
     public static InterpreterCost Measure(byte[] blob, IReadOnlyList<int[]> samples, CompiledKernel? kernel)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        using var core = new InstrumentedCore(blob, kernel, IlCountingMode.PerMethod);
+        using var core = new InstrumentedCore(blob, kernel, IlCountingMode.Total);
         core.Classify(samples[0]);
         core.Counter.Reset();
         foreach (int[] sample in samples)
@@ -39,10 +37,6 @@ public static class InterpreterCostMeter
 
         double n = samples.Count;
         double total = core.Counter.ExecutedInstructions / n;
-        string? kernelAssembly = kernel == null ? null : "[" + kernel.AssemblyName + "]";
-        double kernelIl = core.Counter.PerMethod()
-            .Where(kv => KernelTypes.Any(t => kv.Key.Contains(t, StringComparison.Ordinal)) || (kernelAssembly != null && kv.Key.StartsWith(kernelAssembly, StringComparison.Ordinal)))
-            .Sum(kv => kv.Value) / n;
 
         double input = 0, head = 0;
         var layers = new double[core.LayerCount];
@@ -57,6 +51,9 @@ public static class InterpreterCostMeter
             head += core.Count(() => core.Invoke(nameof(Classifier.EvaluateHead)));
         }
 
+        // Kernel-only = the Dense/Conv layers (generic or generated kernel, its padding and dispatch); pools, input
+        // quantization and head are outside, whether generated or generic.
+        double kernelIl = layers.Where((_, i) => core.LayerKinds[i] == LayerKind.Dense || core.LayerKinds[i] == LayerKind.Conv).Sum() / n;
         return new InterpreterCost(total, kernelIl, core.Macs, input / n, layers.Select(l => l / n).ToArray(), head / n);
     }
 
@@ -96,8 +93,6 @@ public static class InterpreterCostMeter
         return new StatsCost(inference / (double)count, updates / (double)count, max, count);
     }
 
-    private static string Key(Type t) => t.FullName + "::";
-
     /// <summary>The instrumented core with a classifier built from a blob.</summary>
     private sealed class InstrumentedCore : IDisposable
     {
@@ -121,6 +116,7 @@ public static class InterpreterCostMeter
             Classifier = Activator.CreateInstance(_classifierType, model, special)!;
             var layers = (Array)model.GetType().GetProperty(nameof(ModelDefinition.Layers))!.GetValue(model)!;
             LayerCount = layers.Length;
+            LayerKinds = layers.Cast<object>().Select(l => (int)l.GetType().GetProperty(nameof(LayerDefinition.Kind))!.GetValue(l)!).ToArray();
             Macs = layers.Cast<object>().Sum(l => (long)l.GetType().GetProperty(nameof(LayerDefinition.Macs))!.GetValue(l)!);
         }
 
@@ -131,6 +127,8 @@ public static class InterpreterCostMeter
         public object Classifier { get; }
 
         public int LayerCount { get; }
+
+        public int[] LayerKinds { get; }
 
         public long Macs { get; }
 

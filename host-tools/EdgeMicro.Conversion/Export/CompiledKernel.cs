@@ -11,10 +11,11 @@ public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[]
     /// <param name="layers">Prepared layers of the model.</param>
     /// <param name="className">Kernel class name.</param>
     /// <param name="provenance">Provenance line.</param>
+    /// <param name="model">The model, to specialize its input quantizer too, or null.</param>
     /// <returns>The compiled kernel.</returns>
-    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance)
+    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, EdgeMicro.Core.Model.ModelDefinition? model = null)
     {
-        string source = KernelGenerator.Generate(layers, className, provenance);
+        string source = KernelGenerator.Generate(layers, className, provenance, model);
         string assembly = "EdgeMicro.Generated." + className;
         return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
     }

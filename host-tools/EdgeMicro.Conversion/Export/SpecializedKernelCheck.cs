@@ -6,7 +6,8 @@ namespace EdgeMicro.Conversion.Export;
 /// <summary>Checks that a generated specialized kernel is bit-exact with the generic kernels on real samples.</summary>
 public static class SpecializedKernelCheck
 {
-    /// <summary>Runs both on every sample and compares every output; throws on the first difference.</summary>
+    /// <summary>Runs both on every sample and compares every layer's outputs and the head's results; throws on the
+    /// first difference.</summary>
     /// <param name="model">The model.</param>
     /// <param name="kernel">The compiled kernel.</param>
     /// <param name="samples">Raw fixed-point samples.</param>
@@ -14,17 +15,24 @@ public static class SpecializedKernelCheck
     {
         var generic = new Classifier(model);
         var special = new Classifier(model, kernel.Instantiate());
-        int outputs = model.Layers[^1].OutputLength;
+        sbyte[][] expected = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
+        sbyte[][] actual = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
         for (int n = 0; n < samples.Count; n++)
         {
-            generic.Classify(samples[n]);
-            special.Classify(samples[n]);
-            for (int i = 0; i < outputs; i++)
+            generic.Classify(samples[n], expected);
+            special.Classify(samples[n], actual);
+            for (int i = 0; i < expected.Length; i++)
             {
-                if (generic.Outputs[i] != special.Outputs[i])
+                if (!expected[i].AsSpan().SequenceEqual(actual[i]))
                 {
-                    throw new InvalidOperationException($"internal error: specialized kernel {kernel.TypeName} differs from the generic kernel on sample {n}, output {i}");
+                    throw new InvalidOperationException($"internal error: specialized kernel {kernel.TypeName} differs from the generic kernel on sample {n}, layer {i}");
                 }
+            }
+
+            if (generic.PredictedClass != special.PredictedClass || generic.RunnerUpClass != special.RunnerUpClass
+                || generic.ConfidenceQ15 != special.ConfidenceQ15 || generic.MarginQ15 != special.MarginQ15)
+            {
+                throw new InvalidOperationException($"internal error: specialized kernel {kernel.TypeName} differs from the generic kernel on sample {n}, output head");
             }
         }
     }

@@ -44,7 +44,7 @@ public static class ConvertPipeline
 
         progress?.Invoke("Generating and checking the specialized kernel", 0);
         string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
-        CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance);
+        CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance, q.Definition);
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
         SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval);
 

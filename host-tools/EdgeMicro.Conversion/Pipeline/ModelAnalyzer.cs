@@ -66,7 +66,7 @@ public static class ModelAnalyzer
         progress?.Invoke("Counting executed IL");
         byte[] blob = ModelBlobWriter.Write(BlobBuilder.Build(m, samples, samples));
         DeviceMemory memory = DeviceMemory.Of(m, blob);
-        CompiledKernel kernel = CompiledKernel.Create(b.Classifier.Layers, "AnalyzeKernel", "edgemicro analyze");
+        CompiledKernel kernel = CompiledKernel.Create(b.Classifier.Layers, "AnalyzeKernel", "edgemicro analyze", m);
         int[][] raw = samples.Select(s => RawSamples.ToFixed(s, fractionBits)).ToArray();
         InterpreterCost special = InterpreterCostMeter.Measure(blob, raw, kernel);
         InterpreterCost generic = InterpreterCostMeter.Measure(blob, raw, null);

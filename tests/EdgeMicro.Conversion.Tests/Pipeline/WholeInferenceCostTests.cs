@@ -1,0 +1,69 @@
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Conversion.Tests.Support;
+using EdgeMicro.TestKit.Il;
+using Xunit.Abstractions;
+
+namespace EdgeMicro.Conversion.Tests.Pipeline;
+
+/// <summary>
+/// Whole-inference executed IL (input quantization, every layer, head: what a device pays per inference) with the
+/// generated data-mode kernel, per devkit model. Executed IL is exact and deterministic (the Cecil counter), so these
+/// are ceilings, not timings. The ceilings are the figures this generator reached (README bench table) plus ~2%:
+/// a change that makes any model slower fails here. Issue 13's goal of 3.5 IL/MAC is not reached yet (see README).
+/// </summary>
+[Collection(DevkitCollection.Name)]
+public sealed class WholeInferenceCostTests(DevkitConversions conversions, ITestOutputHelper output)
+{
+    /// <summary>Whole IL/MAC ceiling per model (issue-13 start in the comment).</summary>
+    public static TheoryData<string, double> Ceilings => new()
+    {
+        { "digits_mlp", 4.20 },    // 5.37
+        { "digits_matmul", 4.20 }, // 5.37
+        { "digits_cnn", 4.50 },    // 10.48
+        { "digits_cnn_bn", 4.50 }, // 10.48
+        { "digits_conv1d", 4.70 }, // 9.92
+        { "satellite_mlp", 4.25 }, // 4.95
+    };
+
+    [Theory]
+    [MemberData(nameof(Ceilings))]
+    public void WholeInference_WithTheSpecializedKernel_StaysUnderItsIlPerMacCeiling(string key, double ceiling)
+    {
+        ConversionReport r = conversions.Get(key).Report;
+
+        output.WriteLine(Describe(key, r));
+        Assert.True(r.Macs >= 1000, key + " has fewer than 1,000 MACs: its overhead is what counts (see the wine test)");
+        Assert.True(r.IlPerMac <= ceiling, Describe(key, r) + FormattableString.Invariant($"; ceiling {ceiling:F2}"));
+    }
+
+    [Fact]
+    public void WholeInference_OfTheSmallWineModel_HasItsFixedOverheadHalved()
+    {
+        ConversionReport r = conversions.Get("wine_mlp_raw").Report;
+        double layers = r.Layers.Sum(l => l.Il);
+        double overhead = r.IlPerInference - layers;
+
+        output.WriteLine(Describe("wine_mlp_raw", r) + FormattableString.Invariant($"; fixed overhead (input, head, dispatch) {overhead:F0} IL"));
+        // Issue 13's start: 2,017 IL per inference, of which 1,105 outside the layers (the first part of issue 13 took
+        // 142 IL off the input quantization and head, leaving 1,875 and 963 at this work's start commit d206573).
+        Assert.True(overhead <= 1105 / 2.0, FormattableString.Invariant($"fixed overhead {overhead:F0} IL, more than half of 1,105"));
+        Assert.True(r.IlPerInference <= 1420, FormattableString.Invariant($"{r.IlPerInference:F0} IL per inference"));
+    }
+
+    [Theory]
+    [MemberData(nameof(DevkitModel.Keys), MemberType = typeof(DevkitModel))]
+    public void GeneratedKernel_WhenScanned_UsesNoConstructTheV1InterpreterCannotRun(string key)
+    {
+        ConvertedModel c = conversions.Get(key);
+        using var dir = new TempDirectory("edgemicro-kernel-scan");
+        string path = dir.Combine(c.Model.Name + "Kernel.dll");
+        File.WriteAllBytes(path, c.KernelImage);
+
+        SubsetScanner scan = SubsetScanner.Scan(path);
+
+        Assert.True(scan.Violations.Count == 0, key + ": the generated kernel uses constructs nanoFramework v1 cannot run:\n" + string.Join("\n", scan.Violations));
+    }
+
+    private static string Describe(string key, ConversionReport r) => FormattableString.Invariant(
+        $"{key}: {r.Macs} MACs, {r.IlPerInference:F0} IL per inference, whole {r.IlPerMac:F2} IL/MAC (generic {r.GenericIlPerMac:F2}), kernel-only {r.KernelIlPerMac:F2}, input {r.InputIl:F0}, head {r.HeadIl:F0}, outside the kernels {r.OutsideKernelsShare:P0}");
+}
