@@ -34,6 +34,27 @@ public sealed class DeviceStatisticsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PosteriorSums_WhenStreamReplayed_HaveTheConfidenceSumsOnTheDiagonalAndOneQ15PerSample()
+    {
+        var random = new Random(21);
+        Classifier classifier = DigitsModel.NewClassifier();
+        var stats = new DeviceStatistics(DigitsModel.Blob, 21);
+        Streams.Replay(classifier, stats, Streams.Draw(DigitsModel.TestLabels, Streams.LongTail(10, 0.2, random), 400, random), 0, 0);
+        StatsCounters c = stats.Counters;
+        int k = c.ClassCount;
+
+        for (int p = 0; p < k; p++)
+        {
+            Assert.Equal(c.ConfidenceSum[p], c.PosteriorSum[(p * k) + p]);
+            long row = Enumerable.Range(0, k).Sum(y => c.PosteriorSum[(p * k) + y]);
+            // Each sample's K rounded Q15 shares sum to 2^15 within K/2.
+            Assert.InRange(row, (32768L * c.Predicted[p]) - (k * c.Predicted[p]), (32768L * c.Predicted[p]) + (k * c.Predicted[p]));
+        }
+
+        Assert.True(Enumerable.Range(0, k * k).Where(i => i / k != i % k).Sum(i => c.PosteriorSum[i]) > 0);
+    }
+
+    [Fact]
     public void OnInference_WhenRunRepeatedly_AllocatesNothing()
     {
         Classifier classifier = DigitsModel.NewClassifier();

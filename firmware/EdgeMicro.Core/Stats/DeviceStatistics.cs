@@ -11,7 +11,7 @@ namespace EdgeMicro.Core.Stats
     /// constructor and <see cref="OnInference"/> / <see cref="OnLabel"/> allocate nothing. Inferences of another model
     /// version (or shape) are only counted in <see cref="StatsCounters.ForeignCount"/>. Not thread-safe.
     /// <para>Memory (array payload) for K classes, D features, B = edges + 1 feature bins and S buffer slots:
-    /// 140 K + 12 K^2 + 36 D + 4 D B + S (4 D + 37) + 4 K bytes, plus array headers; see
+    /// 140 K + 20 K^2 + 36 D + 4 D B + S (4 D + 37) + 4 K bytes, plus array headers; see
     /// <see cref="EstimateFootprint"/> (about 14.4 KiB for K = 8, D = 64, B = 16, S = 16).</para>
     /// </summary>
     public sealed class DeviceStatistics
@@ -25,6 +25,7 @@ namespace EdgeMicro.Core.Stats
         /// <summary>
         /// Default feature-statistics stride: every-sample feature statistics cost about 64 % of the digits MLP's
         /// inference in executed IL, every 4th sample about 18 % (class and score statistics alone: about 3 %).
+        /// (Figures before the content hash and the posterior sums; the CostTests print the current ones.)
         /// </summary>
         public const int DefaultFeatureStride = 4;
 
@@ -129,9 +130,10 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>
         /// Gets or sets the feature-statistics stride N: per-feature sums, extremes, limit counts and histograms are
-        /// kept for the samples whose sequence number is a multiple of N (a systematic subsample that stays exactly
-        /// mergeable; <see cref="StatsCounters.FeatureSampleCount"/> says how many). Default
-        /// <see cref="DefaultFeatureStride"/>; 1 = every sample.
+        /// kept for the samples whose <see cref="ContentHash"/> is a multiple of N, about 1 in N. The choice depends on
+        /// the reading alone, not on which device saw it or when, so a stream split over several devices gives exactly
+        /// the statistics of the same stream on one device (<see cref="StatsCounters.FeatureSampleCount"/> says how
+        /// many samples they summarize). Default <see cref="DefaultFeatureStride"/>; 1 = every sample.
         /// </summary>
         public int FeatureStride
         {
@@ -144,6 +146,38 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the Q15 confidence from which a disagreeing label counts as confident (default 0.8).</summary>
         public int ConfidentThresholdQ15 { get; set; }
+
+        /// <summary>
+        /// The 32-bit content hash that picks the samples of the feature statistics: FNV-1a over the raw values
+        /// (each as one 32-bit word) followed by a murmur3-style finalizer so that the low bits are well mixed.
+        /// </summary>
+        /// <param name="sample">Raw sample.</param>
+        /// <param name="count">Values to hash.</param>
+        /// <returns>The hash.</returns>
+        public static uint ContentHash(int[] sample, int count)
+        {
+            unchecked
+            {
+                uint h = 2166136261;
+                int f = 0;
+                for (; f + 1 < count; f += 2)
+                {
+                    h = (((h ^ (uint)sample[f]) * 16777619) ^ (uint)sample[f + 1]) * 16777619;
+                }
+
+                if (f < count)
+                {
+                    h = (h ^ (uint)sample[f]) * 16777619;
+                }
+
+                h ^= h >> 16;
+                h *= 0x85EBCA6B;
+                h ^= h >> 13;
+                h *= 0xC2B2AE35;
+                h ^= h >> 16;
+                return h;
+            }
+        }
 
         /// <summary>Returns and clears the pending drift alarm flag (the device loop publishes an event when true).</summary>
         /// <returns>True when an alarm was raised since the last call.</returns>
@@ -181,12 +215,13 @@ namespace EdgeMicro.Core.Stats
             s.ConfidenceHistogram[(c * StatsCounters.ScoreBins) + StatsCounters.ScoreBin(confidence)]++;
             s.MarginHistogram[(c * StatsCounters.ScoreBins) + StatsCounters.ScoreBin(margin)]++;
             s.ConfidenceSum[c] += confidence;
+            OutputHead.AddPosterior(m, result.Outputs, s.PosteriorSum, c * k);
             if (margin < AmbiguityMarginQ15)
             {
                 s.Ambiguity[(c * k) + runnerUp]++;
             }
 
-            if (_featureStride == 1 || sequence % (uint)_featureStride == 0)
+            if (_featureStride == 1 || ContentHash(sample, _featureCount) % (uint)_featureStride == 0)
             {
                 FeatureUpdate.Run(s, sample, result.QuantizedInput, m.InputLength, _gather, _edges, _edgesPerFeature);
             }
@@ -249,6 +284,8 @@ namespace EdgeMicro.Core.Stats
             report.LastDriftSequence = _lastDriftSequence;
             report.DriftStatistic = _drift.Statistic;
             report.BufferRejects = _buffer.DiversityRejects;
+            report.BufferSlots = _buffer.Capacity;
+            report.ReservoirSlots = _buffer.ReservoirSlots;
             report.Counters = includeCounters ? _counters : null;
             report.Samples = includeSamples ? _buffer.ToArray() : null;
             return report;
@@ -283,9 +320,9 @@ namespace EdgeMicro.Core.Stats
         public static int EstimateFootprint(int classCount, int featureCount, int featureBins, int capacity)
         {
             int k = classCount, d = featureCount;
-            int counters = (4 * k) + (128 * k) + (8 * k) + (12 * k * k) + (36 * d) + (4 * d * featureBins);
+            int counters = (4 * k) + (128 * k) + (8 * k) + (20 * k * k) + (36 * d) + (4 * d * featureBins);
             int buffer = (capacity * ((4 * d) + 37)) + (4 * k);
-            int arrays = 18 + 10 + capacity;
+            int arrays = 19 + 10 + capacity;
             int objects = 5;
             int scalars = 512;
             return counters + buffer + scalars + ((arrays + objects) * HeaderBytes);

@@ -15,16 +15,29 @@ namespace EdgeMicro.Core.Stats
     {
         private readonly string _deviceId;
         private readonly uint _seed;
+        private readonly int _bufferSlots;
+        private readonly int _reservoirSlots;
         private DeviceStatistics _current;
         private byte[] _pending;
         private byte[] _queued;
 
-        /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class.</summary>
+        /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class with the default sample buffer.</summary>
         /// <param name="deviceId">Device id written into the reports.</param>
         public RuntimeStatistics(string deviceId)
+            : this(deviceId, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots)
+        {
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class.</summary>
+        /// <param name="deviceId">Device id written into the reports.</param>
+        /// <param name="bufferSlots">Sample buffer slots (device.json sample_buffer_slots).</param>
+        /// <param name="reservoirSlots">Of which uniform reservoir slots (sample_buffer_reservoir_slots).</param>
+        public RuntimeStatistics(string deviceId, int bufferSlots, int reservoirSlots)
         {
             _deviceId = deviceId;
             _seed = SeedOf(deviceId);
+            _bufferSlots = bufferSlots;
+            _reservoirSlots = reservoirSlots;
         }
 
         /// <summary>Gets the statistics of the running model, or null before the first model.</summary>
@@ -72,11 +85,11 @@ namespace EdgeMicro.Core.Stats
 
             if (model.Blob != null)
             {
-                _current = new DeviceStatistics(model.Blob, _seed);
+                _current = new DeviceStatistics(model.Model, model.Blob.FeatureBinEdges, model.Blob.EdgesPerFeature, _bufferSlots, _reservoirSlots, _seed);
             }
             else
             {
-                _current = new DeviceStatistics(model.Model, null, 0, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots, _seed);
+                _current = new DeviceStatistics(model.Model, null, 0, _bufferSlots, _reservoirSlots, _seed);
             }
 
             CurrentModelId = model.Model.ModelId;

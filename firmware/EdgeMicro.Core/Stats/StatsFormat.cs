@@ -4,12 +4,13 @@ using EdgeMicro.Core.Format;
 namespace EdgeMicro.Core.Stats
 {
     /// <summary>
-    /// The statistics report format, version 1: compact, little-endian, CRC-checked. One layout carries the
+    /// The statistics report format, version 2 (version 1 lacks the posterior sums and is still read, with them 0):
+    /// compact, little-endian, CRC-checked. One layout carries the
     /// window's statistics, the buffered samples, or both (MQTT topic <c>edgemicro/&lt;deviceId&gt;/stats</c>).
     /// <code>
     /// size  field
     /// 4     magic "EMST" (45 4D 53 54)
-    /// 2     format version = 1
+    /// 2     format version = 2
     /// 2     flags: bit 0 = counters section present, bit 1 = samples section present, bit 2 = delivery section
     ///       present (other bits 0)
     /// 2+n   device id (u16 byte count + UTF-8)        2+n  model id (same)
@@ -17,13 +18,15 @@ namespace EdgeMicro.Core.Stats
     /// 2     K classes (1..64)                         2    D features (1..1024)
     /// 4     drift alarms in window                    4    sequence of the last alarm (0 = none)
     /// 8     Page-Hinkley statistic (Q15 units)        4    buffer candidates rejected as near-duplicates
+    /// 2     sample buffer slots (version 2)           2    of which reservoir slots (version 2)
     /// delivery section (devices since issue 10):
     ///   8   boot, 8 results and labels dropped by the outbox since boot, 8 events dropped, 4 windows lost
     /// counters section:
     ///   2   FB feature bins (0..64)
     ///   4   inferences, 4 labels, 4 foreign-model inferences, 4 samples in the feature statistics (every feature)
     ///   4   min sequence, 4 max sequence, 8 min timestamp ms, 8 max timestamp ms
-    ///   4K predicted counts, 4*16K confidence histograms, 4*16K margin histograms, 8K confidence sums
+    ///   4K predicted counts, 4*16K confidence histograms, 4*16K margin histograms, 8K confidence sums,
+    ///   8K^2 Q15 posterior sums per predicted class (version 2)
     ///   4K^2 ambiguity, 4K^2 confusion, 4K^2 confident disagreement
     ///   per feature: 8 sum, 8 sum-of-squares high, 8 sum-of-squares low (unsigned), 4 min, 4 max,
     ///               4 at -128, 4 at 127
@@ -42,7 +45,10 @@ namespace EdgeMicro.Core.Stats
         public const uint Magic = 0x54534D45;
 
         /// <summary>Current format version.</summary>
-        public const int Version = 1;
+        public const int Version = 2;
+
+        /// <summary>The oldest version still read (without posterior sums).</summary>
+        public const int OldestVersion = 1;
 
         /// <summary>Largest class count accepted.</summary>
         public const int MaxClasses = 64;
@@ -77,6 +83,8 @@ namespace EdgeMicro.Core.Stats
             w.WriteUInt32(report.LastDriftSequence);
             WriteInt64(w, report.DriftStatistic);
             w.WriteInt32(report.BufferRejects);
+            w.WriteInt16(report.BufferSlots);
+            w.WriteInt16(report.ReservoirSlots);
             if (report.HasDelivery)
             {
                 WriteInt64(w, report.Boot);
@@ -140,7 +148,7 @@ namespace EdgeMicro.Core.Stats
             }
 
             int version = r.ReadUInt16("version");
-            if (version != Version)
+            if (version < OldestVersion || version > Version)
             {
                 throw r.Error("statistics report: unsupported version " + version.ToString());
             }
@@ -162,6 +170,11 @@ namespace EdgeMicro.Core.Stats
             report.LastDriftSequence = r.ReadUInt32("last drift sequence");
             report.DriftStatistic = r.ReadInt64("drift statistic");
             report.BufferRejects = r.ReadInt32("buffer rejects");
+            if (version >= 2)
+            {
+                report.BufferSlots = r.ReadUInt16("buffer slots");
+                report.ReservoirSlots = Checked(r, r.ReadUInt16("reservoir slots"), 0, report.BufferSlots, "reservoir slots");
+            }
             if ((flags & 4) != 0)
             {
                 report.HasDelivery = true;
@@ -173,7 +186,7 @@ namespace EdgeMicro.Core.Stats
 
             if ((flags & 1) != 0)
             {
-                report.Counters = ReadCounters(r, report.ClassCount, report.FeatureCount);
+                report.Counters = ReadCounters(r, report.ClassCount, report.FeatureCount, version);
             }
 
             if ((flags & 2) != 0)
@@ -208,6 +221,11 @@ namespace EdgeMicro.Core.Stats
                 WriteInt64(w, c.ConfidenceSum[i]);
             }
 
+            for (int i = 0; i < c.PosteriorSum.Length; i++)
+            {
+                WriteInt64(w, c.PosteriorSum[i]);
+            }
+
             WriteInt32s(w, c.Ambiguity);
             WriteInt32s(w, c.Confusion);
             WriteInt32s(w, c.ConfidentDisagreement);
@@ -225,10 +243,10 @@ namespace EdgeMicro.Core.Stats
             WriteInt32s(w, c.FeatureHistogram);
         }
 
-        private static StatsCounters ReadCounters(StatsReader r, int k, int d)
+        private static StatsCounters ReadCounters(StatsReader r, int k, int d, int version)
         {
             int bins = Checked(r, r.ReadUInt16("feature bins"), 0, MaxFeatureBins, "feature bins");
-            r.Need(40 + (4 * k) + (128 * k) + (8 * k) + (12 * k * k) + (40 * d) + (4 * d * bins), "counters section");
+            r.Need(40 + (4 * k) + (128 * k) + (8 * k) + ((version >= 2 ? 20 : 12) * k * k) + (40 * d) + (4 * d * bins), "counters section");
             StatsCounters c = new StatsCounters(k, d, bins);
             c.InferenceCount = r.ReadInt32("inference count");
             c.LabelCount = r.ReadInt32("label count");
@@ -242,6 +260,10 @@ namespace EdgeMicro.Core.Stats
             r.ReadInt32s(c.ConfidenceHistogram, "confidence histograms");
             r.ReadInt32s(c.MarginHistogram, "margin histograms");
             r.ReadInt64s(c.ConfidenceSum, "confidence sums");
+            if (version >= 2)
+            {
+                r.ReadInt64s(c.PosteriorSum, "posterior sums");
+            }
             r.ReadInt32s(c.Ambiguity, "ambiguity");
             r.ReadInt32s(c.Confusion, "confusion");
             r.ReadInt32s(c.ConfidentDisagreement, "confident disagreement");
