@@ -31,19 +31,19 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 20;
+        public const int InstanceFields = 21;
 
         /// <summary>Number of instance fields of the drift detector (<see cref="PageHinkley"/>).</summary>
         public const int DriftInstanceFields = 6;
 
         /// <summary>Gets the managed-heap bytes the statistics allocate on nanoFramework (<see cref="HeapSize"/>): this
-        /// object, the counters, the sample buffer and the drift detector (the model's arrays it refers to are the
-        /// model's).</summary>
+        /// object, the counters, the sample buffer, the drift detector and the preallocated report
+        /// (<see cref="ReportBuffer"/>; the model's arrays it refers to are the model's).</summary>
         public int HeapBytes
         {
             get
             {
-                return HeapSize.Object(InstanceFields) + _counters.HeapBytes + _buffer.HeapBytes + HeapSize.Object(DriftInstanceFields);
+                return HeapSize.Object(InstanceFields) + _report.HeapBytes + _counters.HeapBytes + _buffer.HeapBytes + HeapSize.Object(DriftInstanceFields);
             }
         }
 
@@ -60,6 +60,7 @@ namespace EdgeMicro.Core.Stats
         private readonly StatsCounters _counters;
         private readonly SampleBuffer _buffer;
         private readonly PageHinkley _drift;
+        private readonly ReportBuffer _report;
         private int _featureStride = DefaultFeatureStride;
         private int _driftAlarms;
         private uint _lastDriftSequence;
@@ -96,6 +97,7 @@ namespace EdgeMicro.Core.Stats
             _counters = new StatsCounters(_classCount, _featureCount, hasEdges ? edgesPerFeature + 1 : 0);
             _buffer = new SampleBuffer(capacity, reservoirSlots, _classCount, _featureCount, seed);
             _drift = new PageHinkley();
+            _report = new ReportBuffer(_modelId, _classCount, _featureCount, hasEdges ? edgesPerFeature + 1 : 0, capacity);
             AmbiguityMarginQ15 = 8192;
             ConfidentThresholdQ15 = 26214;
             long spread = 0;
@@ -117,6 +119,12 @@ namespace EdgeMicro.Core.Stats
         public SampleBuffer Buffer
         {
             get { return _buffer; }
+        }
+
+        /// <summary>Gets the preallocated report (<see cref="WriteWindow"/> writes into it).</summary>
+        public ReportBuffer Report
+        {
+            get { return _report; }
         }
 
         /// <summary>Gets the drift detector (thresholds are settable).</summary>
@@ -274,7 +282,41 @@ namespace EdgeMicro.Core.Stats
         public StatsReport CreateReport(string deviceId, bool includeCounters, bool includeSamples)
         {
             StatsReport report = new StatsReport();
+            FillHeader(report);
             report.DeviceId = deviceId;
+            report.Counters = includeCounters ? _counters : null;
+            report.Samples = includeSamples ? _buffer.ToArray() : null;
+            return report;
+        }
+
+        /// <summary>
+        /// Serializes the window (delivery section, statistics and samples) into the preallocated
+        /// <see cref="Report"/> and starts the next window; allocates nothing. The bytes are valid until the next call.
+        /// </summary>
+        /// <param name="deviceId">UTF-8 device id (at most <see cref="ReportBuffer.MaxDeviceIdBytes"/> bytes).</param>
+        /// <param name="boot">Boot the window was counted in.</param>
+        /// <param name="droppedResults">Results and labels the outbox dropped since boot.</param>
+        /// <param name="droppedEvents">Events the outbox dropped since boot.</param>
+        /// <param name="droppedWindows">Statistics windows lost since boot.</param>
+        /// <returns>The report length in <see cref="ReportBuffer.Bytes"/>.</returns>
+        public int WriteWindow(byte[] deviceId, long boot, long droppedResults, long droppedEvents, int droppedWindows)
+        {
+            StatsReport report = _report.Header;
+            FillHeader(report);
+            report.Counters = _counters;
+            report.Samples = null;
+            report.HasDelivery = true;
+            report.Boot = boot;
+            report.DroppedResults = droppedResults;
+            report.DroppedEvents = droppedEvents;
+            report.DroppedWindows = droppedWindows;
+            int length = _report.Write(deviceId, _buffer);
+            ResetWindow();
+            return length;
+        }
+
+        private void FillHeader(StatsReport report)
+        {
             report.ModelId = _modelId;
             report.ModelVersion = _modelVersion;
             report.ReportSequence = WindowIndex;
@@ -286,9 +328,6 @@ namespace EdgeMicro.Core.Stats
             report.BufferRejects = _buffer.DiversityRejects;
             report.BufferSlots = _buffer.Capacity;
             report.ReservoirSlots = _buffer.ReservoirSlots;
-            report.Counters = includeCounters ? _counters : null;
-            report.Samples = includeSamples ? _buffer.ToArray() : null;
-            return report;
         }
 
         /// <summary>Serializes the window (statistics and samples) and starts the next window.</summary>
@@ -311,7 +350,8 @@ namespace EdgeMicro.Core.Stats
             WindowIndex++;
         }
 
-        /// <summary>Estimates the bytes of RAM the statistics take: array payloads plus <see cref="HeaderBytes"/> per array and object.</summary>
+        /// <summary>Estimates the bytes of RAM the statistics state takes (without the preallocated report, see
+        /// <see cref="StatsFormat.MaxBytes"/>): array payloads plus <see cref="HeaderBytes"/> per array and object.</summary>
         /// <param name="classCount">K.</param>
         /// <param name="featureCount">D.</param>
         /// <param name="featureBins">Bins per feature.</param>

@@ -9,7 +9,10 @@ namespace EdgeMicro.Core.Stats
     /// forwards every inference and label to it, and holds at most one serialized report waiting to be published.
     /// A pull (<see cref="RequestPull"/>: command <c>pull-stats</c>, every <c>stats_every_samples</c> samples, or a
     /// model switch) serializes the window and starts the next one; while a report is still waiting (link down),
-    /// further pulls are deferred, so the window simply grows and nothing is lost. Not thread-safe.
+    /// further pulls are deferred, so the window simply grows and nothing is lost. A periodic or commanded pull writes
+    /// into the statistics' preallocated <see cref="ReportBuffer"/> and allocates nothing (<see cref="Pending"/> is that
+    /// buffer, <see cref="PendingLength"/> its report); only the rare cases (a model switch, a second window saved at
+    /// shutdown, a serial pull, a restored report) use arrays of their own. Not thread-safe.
     /// </summary>
     public sealed class RuntimeStatistics
     {
@@ -18,7 +21,9 @@ namespace EdgeMicro.Core.Stats
         private readonly int _bufferSlots;
         private readonly int _reservoirSlots;
         private DeviceStatistics _current;
+        private readonly byte[] _deviceIdUtf8;
         private byte[] _pending;
+        private int _pendingLength;
         private byte[] _queued;
 
         /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class with the default sample buffer.</summary>
@@ -38,6 +43,7 @@ namespace EdgeMicro.Core.Stats
             _seed = SeedOf(deviceId);
             _bufferSlots = bufferSlots;
             _reservoirSlots = reservoirSlots;
+            _deviceIdUtf8 = EdgeMicro.Core.Format.Utf8.Encode(deviceId == null ? string.Empty : deviceId);
         }
 
         /// <summary>Gets the statistics of the running model, or null before the first model.</summary>
@@ -46,11 +52,22 @@ namespace EdgeMicro.Core.Stats
             get { return _current; }
         }
 
-        /// <summary>Gets the serialized report waiting to be published, or null.</summary>
+        /// <summary>Gets the buffer holding the report waiting to be published (its first <see cref="PendingLength"/>
+        /// bytes), or null.</summary>
         public byte[] Pending
         {
             get { return _pending; }
         }
+
+        /// <summary>Gets the length of the waiting report in <see cref="Pending"/>.</summary>
+        public int PendingLength
+        {
+            get { return _pending == null ? 0 : _pendingLength; }
+        }
+
+        /// <summary>Gets a number that changes whenever another report becomes the waiting one (the buffer is reused,
+        /// so the array alone does not identify a report).</summary>
+        public int PendingId { get; private set; }
 
         /// <summary>Gets the number of reports published.</summary>
         public int Published { get; private set; }
@@ -75,7 +92,7 @@ namespace EdgeMicro.Core.Stats
             {
                 if (_pending == null)
                 {
-                    _pending = old.Pull(_deviceId);
+                    SetPending(old.Pull(_deviceId));
                 }
                 else
                 {
@@ -143,7 +160,16 @@ namespace EdgeMicro.Core.Stats
                 return false;
             }
 
-            _pending = PullCurrent();
+            if (_deviceIdUtf8.Length <= ReportBuffer.MaxDeviceIdBytes)
+            {
+                int length = _current.WriteWindow(_deviceIdUtf8, Boot, DroppedResults, DroppedEvents, Dropped);
+                SetPending(_current.Report.Bytes, length);
+            }
+            else
+            {
+                SetPending(PullCurrent());
+            }
+
             return true;
         }
 
@@ -159,7 +185,7 @@ namespace EdgeMicro.Core.Stats
                 return null;
             }
 
-            byte[] report = _pending;
+            byte[] report = Exact(_pending, _pendingLength);
             MarkPublished();
             return report;
         }
@@ -169,7 +195,7 @@ namespace EdgeMicro.Core.Stats
         {
             if (_pending != null)
             {
-                _pending = _queued;
+                SetPending(_queued);
                 _queued = null;
                 Published++;
             }
@@ -189,7 +215,7 @@ namespace EdgeMicro.Core.Stats
 
             if (_pending == null)
             {
-                _pending = PullCurrent();
+                SetPending(PullCurrent());
                 return _queued;
             }
 
@@ -218,7 +244,7 @@ namespace EdgeMicro.Core.Stats
 
             if (_pending == null)
             {
-                _pending = report;
+                SetPending(report);
             }
             else if (_queued == null)
             {
@@ -249,6 +275,33 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the events dropped by the outbox, written into every report.</summary>
         public long DroppedEvents { get; set; }
+
+        private static byte[] Exact(byte[] bytes, int length)
+        {
+            if (bytes == null || bytes.Length == length)
+            {
+                return bytes;
+            }
+
+            byte[] copy = new byte[length];
+            System.Array.Copy(bytes, copy, length);
+            return copy;
+        }
+
+        private void SetPending(byte[] report)
+        {
+            SetPending(report, report == null ? 0 : report.Length);
+        }
+
+        private void SetPending(byte[] report, int length)
+        {
+            _pending = report;
+            _pendingLength = length;
+            if (report != null)
+            {
+                PendingId++;
+            }
+        }
 
         private byte[] PullCurrent()
         {

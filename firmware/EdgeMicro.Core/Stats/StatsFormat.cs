@@ -68,13 +68,32 @@ namespace EdgeMicro.Core.Stats
         public static byte[] Write(StatsReport report)
         {
             ByteWriter w = new ByteWriter(false);
+            WriteTo(w, report, Utf8.Encode(report.DeviceId == null ? string.Empty : report.DeviceId), Utf8.Encode(report.ModelId == null ? string.Empty : report.ModelId), null, null);
+            return w.ToArray();
+        }
+
+        /// <summary>
+        /// Serializes a report into a writer without allocating (the device's preallocated report): the ids come
+        /// already UTF-8 encoded, and the samples either from <see cref="StatsReport.Samples"/> or, when
+        /// <paramref name="source"/> is given, straight from the buffer's slots through one scratch sample.
+        /// </summary>
+        /// <param name="w">Writer (e.g. over a fixed buffer of <see cref="MaxBytes"/>).</param>
+        /// <param name="report">Header fields and counters (its DeviceId and ModelId are not used).</param>
+        /// <param name="deviceId">UTF-8 device id.</param>
+        /// <param name="modelId">UTF-8 model id.</param>
+        /// <param name="source">Sample buffer to write the samples from, or null.</param>
+        /// <param name="scratch">Scratch sample (with a source).</param>
+        /// <returns>The number of bytes written, CRC included.</returns>
+        public static int WriteTo(ByteWriter w, StatsReport report, byte[] deviceId, byte[] modelId, SampleBuffer source, BufferedSample scratch)
+        {
             StatsCounters c = report.Counters;
             BufferedSample[] samples = report.Samples;
+            bool hasSamples = samples != null || source != null;
             w.WriteUInt32(Magic);
             w.WriteInt16(Version);
-            w.WriteInt16((c != null ? 1 : 0) | (samples != null ? 2 : 0) | (report.HasDelivery ? 4 : 0));
-            w.WriteString(report.DeviceId);
-            w.WriteString(report.ModelId);
+            w.WriteInt16((c != null ? 1 : 0) | (hasSamples ? 2 : 0) | (report.HasDelivery ? 4 : 0));
+            w.WriteEncoded(deviceId);
+            w.WriteEncoded(modelId);
             w.WriteUInt32(report.ModelVersion);
             w.WriteUInt32(report.ReportSequence);
             w.WriteInt16(report.ClassCount);
@@ -98,29 +117,61 @@ namespace EdgeMicro.Core.Stats
                 WriteCounters(w, c);
             }
 
-            if (samples != null)
+            if (source != null)
+            {
+                w.WriteInt16(source.Count);
+                for (int i = 0; i < source.Capacity; i++)
+                {
+                    if (source.Fill(i, scratch))
+                    {
+                        WriteSample(w, scratch, report.FeatureCount);
+                    }
+                }
+            }
+            else if (samples != null)
             {
                 w.WriteInt16(samples.Length);
                 for (int i = 0; i < samples.Length; i++)
                 {
-                    BufferedSample s = samples[i];
-                    w.WriteUInt32(s.Sequence);
-                    WriteInt64(w, s.TimestampMs);
-                    w.WriteByte(s.Predicted);
-                    w.WriteByte(s.RunnerUp);
-                    w.WriteByte(s.Label);
-                    w.WriteByte(s.Kind);
-                    w.WriteInt16(s.MarginQ15);
-                    w.WriteInt16(s.ConfidenceQ15);
-                    for (int f = 0; f < report.FeatureCount; f++)
-                    {
-                        w.WriteInt32(s.Values[f]);
-                    }
+                    WriteSample(w, samples[i], report.FeatureCount);
                 }
             }
 
             w.WriteUInt32(w.Checksum());
-            return w.ToArray();
+            return w.Length;
+        }
+
+        /// <summary>The largest report of a statistics shape (delivery section, counters and a full buffer).</summary>
+        /// <param name="k">K.</param>
+        /// <param name="d">D.</param>
+        /// <param name="featureBins">Feature bins.</param>
+        /// <param name="slots">Sample buffer slots.</param>
+        /// <param name="deviceIdBytes">UTF-8 bytes of the device id.</param>
+        /// <param name="modelIdBytes">UTF-8 bytes of the model id.</param>
+        /// <returns>Bytes.</returns>
+        public static int MaxBytes(int k, int d, int featureBins, int slots, int deviceIdBytes, int modelIdBytes)
+        {
+            int header = 48 + deviceIdBytes + modelIdBytes;
+            int delivery = 28;
+            int counters = 2 + 40 + (4 * k) + (128 * k) + (8 * k) + (20 * k * k) + (40 * d) + (4 * d * featureBins);
+            int samples = 2 + (slots * (20 + (4 * d)));
+            return header + delivery + counters + samples + 4;
+        }
+
+        private static void WriteSample(ByteWriter w, BufferedSample s, int d)
+        {
+            w.WriteUInt32(s.Sequence);
+            WriteInt64(w, s.TimestampMs);
+            w.WriteByte(s.Predicted);
+            w.WriteByte(s.RunnerUp);
+            w.WriteByte(s.Label);
+            w.WriteByte(s.Kind);
+            w.WriteInt16(s.MarginQ15);
+            w.WriteInt16(s.ConfidenceQ15);
+            for (int f = 0; f < d; f++)
+            {
+                w.WriteInt32(s.Values[f]);
+            }
         }
 
         /// <summary>Parses a report.</summary>

@@ -7,6 +7,9 @@ namespace EdgeMicro.Core.Stats
     /// </summary>
     public sealed class StatsReport
     {
+        /// <summary>Number of instance fields, for heap accounting; a test checks it.</summary>
+        public const int InstanceFields = 19;
+
         /// <summary>Gets or sets the device id.</summary>
         public string DeviceId { get; set; }
 
