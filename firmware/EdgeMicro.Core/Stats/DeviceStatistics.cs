@@ -138,7 +138,7 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>
         /// Gets or sets the feature-statistics stride N: per-feature sums, extremes, limit counts and histograms are
-        /// kept for the samples whose <see cref="ContentHash"/> is a multiple of N, about 1 in N. The choice depends on
+        /// kept for the samples whose <see cref="ContentHash.Of"/> is a multiple of N, about 1 in N. The choice depends on
         /// the reading alone, not on which device saw it or when, so a stream split over several devices gives exactly
         /// the statistics of the same stream on one device (<see cref="StatsCounters.FeatureSampleCount"/> says how
         /// many samples they summarize). Default <see cref="DefaultFeatureStride"/>; 1 = every sample.
@@ -154,38 +154,6 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the Q15 confidence from which a disagreeing label counts as confident (default 0.8).</summary>
         public int ConfidentThresholdQ15 { get; set; }
-
-        /// <summary>
-        /// The 32-bit content hash that picks the samples of the feature statistics: FNV-1a over the raw values
-        /// (each as one 32-bit word) followed by a murmur3-style finalizer so that the low bits are well mixed.
-        /// </summary>
-        /// <param name="sample">Raw sample.</param>
-        /// <param name="count">Values to hash.</param>
-        /// <returns>The hash.</returns>
-        public static uint ContentHash(int[] sample, int count)
-        {
-            unchecked
-            {
-                uint h = 2166136261;
-                int f = 0;
-                for (; f + 1 < count; f += 2)
-                {
-                    h = (((h ^ (uint)sample[f]) * 16777619) ^ (uint)sample[f + 1]) * 16777619;
-                }
-
-                if (f < count)
-                {
-                    h = (h ^ (uint)sample[f]) * 16777619;
-                }
-
-                h ^= h >> 16;
-                h *= 0x85EBCA6B;
-                h ^= h >> 13;
-                h *= 0xC2B2AE35;
-                h ^= h >> 16;
-                return h;
-            }
-        }
 
         /// <summary>Returns and clears the pending drift alarm flag (the device loop publishes an event when true).</summary>
         /// <returns>True when an alarm was raised since the last call.</returns>
@@ -229,7 +197,7 @@ namespace EdgeMicro.Core.Stats
                 s.Ambiguity[(c * k) + runnerUp]++;
             }
 
-            if (_featureStride == 1 || ContentHash(sample, _featureCount) % (uint)_featureStride == 0)
+            if (_featureStride == 1 || ContentHash.Of(sample, _featureCount) % (uint)_featureStride == 0)
             {
                 FeatureUpdate.Run(s, sample, result.QuantizedInput, m.InputLength, _gather, _edges, _edgesPerFeature);
             }

@@ -271,13 +271,7 @@ namespace EdgeMicro.Core.Stats
         /// <returns>The samples, uncertain slots first.</returns>
         public BufferedSample[] ToArray()
         {
-            int n = 0;
-            for (int i = 0; i < Capacity; i++)
-            {
-                n += _used[i] ? 1 : 0;
-            }
-
-            BufferedSample[] result = new BufferedSample[n];
+            BufferedSample[] result = new BufferedSample[Count];
             int k = 0;
             for (int i = 0; i < Capacity; i++)
             {
@@ -287,16 +281,9 @@ namespace EdgeMicro.Core.Stats
                 }
 
                 BufferedSample s = new BufferedSample();
-                s.Sequence = _sequence[i];
-                s.TimestampMs = _timestamp[i];
-                s.Predicted = _predicted[i];
-                s.RunnerUp = _runnerUp[i];
-                s.Label = _label[i];
-                s.MarginQ15 = _margin[i];
-                s.ConfidenceQ15 = _confidence[i];
-                s.Kind = i < _uncertain ? BufferedSample.KindUncertain : BufferedSample.KindRandom;
-                int[] values = new int[_values[i].Length];
-                Array.Copy(_values[i], values, values.Length);
+                Fill(i, s);
+                int[] values = new int[s.Values.Length];
+                Array.Copy(s.Values, values, values.Length);
                 s.Values = values;
                 result[k++] = s;
             }
