@@ -60,6 +60,7 @@ public static class BadInputCases
         "1 | is a directory, not a file | bench --manifest ~/dir",
         "1 | manifest.json | bench --manifest ~/manifest.json",
         "2 | Unrecognized command or argument | bench --bogus",
+        "2 | --first-seed must be at least 0 | bench data-loop --first-seed -1",
 
         // ---------------------------------------------------------------- devices
         "2 | Unrecognized command or argument | devices --bogus",
