@@ -38,11 +38,13 @@ public sealed record DataLoopProtocol(int Seeds = 10, int[]? StreamLengths = nul
 /// <param name="ProportionalInformativeShare">The same share for proportional random sampling.</param>
 /// <param name="ReportBytes">Mean size of a pulled report (counters and buffered samples), bytes.</param>
 /// <param name="MaxReportBytes">Largest pulled report, bytes.</param>
+/// <param name="CandidateInformativeShare">Share of the buffered candidates (after de-duplication) misclassified or with
+/// margin below 0.25: what the device buffer offered the plan.</param>
 /// <param name="MaeOracle">Prior MAE of EM with the cells calibrated on the deployment pool itself (not available in
 /// practice): the bound of any estimator from these device cells, so the gap to it is the hold-out's size.</param>
 public sealed record DataLoopResult(
     string Name, double Accuracy, int Runs, int HoldoutSize, double MaeNaive, double MaeBbse, double MaeEm, double MaeChosen, IReadOnlyDictionary<string, int> ChosenCounts,
-    double PlanImbalance, double ProportionalImbalance, double PlannedShare, double InformativeShare, double ProportionalInformativeShare, double ReportBytes = 0, int MaxReportBytes = 0, double MaeOracle = 0)
+    double PlanImbalance, double ProportionalImbalance, double PlannedShare, double InformativeShare, double ProportionalInformativeShare, double ReportBytes = 0, int MaxReportBytes = 0, double MaeOracle = 0, double CandidateInformativeShare = 0)
 {
     /// <summary>Bytes sent per inference with one report every <paramref name="window"/> inferences.</summary>
     /// <param name="window">Inferences per report (device.json stats_every_samples; default 100).</param>
@@ -89,6 +91,7 @@ public static class DataLoopBenchmark
         int holdoutSize = 0;
         var reportSizes = new List<int>();
         var oracle = new List<double>();
+        var offered = new List<double>();
         for (int seed = protocol.FirstSeed; seed < protocol.FirstSeed + protocol.Seeds; seed++)
         {
             foreach (int m in protocol.Lengths)
@@ -110,6 +113,7 @@ public static class DataLoopBenchmark
                 HoldoutScores poolScores = HoldoutScores.Measure(classifier, pool.Select(i => raw[i]).ToArray(), pool.Select(i => test.Labels[i]).ToArray());
                 oracle.Add(new CellCalibration(poolScores).Em(counters.ConfidenceHistogram).Zip(truth, (a, b) => Math.Abs(a - b)).Average());
 
+                offered.Add(samples.Count(s => s.MarginQ15 < LowMarginQ15 || s.Predicted != test.Labels[stream[(int)s.Sequence]]) / (double)Math.Max(1, samples.Count));
                 var candidates = samples.Select(s => new Candidate(HoldoutScores.Cell(s.Predicted, s.ConfidenceQ15), s.MarginQ15)).ToList();
                 Selection plan = TrueClassSelection.Select(candidates, PriorEstimator.Calibration(holdout, counters.ConfidenceHistogram, sums), e.Chosen.Prior, new int[k], Enumerable.Repeat(1.0 / k, k).ToArray(), protocol.Budget);
                 int[] picked = plan.Picks.Select(i => stream[(int)samples[i].Sequence]).ToArray();
@@ -125,7 +129,7 @@ public static class DataLoopBenchmark
         double Mean(int j) => mae.Average(r => r[j]);
         double Geo(List<double> v) => Math.Exp(v.Average(Math.Log));
         return new DataLoopResult(name, accuracy, mae.Count, holdoutSize, Mean(0), Mean(1), Mean(2), Mean(3), chosen, Geo(planRatio), Geo(propRatio), planned.Average(), informative.Average(), propInformative.Average(),
-            reportSizes.DefaultIfEmpty(0).Average(), reportSizes.DefaultIfEmpty(0).Max(), oracle.Average());
+            reportSizes.DefaultIfEmpty(0).Average(), reportSizes.DefaultIfEmpty(0).Max(), oracle.Average(), offered.Average());
     }
 
     /// <summary>Replays the stream through the device statistics, pulling a report every window, and reads the reports back.</summary>
