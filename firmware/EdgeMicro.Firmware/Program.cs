@@ -73,7 +73,7 @@ namespace EdgeMicro.Firmware
             ports.Labels = config.LabelButtonPin >= 0 ? new LabelButton(gpio, config.LabelButtonPin, config.LabelWindowMs, platform) : null;
             ports.Link = link;
             ports.Platform = platform;
-            RuntimeStatistics statistics = new RuntimeStatistics(config.DeviceId);
+            RuntimeStatistics statistics = new RuntimeStatistics(config.DeviceId, config.SampleBufferSlots, config.SampleBufferReservoirSlots);
             ports.Statistics = statistics;
 
             DeviceRuntime runtime = new DeviceRuntime(config, ports, compiled);

@@ -46,7 +46,7 @@ public sealed class VirtualDevice : IAsyncDisposable
         }
 
         ModelDefinition compiled = blob.Model;
-        Statistics = options.Statistics ? new RuntimeStatistics(options.Config.DeviceId) : null;
+        Statistics = options.Statistics ? new RuntimeStatistics(options.Config.DeviceId, options.Config.SampleBufferSlots, options.Config.SampleBufferReservoirSlots) : null;
         Platform = new DesktopPlatform(options.Config.DeviceId, options.Log);
         Sensor = new ReplaySensor(options.ReplayPath, compiled.ClassCount, options.Loop, options.LabelColumn, compiled.FeatureCount) { PressLabels = options.PressLabels };
         Gpio = new LoggingGpio(Platform.Log);

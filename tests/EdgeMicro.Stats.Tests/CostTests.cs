@@ -21,6 +21,8 @@ public sealed class CostTests(ITestOutputHelper output)
 
         Assert.True(cost.UpdateIl > 0);
         Assert.True(cost.Ratio < 0.75, $"update {cost.UpdateIl:F0} IL vs inference {cost.InferenceIl:F0} IL");
-        Assert.True(strided.Ratio < 0.25, $"update {strided.UpdateIl:F0} IL vs inference {strided.InferenceIl:F0} IL");
+        // 18 % before issue 11; the Q15 posterior sums (about 8 % of the inference) and the content hash that makes the
+        // feature subsample mergeable across devices (about 5 %) are the measured price of items 1 and 6.
+        Assert.True(strided.Ratio < 0.35, $"update {strided.UpdateIl:F0} IL vs inference {strided.InferenceIl:F0} IL");
     }
 }

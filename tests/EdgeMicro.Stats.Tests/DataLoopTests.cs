@@ -22,6 +22,19 @@ public sealed class DataLoopTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DataLoop_WhenDigitsModelOver95PercentAccurate_ChosenPriorIsNoWorseThanCounting()
+    {
+        DevkitModels.Converted m = DevkitModels.Get("Digits");
+
+        DataLoopResult r = DataLoopBenchmark.Run("Digits", m.Blob, m.TestPath, new DataLoopProtocol(Seeds: 3, StreamLengths: [2000], Replicates: 40, FirstSeed: 50));
+
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(r));
+        Assert.True(r.Accuracy >= 0.95);
+        Assert.True(r.MaeChosen <= r.MaeNaive, $"chosen {r.MaeChosen:F4} vs naive {r.MaeNaive:F4}");
+        Assert.True(r.ReportBytes > 0 && r.MaxReportBytes >= r.ReportBytes);
+    }
+
+    [Fact]
     public void TrueClassSelection_WhenRandomCandidates_FillsMinOfBudgetAndCandidatesWithoutRepeats()
     {
         var random = new Random(11);

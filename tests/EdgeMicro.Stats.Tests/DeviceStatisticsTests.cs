@@ -24,13 +24,39 @@ public sealed class DeviceStatisticsTests(ITestOutputHelper output)
         int[] edges = new int[64 * 15];
         var stats = new DeviceStatistics(model, edges, 15, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots, 1);
 
-        // The reference edges belong to the model blob, which is in RAM anyway: not counted.
-        var (payload, objects) = Measure(stats, new HashSet<object>(ReferenceEqualityComparer.Instance) { edges });
+        // The reference edges belong to the model blob, which is in RAM anyway: not counted. The state is measured
+        // without the preallocated report (its own figure, below), then the whole object graph with it.
+        var (payload, objects) = Measure(stats, new HashSet<object>(ReferenceEqualityComparer.Instance) { edges, stats.Report });
         int measured = payload + (objects * DeviceStatistics.HeaderBytes);
-        output.WriteLine($"measured {payload} payload bytes in {objects} objects/arrays = {measured} bytes");
+        var (allPayload, allObjects) = Measure(stats, new HashSet<object>(ReferenceEqualityComparer.Instance) { edges });
+        int report = StatsFormat.MaxBytes(8, 64, 16, DeviceStatistics.DefaultCapacity, ReportBuffer.MaxDeviceIdBytes, 1);
+        output.WriteLine($"state: {payload} payload bytes in {objects} objects/arrays = {measured} bytes; with the report buffer ({report} bytes): {allPayload + (allObjects * DeviceStatistics.HeaderBytes)} bytes");
 
         Assert.True(measured <= DeviceStatistics.EstimateFootprint(8, 64, 16, DeviceStatistics.DefaultCapacity), measured.ToString());
         Assert.True(measured <= 16 * 1024);
+        Assert.Equal(report, stats.Report.Bytes.Length);
+        Assert.True(allPayload + (allObjects * DeviceStatistics.HeaderBytes) <= measured + report + (8 * DeviceStatistics.HeaderBytes) + 64);
+    }
+
+    [Fact]
+    public void PosteriorSums_WhenStreamReplayed_HaveTheConfidenceSumsOnTheDiagonalAndOneQ15PerSample()
+    {
+        var random = new Random(21);
+        Classifier classifier = DigitsModel.NewClassifier();
+        var stats = new DeviceStatistics(DigitsModel.Blob, 21);
+        Streams.Replay(classifier, stats, Streams.Draw(DigitsModel.TestLabels, Streams.LongTail(10, 0.2, random), 400, random), 0, 0);
+        StatsCounters c = stats.Counters;
+        int k = c.ClassCount;
+
+        for (int p = 0; p < k; p++)
+        {
+            Assert.Equal(c.ConfidenceSum[p], c.PosteriorSum[(p * k) + p]);
+            long row = Enumerable.Range(0, k).Sum(y => c.PosteriorSum[(p * k) + y]);
+            // Each sample's K rounded Q15 shares sum to 2^15 within K/2.
+            Assert.InRange(row, (32768L * c.Predicted[p]) - (k * c.Predicted[p]), (32768L * c.Predicted[p]) + (k * c.Predicted[p]));
+        }
+
+        Assert.True(Enumerable.Range(0, k * k).Where(i => i / k != i % k).Sum(i => c.PosteriorSum[i]) > 0);
     }
 
     [Fact]
@@ -50,6 +76,37 @@ public sealed class DeviceStatisticsTests(ITestOutputHelper output)
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void WriteWindow_WhenWindowsAreClosed_WritesTheSameBytesAsTheReportAndAllocatesNothing()
+    {
+        Classifier classifier = DigitsModel.NewClassifier();
+        var stats = new DeviceStatistics(DigitsModel.Blob, 4);
+        var twin = new DeviceStatistics(DigitsModel.Blob, 4);
+        byte[] id = System.Text.Encoding.UTF8.GetBytes("node-12345678901234567"); // 22 bytes, close to the 23-byte limit
+        var random = new Random(4);
+        long allocated = 0;
+        for (int window = 0; window < 6; window++)
+        {
+            int[] stream = Streams.Draw(DigitsModel.TestLabels, Streams.LongTail(10, 0.2, random), 150, random);
+            Streams.Replay(classifier, stats, stream, (uint)(window * 1000), 7);
+            Streams.Replay(classifier, twin, stream, (uint)(window * 1000), 7);
+            StatsReport expected = twin.CreateReport("node-12345678901234567", true, true);
+            expected.HasDelivery = true;
+            (expected.Boot, expected.DroppedResults, expected.DroppedEvents, expected.DroppedWindows) = (3, 4, 5, 6);
+            byte[] want = StatsFormat.Write(expected);
+            twin.ResetWindow();
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int length = stats.WriteWindow(id, 3, 4, 5, 6);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(want, stats.Report.Bytes[..length]);
+            Assert.Equal(0, stats.Counters.InferenceCount);
+        }
+
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -32,6 +32,35 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Read_WhenVersion1Report_ReadsItWithoutPosteriorSumsOrBufferSizes()
+    {
+        // A version-1 report (stored before issue 11) is the version-2 layout without the 4 buffer-size bytes and the
+        // 8 K^2 posterior sums; it must still be read, with those fields 0, and the host must not use the sums.
+        var random = new Random(8);
+        Classifier classifier = DigitsModel.NewClassifier();
+        var stats = new DeviceStatistics(DigitsModel.Blob, 8);
+        Streams.Replay(classifier, stats, Streams.Draw(DigitsModel.TestLabels, Streams.LongTail(10, 0.1, random), 200, random), 0, 5);
+        StatsReport report = stats.CreateReport("dev", true, false);
+        byte[] v2 = StatsFormat.Write(report);
+        int k = report.ClassCount;
+        int header = 4 + 2 + 2 + (2 + 3) + (2 + report.ModelId.Length) + 4 + 4 + 2 + 2 + 4 + 4 + 8 + 4;
+        int sums = header + 4 + 2 + 40 + (4 * k) + (128 * k) + (8 * k);
+        var v1 = v2[..header].Concat(v2[(header + 4)..sums]).Concat(v2[(sums + (8 * k * k))..^4]).ToArray();
+        v1[4] = 1;
+        v1 = v1.Concat(BitConverter.GetBytes(Crc32.Compute(v1, 0, v1.Length))).ToArray();
+
+        StatsReport old = StatsFormat.Read(v1, 0, v1.Length);
+
+        Assert.Equal((0, 0), (old.BufferSlots, old.ReservoirSlots));
+        Assert.All(old.Counters.PosteriorSum, v => Assert.Equal(0, v));
+        Assert.Equal(report.Counters.ConfidenceHistogram, old.Counters.ConfidenceHistogram);
+        Assert.Equal(report.Counters.FeatureHistogram, old.Counters.FeatureHistogram);
+        Assert.Null(EdgeMicro.Fleet.Balancing.PriorEstimator.PosteriorSums(old.Counters));
+        Assert.NotNull(EdgeMicro.Fleet.Balancing.PriorEstimator.PosteriorSums(report.Counters));
+        Assert.Equal((DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots), (report.BufferSlots, report.ReservoirSlots));
+    }
+
+    [Fact]
     public void Read_WhenAnySingleBitIsFlipped_ThrowsStatsFormatException()
     {
         byte[] bytes = SampleReport(4);

@@ -37,6 +37,45 @@ public sealed class MergeTests
         Assert.Equal(merged.InferenceCount, merged.Predicted.Sum());
     }
 
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(11, 3)]
+    [InlineData(5, 4)]
+    public void Merge_WhenOneStreamIsDealtOverDevicesWithTheirOwnSequenceNumbers_EqualsTheSingleDeviceExactly(int seed, int devices)
+    {
+        // Issue 11 item 6: the realistic split, each device numbering its own samples from 0, with the default feature
+        // stride (features subsampled): every statistic, feature sums and histograms included, must merge exactly.
+        var random = new Random(seed);
+        Classifier classifier = DigitsModel.NewClassifier();
+        int k = classifier.Model.ClassCount, d = classifier.Model.FeatureCount;
+        int[] stream = Streams.Draw(DigitsModel.TestLabels, Streams.LongTail(k, 0.1, random), 1500, random);
+        var single = new DeviceStatistics(DigitsModel.Blob, 99);
+        Assert.Equal(DeviceStatistics.DefaultFeatureStride, single.FeatureStride);
+        var split = Enumerable.Range(0, devices).Select(i => new DeviceStatistics(DigitsModel.Blob, (uint)(i + 1))).ToArray();
+        var local = new uint[devices];
+        for (int n = 0; n < stream.Length; n++)
+        {
+            int[] x = DigitsModel.TestRaw[stream[n]];
+            classifier.Classify(x);
+            single.OnInference(x, classifier, (uint)n, 0);
+            int dev = random.Next(devices);
+            split[dev].OnInference(x, classifier, local[dev]++, 0);
+        }
+
+        var merged = new StatsCounters(k, d, single.Counters.FeatureBins);
+        foreach (DeviceStatistics device in split)
+        {
+            byte[] bytes = device.Pull("dev");
+            merged.MergeFrom(StatsFormat.Read(bytes, 0, bytes.Length).Counters);
+        }
+
+        // Sequence ranges are each device's own numbering; everything else must be byte-identical.
+        merged.MinSequence = single.Counters.MinSequence;
+        merged.MaxSequence = single.Counters.MaxSequence;
+        Assert.InRange(single.Counters.FeatureSampleCount, stream.Length / 6, stream.Length / 2);
+        Assert.Equal(Streams.CountersBytes(single.Counters, k, d), Streams.CountersBytes(merged, k, d));
+    }
+
     [Fact]
     public void MergeFrom_WhenShapesDiffer_ThrowsStatsFormatException()
     {

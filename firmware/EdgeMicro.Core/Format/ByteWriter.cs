@@ -6,11 +6,16 @@ namespace EdgeMicro.Core.Format
     /// <summary>
     /// Little-endian writer. In buffer mode it collects bytes into a growing array; in checksum-only mode it keeps a
     /// fixed 256-byte scratch buffer and feeds it into a running CRC-32, so the device can checksum a compiled-in model
-    /// without materialising its serialized form.
+    /// without materialising its serialized form. Over a caller's fixed buffer it writes in place and never allocates
+    /// (the device's preallocated statistics report); writing past the end is an error.
     /// </summary>
     public sealed class ByteWriter
     {
+        /// <summary>Number of instance fields, for heap accounting; a test checks it.</summary>
+        public const int InstanceFields = 6;
+
         private readonly bool _checksumOnly;
+        private readonly bool _fixed;
         private byte[] _buffer;
         private int _count;
         private int _total;
@@ -22,6 +27,30 @@ namespace EdgeMicro.Core.Format
         {
             _checksumOnly = checksumOnly;
             _buffer = new byte[256];
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="ByteWriter"/> class that writes into a fixed buffer.</summary>
+        /// <param name="buffer">The buffer (its length is the most that can be written).</param>
+        public ByteWriter(byte[] buffer)
+        {
+            _buffer = buffer;
+            _fixed = true;
+        }
+
+        /// <summary>Starts again at position 0 (fixed-buffer or buffer mode; allocates nothing).</summary>
+        public void Reset()
+        {
+            _count = 0;
+            _total = 0;
+            _crc = Crc32.Initial;
+        }
+
+        /// <summary>Writes an already UTF-8 encoded string as a 16-bit byte count and its bytes (allocates nothing).</summary>
+        /// <param name="utf8">The encoded string.</param>
+        public void WriteEncoded(byte[] utf8)
+        {
+            WriteInt16(utf8.Length);
+            WriteBytes(utf8, 0, utf8.Length);
         }
 
         /// <summary>Gets the number of bytes written so far.</summary>
@@ -183,6 +212,11 @@ namespace EdgeMicro.Core.Format
 
         private void MakeRoom()
         {
+            if (_fixed)
+            {
+                throw new InvalidOperationException("fixed buffer of " + _buffer.Length.ToString() + " bytes is full");
+            }
+
             if (_checksumOnly)
             {
                 _crc = Crc32.Update(_crc, _buffer, 0, _count);

@@ -17,6 +17,60 @@ namespace EdgeMicro.Core.Inference
         /// <summary>Q15 one.</summary>
         public const int One = 32768;
 
+        /// <summary>
+        /// Adds the Q15 posterior vector of the last layer's outputs to sums[offset + j] (integer only, allocates
+        /// nothing): softmax head p_j = (T[q_top - q_j] * 2^15 + sum/2) / sum as in <see cref="Evaluate"/> (so p_top is
+        /// exactly the confidence); one sigmoid output p_1 = T[q + 128], p_0 = 2^15 - p_1; several sigmoid outputs
+        /// T[q_j + 128] each (not normalised).
+        /// </summary>
+        /// <param name="m">The model.</param>
+        /// <param name="q">Last layer outputs.</param>
+        /// <param name="sums">Sums to add to (K values from offset).</param>
+        /// <param name="offset">First sum.</param>
+        public static void AddPosterior(ModelDefinition m, sbyte[] q, long[] sums, int offset)
+        {
+            int[] table = m.OutputTable;
+            int outputs = m.Layers[m.Layers.Length - 1].OutputLength;
+            if (m.OutputKind == OutputKind.Sigmoid)
+            {
+                if (outputs == 1)
+                {
+                    int p = table[q[0] + 128];
+                    sums[offset + 1] += p;
+                    sums[offset] += One - p;
+                    return;
+                }
+
+                for (int j = 0; j < outputs; j++)
+                {
+                    sums[offset + j] += table[q[j] + 128];
+                }
+
+                return;
+            }
+
+            int top = q[0];
+            for (int j = 1; j < outputs; j++)
+            {
+                if (q[j] > top)
+                {
+                    top = q[j];
+                }
+            }
+
+            long sum = 0;
+            for (int j = 0; j < outputs; j++)
+            {
+                sum += table[top - q[j]];
+            }
+
+            long half = sum / 2;
+            for (int j = 0; j < outputs; j++)
+            {
+                sums[offset + j] += (((long)table[top - q[j]] << 15) + half) / sum;
+            }
+        }
+
         /// <summary>Evaluates the head into the classifier's result fields.</summary>
         /// <param name="m">The model.</param>
         /// <param name="q">Last layer outputs (at least the model's output count).</param>

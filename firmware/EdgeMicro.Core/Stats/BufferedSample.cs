@@ -6,6 +6,9 @@ namespace EdgeMicro.Core.Stats
         /// <summary>Kind of a sample selected as uncertain (low margin).</summary>
         public const int KindUncertain = 0;
 
+        /// <summary>Number of instance fields, for heap accounting; a test checks it.</summary>
+        public const int InstanceFields = 9;
+
         /// <summary>Kind of a sample drawn by uniform reservoir sampling.</summary>
         public const int KindRandom = 1;
 

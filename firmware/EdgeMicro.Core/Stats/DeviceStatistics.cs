@@ -11,7 +11,7 @@ namespace EdgeMicro.Core.Stats
     /// constructor and <see cref="OnInference"/> / <see cref="OnLabel"/> allocate nothing. Inferences of another model
     /// version (or shape) are only counted in <see cref="StatsCounters.ForeignCount"/>. Not thread-safe.
     /// <para>Memory (array payload) for K classes, D features, B = edges + 1 feature bins and S buffer slots:
-    /// 140 K + 12 K^2 + 36 D + 4 D B + S (4 D + 37) + 4 K bytes, plus array headers; see
+    /// 140 K + 20 K^2 + 36 D + 4 D B + S (4 D + 37) + 4 K bytes, plus array headers; see
     /// <see cref="EstimateFootprint"/> (about 14.4 KiB for K = 8, D = 64, B = 16, S = 16).</para>
     /// </summary>
     public sealed class DeviceStatistics
@@ -25,24 +25,25 @@ namespace EdgeMicro.Core.Stats
         /// <summary>
         /// Default feature-statistics stride: every-sample feature statistics cost about 64 % of the digits MLP's
         /// inference in executed IL, every 4th sample about 18 % (class and score statistics alone: about 3 %).
+        /// (Figures before the content hash and the posterior sums; the CostTests print the current ones.)
         /// </summary>
         public const int DefaultFeatureStride = 4;
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 20;
+        public const int InstanceFields = 21;
 
         /// <summary>Number of instance fields of the drift detector (<see cref="PageHinkley"/>).</summary>
         public const int DriftInstanceFields = 6;
 
         /// <summary>Gets the managed-heap bytes the statistics allocate on nanoFramework (<see cref="HeapSize"/>): this
-        /// object, the counters, the sample buffer and the drift detector (the model's arrays it refers to are the
-        /// model's).</summary>
+        /// object, the counters, the sample buffer, the drift detector and the preallocated report
+        /// (<see cref="ReportBuffer"/>; the model's arrays it refers to are the model's).</summary>
         public int HeapBytes
         {
             get
             {
-                return HeapSize.Object(InstanceFields) + _counters.HeapBytes + _buffer.HeapBytes + HeapSize.Object(DriftInstanceFields);
+                return HeapSize.Object(InstanceFields) + _report.HeapBytes + _counters.HeapBytes + _buffer.HeapBytes + HeapSize.Object(DriftInstanceFields);
             }
         }
 
@@ -59,6 +60,7 @@ namespace EdgeMicro.Core.Stats
         private readonly StatsCounters _counters;
         private readonly SampleBuffer _buffer;
         private readonly PageHinkley _drift;
+        private readonly ReportBuffer _report;
         private int _featureStride = DefaultFeatureStride;
         private int _driftAlarms;
         private uint _lastDriftSequence;
@@ -95,6 +97,7 @@ namespace EdgeMicro.Core.Stats
             _counters = new StatsCounters(_classCount, _featureCount, hasEdges ? edgesPerFeature + 1 : 0);
             _buffer = new SampleBuffer(capacity, reservoirSlots, _classCount, _featureCount, seed);
             _drift = new PageHinkley();
+            _report = new ReportBuffer(_modelId, _classCount, _featureCount, hasEdges ? edgesPerFeature + 1 : 0, capacity);
             AmbiguityMarginQ15 = 8192;
             ConfidentThresholdQ15 = 26214;
             long spread = 0;
@@ -118,6 +121,12 @@ namespace EdgeMicro.Core.Stats
             get { return _buffer; }
         }
 
+        /// <summary>Gets the preallocated report (<see cref="WriteWindow"/> writes into it).</summary>
+        public ReportBuffer Report
+        {
+            get { return _report; }
+        }
+
         /// <summary>Gets the drift detector (thresholds are settable).</summary>
         public PageHinkley Drift
         {
@@ -129,9 +138,10 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>
         /// Gets or sets the feature-statistics stride N: per-feature sums, extremes, limit counts and histograms are
-        /// kept for the samples whose sequence number is a multiple of N (a systematic subsample that stays exactly
-        /// mergeable; <see cref="StatsCounters.FeatureSampleCount"/> says how many). Default
-        /// <see cref="DefaultFeatureStride"/>; 1 = every sample.
+        /// kept for the samples whose <see cref="ContentHash.Of"/> is a multiple of N, about 1 in N. The choice depends on
+        /// the reading alone, not on which device saw it or when, so a stream split over several devices gives exactly
+        /// the statistics of the same stream on one device (<see cref="StatsCounters.FeatureSampleCount"/> says how
+        /// many samples they summarize). Default <see cref="DefaultFeatureStride"/>; 1 = every sample.
         /// </summary>
         public int FeatureStride
         {
@@ -181,12 +191,13 @@ namespace EdgeMicro.Core.Stats
             s.ConfidenceHistogram[(c * StatsCounters.ScoreBins) + StatsCounters.ScoreBin(confidence)]++;
             s.MarginHistogram[(c * StatsCounters.ScoreBins) + StatsCounters.ScoreBin(margin)]++;
             s.ConfidenceSum[c] += confidence;
+            OutputHead.AddPosterior(m, result.Outputs, s.PosteriorSum, c * k);
             if (margin < AmbiguityMarginQ15)
             {
                 s.Ambiguity[(c * k) + runnerUp]++;
             }
 
-            if (_featureStride == 1 || sequence % (uint)_featureStride == 0)
+            if (_featureStride == 1 || ContentHash.Of(sample, _featureCount) % (uint)_featureStride == 0)
             {
                 FeatureUpdate.Run(s, sample, result.QuantizedInput, m.InputLength, _gather, _edges, _edgesPerFeature);
             }
@@ -239,7 +250,41 @@ namespace EdgeMicro.Core.Stats
         public StatsReport CreateReport(string deviceId, bool includeCounters, bool includeSamples)
         {
             StatsReport report = new StatsReport();
+            FillHeader(report);
             report.DeviceId = deviceId;
+            report.Counters = includeCounters ? _counters : null;
+            report.Samples = includeSamples ? _buffer.ToArray() : null;
+            return report;
+        }
+
+        /// <summary>
+        /// Serializes the window (delivery section, statistics and samples) into the preallocated
+        /// <see cref="Report"/> and starts the next window; allocates nothing. The bytes are valid until the next call.
+        /// </summary>
+        /// <param name="deviceId">UTF-8 device id (at most <see cref="ReportBuffer.MaxDeviceIdBytes"/> bytes).</param>
+        /// <param name="boot">Boot the window was counted in.</param>
+        /// <param name="droppedResults">Results and labels the outbox dropped since boot.</param>
+        /// <param name="droppedEvents">Events the outbox dropped since boot.</param>
+        /// <param name="droppedWindows">Statistics windows lost since boot.</param>
+        /// <returns>The report length in <see cref="ReportBuffer.Bytes"/>.</returns>
+        public int WriteWindow(byte[] deviceId, long boot, long droppedResults, long droppedEvents, int droppedWindows)
+        {
+            StatsReport report = _report.Header;
+            FillHeader(report);
+            report.Counters = _counters;
+            report.Samples = null;
+            report.HasDelivery = true;
+            report.Boot = boot;
+            report.DroppedResults = droppedResults;
+            report.DroppedEvents = droppedEvents;
+            report.DroppedWindows = droppedWindows;
+            int length = _report.Write(deviceId, _buffer);
+            ResetWindow();
+            return length;
+        }
+
+        private void FillHeader(StatsReport report)
+        {
             report.ModelId = _modelId;
             report.ModelVersion = _modelVersion;
             report.ReportSequence = WindowIndex;
@@ -249,9 +294,8 @@ namespace EdgeMicro.Core.Stats
             report.LastDriftSequence = _lastDriftSequence;
             report.DriftStatistic = _drift.Statistic;
             report.BufferRejects = _buffer.DiversityRejects;
-            report.Counters = includeCounters ? _counters : null;
-            report.Samples = includeSamples ? _buffer.ToArray() : null;
-            return report;
+            report.BufferSlots = _buffer.Capacity;
+            report.ReservoirSlots = _buffer.ReservoirSlots;
         }
 
         /// <summary>Serializes the window (statistics and samples) and starts the next window.</summary>
@@ -274,7 +318,8 @@ namespace EdgeMicro.Core.Stats
             WindowIndex++;
         }
 
-        /// <summary>Estimates the bytes of RAM the statistics take: array payloads plus <see cref="HeaderBytes"/> per array and object.</summary>
+        /// <summary>Estimates the bytes of RAM the statistics state takes (without the preallocated report, see
+        /// <see cref="StatsFormat.MaxBytes"/>): array payloads plus <see cref="HeaderBytes"/> per array and object.</summary>
         /// <param name="classCount">K.</param>
         /// <param name="featureCount">D.</param>
         /// <param name="featureBins">Bins per feature.</param>
@@ -283,9 +328,9 @@ namespace EdgeMicro.Core.Stats
         public static int EstimateFootprint(int classCount, int featureCount, int featureBins, int capacity)
         {
             int k = classCount, d = featureCount;
-            int counters = (4 * k) + (128 * k) + (8 * k) + (12 * k * k) + (36 * d) + (4 * d * featureBins);
+            int counters = (4 * k) + (128 * k) + (8 * k) + (20 * k * k) + (36 * d) + (4 * d * featureBins);
             int buffer = (capacity * ((4 * d) + 37)) + (4 * k);
-            int arrays = 18 + 10 + capacity;
+            int arrays = 19 + 10 + capacity;
             int objects = 5;
             int scalars = 512;
             return counters + buffer + scalars + ((arrays + objects) * HeaderBytes);

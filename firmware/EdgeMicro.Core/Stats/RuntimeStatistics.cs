@@ -9,22 +9,41 @@ namespace EdgeMicro.Core.Stats
     /// forwards every inference and label to it, and holds at most one serialized report waiting to be published.
     /// A pull (<see cref="RequestPull"/>: command <c>pull-stats</c>, every <c>stats_every_samples</c> samples, or a
     /// model switch) serializes the window and starts the next one; while a report is still waiting (link down),
-    /// further pulls are deferred, so the window simply grows and nothing is lost. Not thread-safe.
+    /// further pulls are deferred, so the window simply grows and nothing is lost. A periodic or commanded pull writes
+    /// into the statistics' preallocated <see cref="ReportBuffer"/> and allocates nothing (<see cref="Pending"/> is that
+    /// buffer, <see cref="PendingLength"/> its report); only the rare cases (a model switch, a second window saved at
+    /// shutdown, a serial pull, a restored report) use arrays of their own. Not thread-safe.
     /// </summary>
     public sealed class RuntimeStatistics
     {
         private readonly string _deviceId;
         private readonly uint _seed;
+        private readonly int _bufferSlots;
+        private readonly int _reservoirSlots;
         private DeviceStatistics _current;
+        private readonly byte[] _deviceIdUtf8;
         private byte[] _pending;
+        private int _pendingLength;
         private byte[] _queued;
+
+        /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class with the default sample buffer.</summary>
+        /// <param name="deviceId">Device id written into the reports.</param>
+        public RuntimeStatistics(string deviceId)
+            : this(deviceId, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots)
+        {
+        }
 
         /// <summary>Initializes a new instance of the <see cref="RuntimeStatistics"/> class.</summary>
         /// <param name="deviceId">Device id written into the reports.</param>
-        public RuntimeStatistics(string deviceId)
+        /// <param name="bufferSlots">Sample buffer slots (device.json sample_buffer_slots).</param>
+        /// <param name="reservoirSlots">Of which uniform reservoir slots (sample_buffer_reservoir_slots).</param>
+        public RuntimeStatistics(string deviceId, int bufferSlots, int reservoirSlots)
         {
             _deviceId = deviceId;
             _seed = SeedOf(deviceId);
+            _bufferSlots = bufferSlots;
+            _reservoirSlots = reservoirSlots;
+            _deviceIdUtf8 = EdgeMicro.Core.Format.Utf8.Encode(deviceId == null ? string.Empty : deviceId);
         }
 
         /// <summary>Gets the statistics of the running model, or null before the first model.</summary>
@@ -33,11 +52,22 @@ namespace EdgeMicro.Core.Stats
             get { return _current; }
         }
 
-        /// <summary>Gets the serialized report waiting to be published, or null.</summary>
+        /// <summary>Gets the buffer holding the report waiting to be published (its first <see cref="PendingLength"/>
+        /// bytes), or null.</summary>
         public byte[] Pending
         {
             get { return _pending; }
         }
+
+        /// <summary>Gets the length of the waiting report in <see cref="Pending"/>.</summary>
+        public int PendingLength
+        {
+            get { return _pending == null ? 0 : _pendingLength; }
+        }
+
+        /// <summary>Gets a number that changes whenever another report becomes the waiting one (the buffer is reused,
+        /// so the array alone does not identify a report).</summary>
+        public int PendingId { get; private set; }
 
         /// <summary>Gets the number of reports published.</summary>
         public int Published { get; private set; }
@@ -62,7 +92,7 @@ namespace EdgeMicro.Core.Stats
             {
                 if (_pending == null)
                 {
-                    _pending = old.Pull(_deviceId);
+                    SetPending(old.Pull(_deviceId));
                 }
                 else
                 {
@@ -72,11 +102,11 @@ namespace EdgeMicro.Core.Stats
 
             if (model.Blob != null)
             {
-                _current = new DeviceStatistics(model.Blob, _seed);
+                _current = new DeviceStatistics(model.Model, model.Blob.FeatureBinEdges, model.Blob.EdgesPerFeature, _bufferSlots, _reservoirSlots, _seed);
             }
             else
             {
-                _current = new DeviceStatistics(model.Model, null, 0, DeviceStatistics.DefaultCapacity, DeviceStatistics.DefaultReservoirSlots, _seed);
+                _current = new DeviceStatistics(model.Model, null, 0, _bufferSlots, _reservoirSlots, _seed);
             }
 
             CurrentModelId = model.Model.ModelId;
@@ -130,7 +160,16 @@ namespace EdgeMicro.Core.Stats
                 return false;
             }
 
-            _pending = PullCurrent();
+            if (_deviceIdUtf8.Length <= ReportBuffer.MaxDeviceIdBytes)
+            {
+                int length = _current.WriteWindow(_deviceIdUtf8, Boot, DroppedResults, DroppedEvents, Dropped);
+                SetPending(_current.Report.Bytes, length);
+            }
+            else
+            {
+                SetPending(PullCurrent());
+            }
+
             return true;
         }
 
@@ -146,7 +185,7 @@ namespace EdgeMicro.Core.Stats
                 return null;
             }
 
-            byte[] report = _pending;
+            byte[] report = Exact(_pending, _pendingLength);
             MarkPublished();
             return report;
         }
@@ -156,7 +195,7 @@ namespace EdgeMicro.Core.Stats
         {
             if (_pending != null)
             {
-                _pending = _queued;
+                SetPending(_queued);
                 _queued = null;
                 Published++;
             }
@@ -176,7 +215,7 @@ namespace EdgeMicro.Core.Stats
 
             if (_pending == null)
             {
-                _pending = PullCurrent();
+                SetPending(PullCurrent());
                 return _queued;
             }
 
@@ -205,7 +244,7 @@ namespace EdgeMicro.Core.Stats
 
             if (_pending == null)
             {
-                _pending = report;
+                SetPending(report);
             }
             else if (_queued == null)
             {
@@ -236,6 +275,33 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the events dropped by the outbox, written into every report.</summary>
         public long DroppedEvents { get; set; }
+
+        private static byte[] Exact(byte[] bytes, int length)
+        {
+            if (bytes == null || bytes.Length == length)
+            {
+                return bytes;
+            }
+
+            byte[] copy = new byte[length];
+            System.Array.Copy(bytes, copy, length);
+            return copy;
+        }
+
+        private void SetPending(byte[] report)
+        {
+            SetPending(report, report == null ? 0 : report.Length);
+        }
+
+        private void SetPending(byte[] report, int length)
+        {
+            _pending = report;
+            _pendingLength = length;
+            if (report != null)
+            {
+                PendingId++;
+            }
+        }
 
         private byte[] PullCurrent()
         {

@@ -229,17 +229,49 @@ namespace EdgeMicro.Core.Stats
             return confidence;
         }
 
+        /// <summary>Gets the number of slots in use.</summary>
+        public int Count
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < Capacity; i++)
+                {
+                    n += _used[i] ? 1 : 0;
+                }
+
+                return n;
+            }
+        }
+
+        /// <summary>Describes one slot in a caller's sample without copying (its Values is the slot's own array).</summary>
+        /// <param name="slot">Slot index.</param>
+        /// <param name="into">Destination.</param>
+        /// <returns>False when the slot is empty.</returns>
+        public bool Fill(int slot, BufferedSample into)
+        {
+            if (!_used[slot])
+            {
+                return false;
+            }
+
+            into.Sequence = _sequence[slot];
+            into.TimestampMs = _timestamp[slot];
+            into.Predicted = _predicted[slot];
+            into.RunnerUp = _runnerUp[slot];
+            into.Label = _label[slot];
+            into.MarginQ15 = _margin[slot];
+            into.ConfidenceQ15 = _confidence[slot];
+            into.Kind = slot < _uncertain ? BufferedSample.KindUncertain : BufferedSample.KindRandom;
+            into.Values = _values[slot];
+            return true;
+        }
+
         /// <summary>Copies the buffered samples out (allocates; call at report time, not per inference).</summary>
         /// <returns>The samples, uncertain slots first.</returns>
         public BufferedSample[] ToArray()
         {
-            int n = 0;
-            for (int i = 0; i < Capacity; i++)
-            {
-                n += _used[i] ? 1 : 0;
-            }
-
-            BufferedSample[] result = new BufferedSample[n];
+            BufferedSample[] result = new BufferedSample[Count];
             int k = 0;
             for (int i = 0; i < Capacity; i++)
             {
@@ -249,16 +281,9 @@ namespace EdgeMicro.Core.Stats
                 }
 
                 BufferedSample s = new BufferedSample();
-                s.Sequence = _sequence[i];
-                s.TimestampMs = _timestamp[i];
-                s.Predicted = _predicted[i];
-                s.RunnerUp = _runnerUp[i];
-                s.Label = _label[i];
-                s.MarginQ15 = _margin[i];
-                s.ConfidenceQ15 = _confidence[i];
-                s.Kind = i < _uncertain ? BufferedSample.KindUncertain : BufferedSample.KindRandom;
-                int[] values = new int[_values[i].Length];
-                Array.Copy(_values[i], values, values.Length);
+                Fill(i, s);
+                int[] values = new int[s.Values.Length];
+                Array.Copy(s.Values, values, values.Length);
                 s.Values = values;
                 result[k++] = s;
             }

@@ -31,6 +31,7 @@ namespace EdgeMicro.Core.Stats
             ConfidenceHistogram = new int[classCount * ScoreBins];
             MarginHistogram = new int[classCount * ScoreBins];
             ConfidenceSum = new long[classCount];
+            PosteriorSum = new long[classCount * classCount];
             Ambiguity = new int[classCount * classCount];
             Confusion = new int[classCount * classCount];
             ConfidentDisagreement = new int[classCount * classCount];
@@ -79,7 +80,7 @@ namespace EdgeMicro.Core.Stats
         public long MaxTimestampMs { get; set; }
 
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 26;
+        public const int InstanceFields = 27;
 
         /// <summary>Gets the managed-heap bytes of the counters and their arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes
@@ -87,7 +88,7 @@ namespace EdgeMicro.Core.Stats
             get
             {
                 return HeapSize.Object(InstanceFields) + HeapSize.Of(Predicted) + HeapSize.Of(ConfidenceHistogram) + HeapSize.Of(MarginHistogram)
-                    + HeapSize.Of(ConfidenceSum) + HeapSize.Of(Ambiguity) + HeapSize.Of(Confusion) + HeapSize.Of(ConfidentDisagreement)
+                    + HeapSize.Of(ConfidenceSum) + HeapSize.Of(PosteriorSum) + HeapSize.Of(Ambiguity) + HeapSize.Of(Confusion) + HeapSize.Of(ConfidentDisagreement)
                     + HeapSize.Of(FeatureSum) + HeapSize.Of(FeatureSumSquaresHigh) + HeapSize.Of(FeatureSumSquaresLow) + HeapSize.Of(FeatureMin)
                     + HeapSize.Of(FeatureMax) + HeapSize.Of(FeatureAtLow) + HeapSize.Of(FeatureAtHigh) + HeapSize.Of(FeatureHistogram);
             }
@@ -104,6 +105,13 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets the sums of Q15 self-confidence per predicted class (K); the count is <see cref="Predicted"/>.</summary>
         public long[] ConfidenceSum { get; private set; }
+
+        /// <summary>
+        /// Gets the sums of the Q15 posterior vector per predicted class (K x K, [predicted * K + class]); the
+        /// diagonal equals <see cref="ConfidenceSum"/>. The model's own view of which classes its predictions of each
+        /// class mix in, for the host's label-shift estimate.
+        /// </summary>
+        public long[] PosteriorSum { get; private set; }
 
         /// <summary>Gets the low-margin (predicted, runner-up) counts (K x K).</summary>
         public int[] Ambiguity { get; private set; }
@@ -218,6 +226,11 @@ namespace EdgeMicro.Core.Stats
                 ConfidenceSum[i] = 0;
             }
 
+            for (int i = 0; i < PosteriorSum.Length; i++)
+            {
+                PosteriorSum[i] = 0;
+            }
+
             for (int f = 0; f < FeatureCount; f++)
             {
                 FeatureSum[f] = 0;
@@ -267,6 +280,11 @@ namespace EdgeMicro.Core.Stats
                     ConfidenceSum[i] += other.ConfidenceSum[i];
                 }
 
+                for (int i = 0; i < PosteriorSum.Length; i++)
+                {
+                    PosteriorSum[i] += other.PosteriorSum[i];
+                }
+
                 for (int f = 0; f < FeatureCount; f++)
                 {
                     FeatureSum[f] += other.FeatureSum[f];
@@ -285,7 +303,7 @@ namespace EdgeMicro.Core.Stats
         public int PayloadBytes()
         {
             int k = ClassCount, d = FeatureCount;
-            return (4 * k) + (2 * 4 * k * ScoreBins) + (8 * k) + (3 * 4 * k * k) + (d * (8 + 8 + 8 + 4 + 4 + 4 + 4)) + (4 * d * FeatureBins);
+            return (4 * k) + (2 * 4 * k * ScoreBins) + (8 * k) + (8 * k * k) + (3 * 4 * k * k) + (d * (8 + 8 + 8 + 4 + 4 + 4 + 4)) + (4 * d * FeatureBins);
         }
 
         private static void Fill(int[] values, int value)

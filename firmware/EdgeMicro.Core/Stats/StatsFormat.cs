@@ -4,12 +4,13 @@ using EdgeMicro.Core.Format;
 namespace EdgeMicro.Core.Stats
 {
     /// <summary>
-    /// The statistics report format, version 1: compact, little-endian, CRC-checked. One layout carries the
+    /// The statistics report format, version 2 (version 1 lacks the posterior sums and is still read, with them 0):
+    /// compact, little-endian, CRC-checked. One layout carries the
     /// window's statistics, the buffered samples, or both (MQTT topic <c>edgemicro/&lt;deviceId&gt;/stats</c>).
     /// <code>
     /// size  field
     /// 4     magic "EMST" (45 4D 53 54)
-    /// 2     format version = 1
+    /// 2     format version = 2
     /// 2     flags: bit 0 = counters section present, bit 1 = samples section present, bit 2 = delivery section
     ///       present (other bits 0)
     /// 2+n   device id (u16 byte count + UTF-8)        2+n  model id (same)
@@ -17,13 +18,15 @@ namespace EdgeMicro.Core.Stats
     /// 2     K classes (1..64)                         2    D features (1..1024)
     /// 4     drift alarms in window                    4    sequence of the last alarm (0 = none)
     /// 8     Page-Hinkley statistic (Q15 units)        4    buffer candidates rejected as near-duplicates
+    /// 2     sample buffer slots (version 2)           2    of which reservoir slots (version 2)
     /// delivery section (devices since issue 10):
     ///   8   boot, 8 results and labels dropped by the outbox since boot, 8 events dropped, 4 windows lost
     /// counters section:
     ///   2   FB feature bins (0..64)
     ///   4   inferences, 4 labels, 4 foreign-model inferences, 4 samples in the feature statistics (every feature)
     ///   4   min sequence, 4 max sequence, 8 min timestamp ms, 8 max timestamp ms
-    ///   4K predicted counts, 4*16K confidence histograms, 4*16K margin histograms, 8K confidence sums
+    ///   4K predicted counts, 4*16K confidence histograms, 4*16K margin histograms, 8K confidence sums,
+    ///   8K^2 Q15 posterior sums per predicted class (version 2)
     ///   4K^2 ambiguity, 4K^2 confusion, 4K^2 confident disagreement
     ///   per feature: 8 sum, 8 sum-of-squares high, 8 sum-of-squares low (unsigned), 4 min, 4 max,
     ///               4 at -128, 4 at 127
@@ -42,7 +45,10 @@ namespace EdgeMicro.Core.Stats
         public const uint Magic = 0x54534D45;
 
         /// <summary>Current format version.</summary>
-        public const int Version = 1;
+        public const int Version = 2;
+
+        /// <summary>The oldest version still read (without posterior sums).</summary>
+        public const int OldestVersion = 1;
 
         /// <summary>Largest class count accepted.</summary>
         public const int MaxClasses = 64;
@@ -62,13 +68,32 @@ namespace EdgeMicro.Core.Stats
         public static byte[] Write(StatsReport report)
         {
             ByteWriter w = new ByteWriter(false);
+            WriteTo(w, report, Utf8.Encode(report.DeviceId == null ? string.Empty : report.DeviceId), Utf8.Encode(report.ModelId == null ? string.Empty : report.ModelId), null, null);
+            return w.ToArray();
+        }
+
+        /// <summary>
+        /// Serializes a report into a writer without allocating (the device's preallocated report): the ids come
+        /// already UTF-8 encoded, and the samples either from <see cref="StatsReport.Samples"/> or, when
+        /// <paramref name="source"/> is given, straight from the buffer's slots through one scratch sample.
+        /// </summary>
+        /// <param name="w">Writer (e.g. over a fixed buffer of <see cref="MaxBytes"/>).</param>
+        /// <param name="report">Header fields and counters (its DeviceId and ModelId are not used).</param>
+        /// <param name="deviceId">UTF-8 device id.</param>
+        /// <param name="modelId">UTF-8 model id.</param>
+        /// <param name="source">Sample buffer to write the samples from, or null.</param>
+        /// <param name="scratch">Scratch sample (with a source).</param>
+        /// <returns>The number of bytes written, CRC included.</returns>
+        public static int WriteTo(ByteWriter w, StatsReport report, byte[] deviceId, byte[] modelId, SampleBuffer source, BufferedSample scratch)
+        {
             StatsCounters c = report.Counters;
             BufferedSample[] samples = report.Samples;
+            bool hasSamples = samples != null || source != null;
             w.WriteUInt32(Magic);
             w.WriteInt16(Version);
-            w.WriteInt16((c != null ? 1 : 0) | (samples != null ? 2 : 0) | (report.HasDelivery ? 4 : 0));
-            w.WriteString(report.DeviceId);
-            w.WriteString(report.ModelId);
+            w.WriteInt16((c != null ? 1 : 0) | (hasSamples ? 2 : 0) | (report.HasDelivery ? 4 : 0));
+            w.WriteEncoded(deviceId);
+            w.WriteEncoded(modelId);
             w.WriteUInt32(report.ModelVersion);
             w.WriteUInt32(report.ReportSequence);
             w.WriteInt16(report.ClassCount);
@@ -77,6 +102,8 @@ namespace EdgeMicro.Core.Stats
             w.WriteUInt32(report.LastDriftSequence);
             WriteInt64(w, report.DriftStatistic);
             w.WriteInt32(report.BufferRejects);
+            w.WriteInt16(report.BufferSlots);
+            w.WriteInt16(report.ReservoirSlots);
             if (report.HasDelivery)
             {
                 WriteInt64(w, report.Boot);
@@ -90,29 +117,61 @@ namespace EdgeMicro.Core.Stats
                 WriteCounters(w, c);
             }
 
-            if (samples != null)
+            if (source != null)
+            {
+                w.WriteInt16(source.Count);
+                for (int i = 0; i < source.Capacity; i++)
+                {
+                    if (source.Fill(i, scratch))
+                    {
+                        WriteSample(w, scratch, report.FeatureCount);
+                    }
+                }
+            }
+            else if (samples != null)
             {
                 w.WriteInt16(samples.Length);
                 for (int i = 0; i < samples.Length; i++)
                 {
-                    BufferedSample s = samples[i];
-                    w.WriteUInt32(s.Sequence);
-                    WriteInt64(w, s.TimestampMs);
-                    w.WriteByte(s.Predicted);
-                    w.WriteByte(s.RunnerUp);
-                    w.WriteByte(s.Label);
-                    w.WriteByte(s.Kind);
-                    w.WriteInt16(s.MarginQ15);
-                    w.WriteInt16(s.ConfidenceQ15);
-                    for (int f = 0; f < report.FeatureCount; f++)
-                    {
-                        w.WriteInt32(s.Values[f]);
-                    }
+                    WriteSample(w, samples[i], report.FeatureCount);
                 }
             }
 
             w.WriteUInt32(w.Checksum());
-            return w.ToArray();
+            return w.Length;
+        }
+
+        /// <summary>The largest report of a statistics shape (delivery section, counters and a full buffer).</summary>
+        /// <param name="k">K.</param>
+        /// <param name="d">D.</param>
+        /// <param name="featureBins">Feature bins.</param>
+        /// <param name="slots">Sample buffer slots.</param>
+        /// <param name="deviceIdBytes">UTF-8 bytes of the device id.</param>
+        /// <param name="modelIdBytes">UTF-8 bytes of the model id.</param>
+        /// <returns>Bytes.</returns>
+        public static int MaxBytes(int k, int d, int featureBins, int slots, int deviceIdBytes, int modelIdBytes)
+        {
+            int header = 48 + deviceIdBytes + modelIdBytes;
+            int delivery = 28;
+            int counters = 2 + 40 + (4 * k) + (128 * k) + (8 * k) + (20 * k * k) + (40 * d) + (4 * d * featureBins);
+            int samples = 2 + (slots * (20 + (4 * d)));
+            return header + delivery + counters + samples + 4;
+        }
+
+        private static void WriteSample(ByteWriter w, BufferedSample s, int d)
+        {
+            w.WriteUInt32(s.Sequence);
+            WriteInt64(w, s.TimestampMs);
+            w.WriteByte(s.Predicted);
+            w.WriteByte(s.RunnerUp);
+            w.WriteByte(s.Label);
+            w.WriteByte(s.Kind);
+            w.WriteInt16(s.MarginQ15);
+            w.WriteInt16(s.ConfidenceQ15);
+            for (int f = 0; f < d; f++)
+            {
+                w.WriteInt32(s.Values[f]);
+            }
         }
 
         /// <summary>Parses a report.</summary>
@@ -140,7 +199,7 @@ namespace EdgeMicro.Core.Stats
             }
 
             int version = r.ReadUInt16("version");
-            if (version != Version)
+            if (version < OldestVersion || version > Version)
             {
                 throw r.Error("statistics report: unsupported version " + version.ToString());
             }
@@ -162,6 +221,11 @@ namespace EdgeMicro.Core.Stats
             report.LastDriftSequence = r.ReadUInt32("last drift sequence");
             report.DriftStatistic = r.ReadInt64("drift statistic");
             report.BufferRejects = r.ReadInt32("buffer rejects");
+            if (version >= 2)
+            {
+                report.BufferSlots = r.ReadUInt16("buffer slots");
+                report.ReservoirSlots = Checked(r, r.ReadUInt16("reservoir slots"), 0, report.BufferSlots, "reservoir slots");
+            }
             if ((flags & 4) != 0)
             {
                 report.HasDelivery = true;
@@ -173,7 +237,7 @@ namespace EdgeMicro.Core.Stats
 
             if ((flags & 1) != 0)
             {
-                report.Counters = ReadCounters(r, report.ClassCount, report.FeatureCount);
+                report.Counters = ReadCounters(r, report.ClassCount, report.FeatureCount, version);
             }
 
             if ((flags & 2) != 0)
@@ -208,6 +272,11 @@ namespace EdgeMicro.Core.Stats
                 WriteInt64(w, c.ConfidenceSum[i]);
             }
 
+            for (int i = 0; i < c.PosteriorSum.Length; i++)
+            {
+                WriteInt64(w, c.PosteriorSum[i]);
+            }
+
             WriteInt32s(w, c.Ambiguity);
             WriteInt32s(w, c.Confusion);
             WriteInt32s(w, c.ConfidentDisagreement);
@@ -225,10 +294,10 @@ namespace EdgeMicro.Core.Stats
             WriteInt32s(w, c.FeatureHistogram);
         }
 
-        private static StatsCounters ReadCounters(StatsReader r, int k, int d)
+        private static StatsCounters ReadCounters(StatsReader r, int k, int d, int version)
         {
             int bins = Checked(r, r.ReadUInt16("feature bins"), 0, MaxFeatureBins, "feature bins");
-            r.Need(40 + (4 * k) + (128 * k) + (8 * k) + (12 * k * k) + (40 * d) + (4 * d * bins), "counters section");
+            r.Need(40 + (4 * k) + (128 * k) + (8 * k) + ((version >= 2 ? 20 : 12) * k * k) + (40 * d) + (4 * d * bins), "counters section");
             StatsCounters c = new StatsCounters(k, d, bins);
             c.InferenceCount = r.ReadInt32("inference count");
             c.LabelCount = r.ReadInt32("label count");
@@ -242,6 +311,10 @@ namespace EdgeMicro.Core.Stats
             r.ReadInt32s(c.ConfidenceHistogram, "confidence histograms");
             r.ReadInt32s(c.MarginHistogram, "margin histograms");
             r.ReadInt64s(c.ConfidenceSum, "confidence sums");
+            if (version >= 2)
+            {
+                r.ReadInt64s(c.PosteriorSum, "posterior sums");
+            }
             r.ReadInt32s(c.Ambiguity, "ambiguity");
             r.ReadInt32s(c.Confusion, "confusion");
             r.ReadInt32s(c.ConfidentDisagreement, "confident disagreement");

@@ -7,6 +7,9 @@ namespace EdgeMicro.Core.Stats
     /// </summary>
     public sealed class StatsReport
     {
+        /// <summary>Number of instance fields, for heap accounting; a test checks it.</summary>
+        public const int InstanceFields = 19;
+
         /// <summary>Gets or sets the device id.</summary>
         public string DeviceId { get; set; }
 
@@ -36,6 +39,12 @@ namespace EdgeMicro.Core.Stats
 
         /// <summary>Gets or sets the number of buffer candidates rejected as near-duplicates in the window.</summary>
         public int BufferRejects { get; set; }
+
+        /// <summary>Gets or sets the device's sample buffer slots (version 2; 0 in version-1 reports).</summary>
+        public int BufferSlots { get; set; }
+
+        /// <summary>Gets or sets how many of the buffer slots are a uniform reservoir (version 2).</summary>
+        public int ReservoirSlots { get; set; }
 
         /// <summary>Gets or sets the additive counters, or null in a samples-only report.</summary>
         public StatsCounters Counters { get; set; }

@@ -76,8 +76,9 @@ public static class BalancePlanner
         int[][] holdoutRaw = holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         LabelShiftEstimate shift = LabelShift.Estimate(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged.Predicted);
         HoldoutScores scores = HoldoutScores.Measure(classifier, holdoutRaw, holdout.Labels);
-        PriorEstimates priors = PriorEstimator.Estimate(scores, merged.ConfidenceHistogram);
-        var calibration = new CellCalibration(scores);
+        long[]? posteriorSums = PriorEstimator.PosteriorSums(merged);
+        PriorEstimates priors = PriorEstimator.Estimate(scores, merged.ConfidenceHistogram, posteriorSums: posteriorSums);
+        CellCalibration calibration = PriorEstimator.Calibration(scores, merged.ConfidenceHistogram, posteriorSums);
 
         int[] trainCounts = Enumerable.Range(0, k).Select(c => train.Labels.Count(l => l == c)).ToArray();
 

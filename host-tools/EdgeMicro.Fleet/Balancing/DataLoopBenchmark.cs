@@ -14,7 +14,8 @@ namespace EdgeMicro.Fleet.Balancing;
 /// <param name="Budget">Labels per round.</param>
 /// <param name="Window">Inferences per pulled report.</param>
 /// <param name="Replicates">Bootstrap replicates.</param>
-public sealed record DataLoopProtocol(int Seeds = 10, int[]? StreamLengths = null, double Alpha = 0.5, int Budget = 100, int Window = 50, int Replicates = 100)
+/// <param name="FirstSeed">First seed (seeds FirstSeed .. FirstSeed + Seeds - 1), to check figures on other seeds.</param>
+public sealed record DataLoopProtocol(int Seeds = 10, int[]? StreamLengths = null, double Alpha = 0.5, int Budget = 100, int Window = 50, int Replicates = 100, int FirstSeed = 0)
 {
     /// <summary>Gets M values (default 500, 2,000, 10,000).</summary>
     public int[] Lengths => StreamLengths ?? [500, 2000, 10_000];
@@ -35,9 +36,21 @@ public sealed record DataLoopProtocol(int Seeds = 10, int[]? StreamLengths = nul
 /// <param name="PlannedShare">Mean planned labels over the budget.</param>
 /// <param name="InformativeShare">Share of planned samples misclassified or with margin below 0.25.</param>
 /// <param name="ProportionalInformativeShare">The same share for proportional random sampling.</param>
+/// <param name="ReportBytes">Mean size of a pulled report (counters and buffered samples), bytes.</param>
+/// <param name="MaxReportBytes">Largest pulled report, bytes.</param>
+/// <param name="CandidateInformativeShare">Share of the buffered candidates (after de-duplication) misclassified or with
+/// margin below 0.25: what the device buffer offered the plan.</param>
+/// <param name="MaeOracle">Prior MAE of EM with the cells calibrated on the deployment pool itself (not available in
+/// practice): the bound of any estimator from these device cells, so the gap to it is the hold-out's size.</param>
 public sealed record DataLoopResult(
     string Name, double Accuracy, int Runs, int HoldoutSize, double MaeNaive, double MaeBbse, double MaeEm, double MaeChosen, IReadOnlyDictionary<string, int> ChosenCounts,
-    double PlanImbalance, double ProportionalImbalance, double PlannedShare, double InformativeShare, double ProportionalInformativeShare);
+    double PlanImbalance, double ProportionalImbalance, double PlannedShare, double InformativeShare, double ProportionalInformativeShare, double ReportBytes = 0, int MaxReportBytes = 0, double MaeOracle = 0, double CandidateInformativeShare = 0)
+{
+    /// <summary>Bytes sent per inference with one report every <paramref name="window"/> inferences.</summary>
+    /// <param name="window">Inferences per report (device.json stats_every_samples; default 100).</param>
+    /// <returns>Bytes per inference.</returns>
+    public double BytesPerInference(int window) => ReportBytes / Math.Max(1, window);
+}
 
 /// <summary>
 /// The data-loop benchmark (issue 11): per seed the test split is halved into a labelled hold-out and a deployment
@@ -76,7 +89,10 @@ public static class DataLoopBenchmark
         var informative = new List<double>();
         var propInformative = new List<double>();
         int holdoutSize = 0;
-        for (int seed = 0; seed < protocol.Seeds; seed++)
+        var reportSizes = new List<int>();
+        var oracle = new List<double>();
+        var offered = new List<double>();
+        for (int seed = protocol.FirstSeed; seed < protocol.FirstSeed + protocol.Seeds; seed++)
         {
             foreach (int m in protocol.Lengths)
             {
@@ -87,14 +103,19 @@ public static class DataLoopBenchmark
                 holdoutSize = hold.Length;
                 HoldoutScores holdout = HoldoutScores.Measure(classifier, hold.Select(i => raw[i]).ToArray(), hold.Select(i => test.Labels[i]).ToArray());
                 int[] stream = Draw(pool, test.Labels, Dirichlet(k, protocol.Alpha, random), m, random);
-                var (counters, samples) = Replay(blob, classifier, raw, stream, protocol.Window, (uint)(seed + 1));
+                var (counters, samples) = Replay(blob, classifier, raw, stream, protocol.Window, (uint)(seed + 1), reportSizes);
+                long[]? sums = PriorEstimator.PosteriorSums(counters);
                 double[] truth = Enumerable.Range(0, k).Select(c => stream.Count(i => test.Labels[i] == c) / (double)m).ToArray();
-                PriorEstimates e = PriorEstimator.Estimate(holdout, counters.ConfidenceHistogram, protocol.Replicates, seed + 1);
+                PriorEstimates e = PriorEstimator.Estimate(holdout, counters.ConfidenceHistogram, protocol.Replicates, seed + 1, sums);
                 mae.Add(new[] { e.Naive, e.Bbse, e.Em, e.Chosen }.Select(x => x.Prior.Zip(truth, (a, b) => Math.Abs(a - b)).Average()).ToArray());
                 chosen[e.Chosen.Method]++;
+                // The bound of any estimator working from these cells: EM calibrated on the deployment pool itself.
+                HoldoutScores poolScores = HoldoutScores.Measure(classifier, pool.Select(i => raw[i]).ToArray(), pool.Select(i => test.Labels[i]).ToArray());
+                oracle.Add(new CellCalibration(poolScores).Em(counters.ConfidenceHistogram).Zip(truth, (a, b) => Math.Abs(a - b)).Average());
 
+                offered.Add(samples.Count(s => s.MarginQ15 < LowMarginQ15 || s.Predicted != test.Labels[stream[(int)s.Sequence]]) / (double)Math.Max(1, samples.Count));
                 var candidates = samples.Select(s => new Candidate(HoldoutScores.Cell(s.Predicted, s.ConfidenceQ15), s.MarginQ15)).ToList();
-                Selection plan = TrueClassSelection.Select(candidates, new CellCalibration(holdout), e.Chosen.Prior, new int[k], Enumerable.Repeat(1.0 / k, k).ToArray(), protocol.Budget);
+                Selection plan = TrueClassSelection.Select(candidates, PriorEstimator.Calibration(holdout, counters.ConfidenceHistogram, sums), e.Chosen.Prior, new int[k], Enumerable.Repeat(1.0 / k, k).ToArray(), protocol.Budget);
                 int[] picked = plan.Picks.Select(i => stream[(int)samples[i].Sequence]).ToArray();
                 int[] random2 = Enumerable.Range(0, picked.Length).Select(_ => stream[random.Next(stream.Length)]).ToArray();
                 planRatio.Add(Ratio(picked, test.Labels, k));
@@ -107,11 +128,12 @@ public static class DataLoopBenchmark
 
         double Mean(int j) => mae.Average(r => r[j]);
         double Geo(List<double> v) => Math.Exp(v.Average(Math.Log));
-        return new DataLoopResult(name, accuracy, mae.Count, holdoutSize, Mean(0), Mean(1), Mean(2), Mean(3), chosen, Geo(planRatio), Geo(propRatio), planned.Average(), informative.Average(), propInformative.Average());
+        return new DataLoopResult(name, accuracy, mae.Count, holdoutSize, Mean(0), Mean(1), Mean(2), Mean(3), chosen, Geo(planRatio), Geo(propRatio), planned.Average(), informative.Average(), propInformative.Average(),
+            reportSizes.DefaultIfEmpty(0).Average(), reportSizes.DefaultIfEmpty(0).Max(), oracle.Average(), offered.Average());
     }
 
     /// <summary>Replays the stream through the device statistics, pulling a report every window, and reads the reports back.</summary>
-    private static (StatsCounters Counters, List<BufferedSample> Samples) Replay(ModelBlob blob, Classifier classifier, int[][] raw, int[] stream, int window, uint seed)
+    private static (StatsCounters Counters, List<BufferedSample> Samples) Replay(ModelBlob blob, Classifier classifier, int[][] raw, int[] stream, int window, uint seed, List<int> sizes)
     {
         var stats = new DeviceStatistics(blob, seed);
         var reports = new List<StatsReport>();
@@ -122,6 +144,11 @@ public static class DataLoopBenchmark
             if ((n + 1) % window == 0 || n == stream.Length - 1)
             {
                 byte[] bytes = stats.Pull("bench");
+                if ((n + 1) % window == 0)
+                {
+                    sizes.Add(bytes.Length);
+                }
+
                 reports.Add(StatsFormat.Read(bytes, 0, bytes.Length));
             }
         }

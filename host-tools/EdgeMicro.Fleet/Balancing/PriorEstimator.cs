@@ -46,13 +46,14 @@ public static class PriorEstimator
     /// <param name="cellCounts">Merged device <see cref="StatsCounters.ConfidenceHistogram"/>.</param>
     /// <param name="replicates">Bootstrap replicates.</param>
     /// <param name="seed">Bootstrap seed.</param>
+    /// <param name="posteriorSums">Merged device <c>StatsCounters.PosteriorSum</c>, or null (older devices).</param>
     /// <returns>The estimates.</returns>
-    public static PriorEstimates Estimate(HoldoutScores holdout, IReadOnlyList<int> cellCounts, int replicates = DefaultReplicates, int seed = 1)
+    public static PriorEstimates Estimate(HoldoutScores holdout, IReadOnlyList<int> cellCounts, int replicates = DefaultReplicates, int seed = 1, IReadOnlyList<long>? posteriorSums = null)
     {
         ArgumentNullException.ThrowIfNull(holdout);
         ArgumentNullException.ThrowIfNull(cellCounts);
         int k = holdout.ClassCount;
-        double[][] point = Point(holdout, cellCounts);
+        double[][] point = Point(holdout, cellCounts, posteriorSums);
         var random = new Random(seed);
         var reps = new List<double[][]>();
         long m = cellCounts.Sum(v => (long)v);
@@ -74,7 +75,7 @@ public static class PriorEstimator
                 counts[Math.Min(at, counts.Length - 1)]++;
             }
 
-            reps.Add(Point(holdout.Resample(random), counts));
+            reps.Add(Point(holdout.Resample(random), counts, posteriorSums));
         }
 
         string[] names = ["naive", "bbse", "em"];
@@ -86,17 +87,22 @@ public static class PriorEstimator
             Enumerable.Range(0, k).Select(y => Percentile(reps.Select(x => x[e][y]), 0.975, point[e][y])).ToArray(),
             variance[e], mse[e]);
         PriorEstimate naive = Make(0), bbse = Make(1), em = Make(2);
-        // Shrink EM toward counting by lambda = bias^2 / (bias^2 + Var(EM)), the error-minimising blend when the
-        // two errors are independent (bias^2 = naive's estimated squared bias against EM).
-        double bias2 = Math.Max(0, Distance2(point[0], point[2]) - variance[2]);
-        double lambda = bias2 + variance[2] <= 0 ? 1 : bias2 / (bias2 + variance[2]);
+        // Shrink EM toward counting: chosen = naive + lambda d with d = EM - naive. With EM unbiased, naive's bias is
+        // -E[d]; the squared error (naive noise) + (1 - lambda)^2 E[d]^2 + lambda^2 Var(d) + 2 lambda Cov(naive, d) is
+        // smallest at lambda = (E[d]^2 - Cov(naive, d)) / (E[d]^2 + Var(d)), clipped to [0, 1]; E[d]^2 is estimated
+        // as max(0, |d|^2 - Var(d)), the variances and covariance from the same bootstrap replicates.
+        var diffs = reps.Select(x => x[2].Zip(x[0], (a, b) => a - b).ToArray()).ToList();
+        double varD = Variance(diffs, k);
+        double covND = Covariance(reps.Select(x => x[0]).ToList(), diffs, k);
+        double bias2 = Math.Max(0, Distance2(point[0], point[2]) - varD);
+        double lambda = bias2 + varD <= 0 ? 1 : Math.Clamp((bias2 - covND) / (bias2 + varD), 0, 1);
         double[] blend = Enumerable.Range(0, k).Select(y => point[0][y] + (lambda * (point[2][y] - point[0][y]))).ToArray();
         var blendReps = reps.Select(x => Enumerable.Range(0, k).Select(y => x[0][y] + (lambda * (x[2][y] - x[0][y]))).ToArray()).ToList();
         PriorEstimate chosen = lambda < 0.05 ? naive : lambda > 0.95 ? em : new PriorEstimate(
             "blend", blend,
             Enumerable.Range(0, k).Select(y => Percentile(blendReps.Select(x => x[y]), 0.025, blend[y])).ToArray(),
             Enumerable.Range(0, k).Select(y => Percentile(blendReps.Select(x => x[y]), 0.975, blend[y])).ToArray(),
-            Variance(blendReps, k), ((1 - lambda) * (1 - lambda) * bias2) + (lambda * lambda * variance[2]));
+            Variance(blendReps, k), variance[0] + ((1 - lambda) * (1 - lambda) * bias2) + (lambda * lambda * varD) + (2 * lambda * covND));
 
         var warnings = new List<string>();
         int[] perClass = Enumerable.Range(0, k).Select(y => holdout.Labels.Count(l => l == y)).ToArray();
@@ -111,22 +117,46 @@ public static class PriorEstimator
             warnings.Add($"small hold-out ({holdout.Count} samples, fewest per class {perClass.Where(n => n > 0).DefaultIfEmpty(0).Min()} < {MinimumPerClass}): the corrected estimates are noisy; see the intervals");
         }
 
-        string rule = $"EM shrunk toward counting by lambda = bias^2 / (bias^2 + Var(EM)) = {lambda:F2} ({reps.Count} bootstrap replicates; estimated squared error naive {mse[0]:G3}, bbse {mse[1]:G3}, em {mse[2]:G3})";
+        string rule = $"EM shrunk toward counting by lambda = (bias^2 - Cov(naive, EM - naive)) / (bias^2 + Var(EM - naive)) = {lambda:F2} ({reps.Count} bootstrap replicates; estimated squared error naive {mse[0]:G3}, bbse {mse[1]:G3}, em {mse[2]:G3})";
         return new PriorEstimates(naive, bbse, em, chosen, rule, holdout.Count, warnings);
     }
 
     /// <summary>Point estimates naive, BBSE (regularised), EM.</summary>
     /// <param name="holdout">Hold-out.</param>
     /// <param name="cellCounts">Device cell counts.</param>
+    /// <param name="posteriorSums">Device posterior sums, or null.</param>
     /// <returns>Three priors.</returns>
-    public static double[][] Point(HoldoutScores holdout, IReadOnlyList<int> cellCounts)
+    public static double[][] Point(HoldoutScores holdout, IReadOnlyList<int> cellCounts, IReadOnlyList<long>? posteriorSums = null)
     {
         ArgumentNullException.ThrowIfNull(holdout);
         ArgumentNullException.ThrowIfNull(cellCounts);
         int k = holdout.ClassCount, bins = StatsCounters.ScoreBins;
         double m = cellCounts.Sum(v => (double)v);
         double[] mu = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, bins).Sum(b => (double)cellCounts[(c * bins) + b]) / Math.Max(1, m)).ToArray();
-        return [mu, RegularisedBbse(holdout.Confusion(), mu), new CellCalibration(holdout).Em(cellCounts)];
+        return [mu, RegularisedBbse(holdout.Confusion(), mu), Calibration(holdout, cellCounts, posteriorSums).Em(cellCounts)];
+    }
+
+    /// <summary>The cell calibration EM and the plan use: smoothed toward the model's own cell posteriors when the
+    /// device sent posterior sums, toward the hold-out's predicted-class columns otherwise.</summary>
+    /// <param name="holdout">Hold-out.</param>
+    /// <param name="cellCounts">Device cell counts.</param>
+    /// <param name="posteriorSums">Device posterior sums, or null.</param>
+    /// <returns>The calibration.</returns>
+    public static CellCalibration Calibration(HoldoutScores holdout, IReadOnlyList<int> cellCounts, IReadOnlyList<long>? posteriorSums) =>
+        new(holdout, posteriorSums == null ? null : CellCalibration.ModelCells(holdout.ClassCount, cellCounts, posteriorSums));
+
+    /// <summary>
+    /// The device's posterior sums when every merged window carried them (version-2 reports): their diagonal then
+    /// equals the confidence sums exactly; a mix with version-1 windows (posterior sums 0) gives null.
+    /// </summary>
+    /// <param name="counters">Merged counters.</param>
+    /// <returns>The sums, or null.</returns>
+    public static long[]? PosteriorSums(StatsCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        int k = counters.ClassCount;
+        long diagonal = Enumerable.Range(0, k).Sum(c => counters.PosteriorSum[(c * k) + c]);
+        return counters.InferenceCount > 0 && diagonal == counters.ConfidenceSum.Sum() ? counters.PosteriorSum : null;
     }
 
     /// <summary>BBSE with ridge regularisation toward w = 1 (lambda = mean diag(C^T C) / n), clipped at 0 and renormalised.</summary>
@@ -184,6 +214,23 @@ public static class PriorEstimator
         {
             double mean = reps.Average(r => r[y]);
             v += reps.Sum(r => (r[y] - mean) * (r[y] - mean)) / (reps.Count - 1);
+        }
+
+        return v;
+    }
+
+    private static double Covariance(List<double[]> a, List<double[]> b, int k)
+    {
+        if (a.Count < 2)
+        {
+            return 0;
+        }
+
+        double v = 0;
+        for (int y = 0; y < k; y++)
+        {
+            double ma = a.Average(r => r[y]), mb = b.Average(r => r[y]);
+            v += Enumerable.Range(0, a.Count).Sum(i => (a[i][y] - ma) * (b[i][y] - mb)) / (a.Count - 1);
         }
 
         return v;

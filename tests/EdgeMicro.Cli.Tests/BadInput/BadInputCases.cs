@@ -66,6 +66,8 @@ public static class BadInputCases
         "1 | is a directory, not a file | bench --manifest ~/dir",
         "1 | manifest.json | bench --manifest ~/manifest.json",
         "2 | Unrecognized command or argument | bench --bogus",
+        "2 | --first-seed must be at least 0 | bench data-loop --first-seed -1",
+        "2 | --window must be at least 1 | bench data-loop --window 0",
 
         // ---------------------------------------------------------------- devices
         "2 | Unrecognized command or argument | devices --bogus",

@@ -23,6 +23,10 @@ public sealed class HeapBytesTests
     [InlineData(typeof(SampleBuffer), SampleBuffer.InstanceFields)]
     [InlineData(typeof(ModelBlob), ModelBlob.InstanceFields)]
     [InlineData(typeof(PageHinkley), DeviceStatistics.DriftInstanceFields)]
+    [InlineData(typeof(ReportBuffer), ReportBuffer.InstanceFields)]
+    [InlineData(typeof(ByteWriter), ByteWriter.InstanceFields)]
+    [InlineData(typeof(StatsReport), StatsReport.InstanceFields)]
+    [InlineData(typeof(BufferedSample), BufferedSample.InstanceFields)]
     public void InstanceFields_WhenCountedByReflection_Match(Type type, int declared)
     {
         Assert.Equal(Fields(type).Length, declared);

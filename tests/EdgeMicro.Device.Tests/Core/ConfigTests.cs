@@ -25,6 +25,17 @@ public sealed class ConfigTests
         Assert.Empty(c.ClassPins);
         Assert.Equal(64, c.OutboxCapacity);
         Assert.Equal((-1, -1, 115200), (c.SerialRxPin, c.SerialTxPin, c.SerialBaud));
+        Assert.Equal((16, 4), (c.SampleBufferSlots, c.SampleBufferReservoirSlots));
+    }
+
+    [Fact]
+    public void Parse_WhenSampleBufferIsConfigured_ReadsSlotsAndRejectsAReservoirLargerThanTheBuffer()
+    {
+        DeviceConfig c = Parse(Minimal[..^1] + ""","sample_buffer_slots":40,"sample_buffer_reservoir_slots":8}""");
+        Assert.Equal((40, 8), (c.SampleBufferSlots, c.SampleBufferReservoirSlots));
+
+        var e = Assert.Throws<DeviceFormatException>(() => Parse(Minimal[..^1] + ""","sample_buffer_slots":4,"sample_buffer_reservoir_slots":5}"""));
+        Assert.Contains("sample_buffer_reservoir_slots", e.Message);
     }
 
     [Fact]

@@ -30,6 +30,26 @@ public sealed class RuntimeStatisticsTests
     }
 
     [Fact]
+    public void PullStats_WhenTheSampleBufferIsConfigured_ReportsItsSizeAndSplitFromThePreallocatedReport()
+    {
+        var d = new DeviceHarness(samples: 40, extraConfig: ",\"stats_every_samples\":0");
+        d.Ports.Statistics = new RuntimeStatistics("dev-1", 6, 2);
+        d.Boot();
+        RuntimeStatistics stats = d.Ports.Statistics;
+        Run(d, 25);
+        d.Command("""{"cmd":"pull-stats","id":5}""");
+
+        // The published report was written in the statistics' preallocated buffer, not in an array of its own.
+        byte[] published = d.Link.Raw.Single(m => m.Topic == "edgemicro/dev-1/stats").Payload;
+        Assert.Equal(published, stats.Current!.Report.Bytes[..published.Length]);
+        Assert.True(published.Length < stats.Current.Report.Bytes.Length);
+        StatsReport report = Reports(d).Single();
+        Assert.Equal((6, 2), (report.BufferSlots, report.ReservoirSlots));
+        Assert.InRange(report.Samples!.Length, 3, 6);
+        Assert.InRange(report.Samples.Count(s => s.Kind == BufferedSample.KindRandom), 1, 2);
+    }
+
+    [Fact]
     public void Step_WhenStatsEverySamplesIsReached_PublishesPeriodicReportsCoveringEverySample()
     {
         (DeviceHarness d, _) = Booted(samples: 30, extraConfig: ",\"stats_every_samples\":8");

@@ -104,6 +104,13 @@ namespace EdgeMicro.Core.Device.Config
         /// <summary>Gets or sets after how many samples statistics are published (0 = never).</summary>
         public int StatsEverySamples { get; set; }
 
+        /// <summary>Gets or sets the slots of the statistics sample buffer (sample_buffer_slots, default 16).</summary>
+        public int SampleBufferSlots { get; set; }
+
+        /// <summary>Gets or sets how many of those slots are a uniform reservoir (sample_buffer_reservoir_slots, default 4);
+        /// the rest keep the most uncertain samples.</summary>
+        public int SampleBufferReservoirSlots { get; set; }
+
         /// <summary>Gets or sets the GPIO of the test-rig UART's RX (COM2), or -1 for no serial protocol.</summary>
         public int SerialRxPin { get; set; }
 

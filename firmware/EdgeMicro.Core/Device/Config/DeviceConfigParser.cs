@@ -1,3 +1,5 @@
+using EdgeMicro.Core.Stats;
+
 namespace EdgeMicro.Core.Device.Config
 {
     /// <summary>
@@ -14,7 +16,7 @@ namespace EdgeMicro.Core.Device.Config
             "sensor", "adc_channels", "adc_window", "adc_interval_ms", "i2c_bus", "i2c_address", "i2c_data_pin",
             "i2c_clock_pin", "sample_period_ms", "deep_sleep", "status_led_pin", "class_pins", "min_confidence_q15",
             "label_button_pin", "label_window_ms", "outbox_capacity", "ack_timeout_ms", "persist_period_ms", "status_period_ms", "stats_every_samples",
-            "serial_rx_pin", "serial_tx_pin", "serial_baud",
+            "serial_rx_pin", "serial_tx_pin", "serial_baud", "sample_buffer_slots", "sample_buffer_reservoir_slots",
         };
 
         /// <summary>Parses and validates a configuration file's bytes.</summary>
@@ -80,6 +82,12 @@ namespace EdgeMicro.Core.Device.Config
             c.PersistPeriodMs = j.GetInt("persist_period_ms", 60000, 0, 86400000);
             c.StatusPeriodMs = j.GetInt("status_period_ms", 60000, 1000, 86400000);
             c.StatsEverySamples = j.GetInt("stats_every_samples", 100, 0, 1000000);
+            c.SampleBufferSlots = j.GetInt("sample_buffer_slots", DeviceStatistics.DefaultCapacity, 0, 256);
+            c.SampleBufferReservoirSlots = j.GetInt("sample_buffer_reservoir_slots", DeviceStatistics.DefaultReservoirSlots, 0, 256);
+            if (c.SampleBufferReservoirSlots > c.SampleBufferSlots)
+            {
+                throw new DeviceFormatException("sample_buffer_reservoir_slots must not exceed sample_buffer_slots");
+            }
             c.SerialRxPin = j.GetInt("serial_rx_pin", -1, -1, 48);
             c.SerialTxPin = j.GetInt("serial_tx_pin", -1, -1, 48);
             c.SerialBaud = j.GetInt("serial_baud", 115200, 1200, 3000000);

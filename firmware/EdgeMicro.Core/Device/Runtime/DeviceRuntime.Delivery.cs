@@ -24,7 +24,7 @@ namespace EdgeMicro.Core.Device.Runtime
         private const string NewSuffix = ".new";
 
         private bool _wasConnected;
-        private byte[] _statsSentReport;
+        private int _statsSentId;
         private long _statsSentAtMs;
         private bool _undeliveredChanged;
         private long _lastPersistMs;
@@ -39,7 +39,7 @@ namespace EdgeMicro.Core.Device.Runtime
             get
             {
                 RuntimeStatistics s = _ports.Statistics;
-                return _outbox.NextToSend(0, 0, int.MaxValue) < 0 && (s == null || s.Pending == null || s.Pending == _statsSentReport);
+                return _outbox.NextToSend(0, 0, int.MaxValue) < 0 && (s == null || s.Pending == null || s.PendingId == _statsSentId);
             }
         }
 
@@ -58,10 +58,11 @@ namespace EdgeMicro.Core.Device.Runtime
             {
                 RuntimeStatistics s = _ports.Statistics;
                 byte[] report = s == null ? null : s.Pending;
-                if (report != null && report.Length >= 4 && TrailingCrc(report) == crc)
+                int length = s == null ? 0 : s.PendingLength;
+                if (report != null && length >= 4 && TrailingCrc(report, length) == crc)
                 {
                     s.MarkPublished();
-                    _statsSentReport = null;
+                    _statsSentId = 0;
                     _undeliveredChanged = true;
                 }
 
@@ -77,9 +78,8 @@ namespace EdgeMicro.Core.Device.Runtime
             }
         }
 
-        private static long TrailingCrc(byte[] report)
+        private static long TrailingCrc(byte[] report, int n)
         {
-            int n = report.Length;
             return (long)((uint)report[n - 4] | ((uint)report[n - 3] << 8) | ((uint)report[n - 2] << 16) | ((uint)report[n - 1] << 24));
         }
 
@@ -112,8 +112,8 @@ namespace EdgeMicro.Core.Device.Runtime
                 }
 
                 RuntimeStatistics s = _ports.Statistics;
-                SaveReport(PendingStatsFile, s == null ? null : s.Pending);
-                SaveReport(WindowStatsFile, _shutdownWindow);
+                SaveReport(PendingStatsFile, s == null ? null : s.Pending, s == null ? 0 : s.PendingLength);
+                SaveReport(WindowStatsFile, _shutdownWindow, _shutdownWindow == null ? 0 : _shutdownWindow.Length);
                 PersistWrites++;
             }
             catch (System.Exception e)
@@ -122,11 +122,11 @@ namespace EdgeMicro.Core.Device.Runtime
             }
         }
 
-        private void SaveReport(string name, byte[] report)
+        private void SaveReport(string name, byte[] report, int length)
         {
             if (report != null)
             {
-                _ports.Storage.Write(name + NewSuffix, report, 0, report.Length);
+                _ports.Storage.Write(name + NewSuffix, report, 0, length);
                 Replace(name);
             }
             else

@@ -267,7 +267,7 @@ namespace EdgeMicro.Core.Device.Runtime
             {
                 // The broker may have lost everything (restart without persistence): offer all again.
                 _outbox.ResendAll();
-                _statsSentReport = null;
+                _statsSentId = 0;
             }
 
             _wasConnected = connected;

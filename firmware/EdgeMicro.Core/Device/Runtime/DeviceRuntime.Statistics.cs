@@ -84,13 +84,13 @@ namespace EdgeMicro.Core.Device.Runtime
                 return;
             }
 
-            if (s.Pending == _statsSentReport && flushStart - _statsSentAtMs < _config.AckTimeoutMs)
+            if (s.PendingId == _statsSentId && flushStart - _statsSentAtMs < _config.AckTimeoutMs)
             {
                 return;
             }
 
             byte[] report = s.Pending;
-            if (_ports.Link.Publish(_topics.Outgoing(TopicLayout.Stats), report, report.Length, true))
+            if (_ports.Link.Publish(_topics.Outgoing(TopicLayout.Stats), report, s.PendingLength, true))
             {
                 Published++;
                 if (_config.AckTimeoutMs <= 0)
@@ -100,7 +100,7 @@ namespace EdgeMicro.Core.Device.Runtime
                 }
 
                 // Kept until the host acknowledges this window (OnAck), re-sent after the timeout or a reconnection.
-                _statsSentReport = report;
+                _statsSentId = s.PendingId;
                 _statsSentAtMs = _ports.Platform.NowMs;
             }
         }
