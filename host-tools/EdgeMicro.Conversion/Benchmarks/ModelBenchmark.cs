@@ -16,7 +16,7 @@ namespace EdgeMicro.Conversion.Benchmarks;
 /// <param name="SpecializedPerSecond">Host-twin inferences per second, specialized kernel.</param>
 /// <param name="Generic">Interpreter cost, generic kernels.</param>
 /// <param name="Specialized">Interpreter cost, specialized kernel.</param>
-/// <param name="KernelLimits">nanoFramework code limits of the compiled specialized kernel.</param>
+/// <param name="KernelLimits">nanoFramework limits of the whole firmware assembly: weight table + specialized kernel + the app.</param>
 /// <param name="StatisticsIlPerUpdate">Executed IL of the device statistics update after each inference.</param>
 /// <param name="Memory">Device heap figures (the core's HeapBytes).</param>
 public sealed record BenchmarkResult(
@@ -55,7 +55,7 @@ public static class ModelBenchmark
         InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
         InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
         double statistics = InterpreterCostMeter.MeasureStatistics(blobBytes, samples, rounds: Math.Max(64, samples.Length)).UpdateIl;
-        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics, DeviceMemory.Of(blob.Model, blobBytes));
+        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, FirmwareAssembly.Check("EdgeMicro.Firmware", File.ReadAllText(Directory.GetFiles(options.OutputDirectory, "*Model.g.cs").Single()), source), statistics, DeviceMemory.Of(blob.Model, blobBytes));
     }
 
     private static double Throughput(Classifier classifier, int[][] samples, double seconds)

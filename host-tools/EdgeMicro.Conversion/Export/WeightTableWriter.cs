@@ -3,7 +3,6 @@ using System.Text;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
-using EdgeMicro.Data;
 
 namespace EdgeMicro.Conversion.Export;
 
@@ -100,11 +99,6 @@ public static class WeightTableWriter
 
     private static void Ints(StringBuilder sb, string indent, string name, int[]? values, string doc)
     {
-        if (values != null && values.Length * 4 > CSharpArrays.MaxBytesPerArray)
-        {
-            throw new InputDataException($"model: {name} has {values.Length} int values, more than a 64 KiB weight-table array; the model is too large for a nanoFramework weight table");
-        }
-
         CSharpArrays.Field(sb, indent, "int", name, values?.Select(v => (long)v).ToArray(), 8, doc);
     }
 

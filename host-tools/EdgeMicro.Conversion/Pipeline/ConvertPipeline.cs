@@ -47,6 +47,8 @@ public static class ConvertPipeline
         CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance);
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
         SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval);
+        string table = WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance);
+        FirmwareAssemblyCheck.Refuse(options.ModelPath, FirmwareAssembly.Check("EdgeMicro.Firmware", table, kernel.Source), null);
 
         ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);
@@ -62,7 +64,7 @@ public static class ConvertPipeline
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))
         {
-            output.WriteText(files[0], WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance));
+            output.WriteText(files[0], table);
             output.WriteText(files[1], kernel.Source);
             output.WriteBytes(files[2], blobBytes);
             output.WriteText(files[3], ReportWriter.ToJson(report));
