@@ -212,6 +212,7 @@ public sealed class FormatTests
             layers.Select(l => l.Shift).ToArray(),
             layers.Select(l => l.NegativeMultiplier).ToArray(),
             layers.Select(l => l.NegativeShift).ToArray(),
+            checksum,
             checksum);
     }
 }

@@ -70,6 +70,17 @@ namespace EdgeMicro.Core.Format
             return writer.Checksum();
         }
 
+        /// <summary>CRC-32 of one layer's canonical form (shape, zero points, weights, bias, requantization): identifies
+        /// the layer a generated kernel with compiled-in weights was made for.</summary>
+        /// <param name="layer">The layer.</param>
+        /// <returns>The CRC.</returns>
+        public static uint LayerChecksum(LayerDefinition layer)
+        {
+            ByteWriter writer = new ByteWriter(true);
+            WriteLayer(layer, writer);
+            return writer.Checksum();
+        }
+
         /// <summary>Serializes to a new array.</summary>
         /// <param name="model">The model.</param>
         /// <returns>The canonical bytes.</returns>
@@ -134,7 +145,12 @@ namespace EdgeMicro.Core.Format
             }
 
             w.WriteInt32Array(l.InputZeroPoints);
-            if (l.Weights == null && l.PackedWeights != null)
+            if (l.WeightsCompiled)
+            {
+                // Weights compiled into a kernel are not data: the form a compiled-in table verifies leaves them out.
+                w.WriteSByteArray(null);
+            }
+            else if (l.Weights == null && l.PackedWeights != null)
             {
                 WritePackedWeights(l, w);
             }

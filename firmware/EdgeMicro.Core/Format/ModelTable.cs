@@ -13,6 +13,9 @@ namespace EdgeMicro.Core.Format
     /// <para>Weights are stored once, in the packed SWAR form the kernels read (<see cref="SwarPacker"/>, packed at
     /// convert time): the table's arrays are the only copy on the heap. The CRC covers the canonical int8 form
     /// (<see cref="ModelSerializer"/> unpacks the lanes while checksumming), so it equals the blob's model CRC.</para>
+    /// <para>A weighted layer given no packed weights (null, lanes 0) has its weights compiled into the generated
+    /// kernel as IL constants (<c>--weights code</c>): flash, not heap. The verified CRC then leaves those weights out
+    /// (they are bytecode, covered by the assembly's own checksum), and the model's identity CRC is carried apart.</para>
     /// </summary>
     public static class ModelTable
     {
@@ -43,13 +46,14 @@ namespace EdgeMicro.Core.Format
         /// <param name="shift">Per layer shifts.</param>
         /// <param name="negativeMultiplier">Per layer LeakyRelu multipliers or null entries.</param>
         /// <param name="negativeShift">Per layer LeakyRelu shifts or null entries.</param>
-        /// <param name="checksum">CRC-32 the table was generated with.</param>
+        /// <param name="checksum">CRC-32 of the table's canonical form (weights compiled into code left out).</param>
+        /// <param name="modelChecksum">CRC-32 of the whole model's canonical form (the blob's), kept as its identity.</param>
         /// <returns>The verified, validated model.</returns>
         public static ModelDefinition Build(
             string modelId, uint modelVersion, string[] classNames, int[] header, short[] inputGather,
             int[] inputOffset, int[] inputMultiplier, int[] inputShift, int[] inputZeroPoint, int[] outputTable,
             int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[][] bias, int[][] multiplier,
-            int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum)
+            int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum, uint modelChecksum)
         {
             ModelDefinition m = new ModelDefinition();
             m.ModelId = modelId;
@@ -73,6 +77,7 @@ namespace EdgeMicro.Core.Format
                 l.PackedWeights = packedWeights[i];
                 l.PackedBias = packedBias[i];
                 l.PackedLanes = packedLanes[i];
+                l.WeightsCompiled = (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && packedWeights[i] == null;
                 l.Bias = bias[i];
                 l.Multiplier = multiplier[i];
                 l.Shift = shift[i];
@@ -87,6 +92,7 @@ namespace EdgeMicro.Core.Format
                 throw new ModelFormatException("weight table " + modelId + " is corrupted: CRC-32 0x" + actual.ToString("X8") + ", table says 0x" + checksum.ToString("X8"));
             }
 
+            m.Checksum = modelChecksum;
             ModelValidator.Validate(m);
             for (int i = 0; i < m.Layers.Length; i++)
             {

@@ -31,8 +31,9 @@ namespace EdgeMicro.Core.Inference
             p.OutputZeroPoint = l.OutputZeroPoint;
             p.ActivationMin = l.ActivationMin;
             p.ActivationMax = l.ActivationMax;
-            if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv)
+            if ((l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv) || l.WeightsCompiled)
             {
+                // Pools, and layers whose weights a generated kernel holds as constants: nothing to pack.
                 p.ScratchLength = 0;
                 return p;
             }
@@ -110,12 +111,28 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The packed model.</returns>
         public static ModelDefinition PackModel(ModelDefinition m)
         {
+            return PackModel(m, null);
+        }
+
+        /// <summary>The compiled-in table's form of a model: layers marked in <paramref name="inCode"/> hold no weights
+        /// (a generated kernel has them as constants), the other Dense/Conv layers hold them packed.</summary>
+        /// <param name="m">A validated model with int8 weights.</param>
+        /// <param name="inCode">Per layer: weights compiled into code; null for none.</param>
+        /// <returns>The table's model.</returns>
+        public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode)
+        {
             ModelDefinition packed = m.ShallowCopy();
+            packed.Checksum = 0;
             packed.Layers = new LayerDefinition[m.Layers.Length];
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 LayerDefinition l = m.Layers[i].ShallowCopy();
-                if (l.Weights != null)
+                if (l.Weights != null && inCode != null && inCode[i])
+                {
+                    l.Weights = null;
+                    l.WeightsCompiled = true;
+                }
+                else if (l.Weights != null)
                 {
                     PreparedLayer p = Prepare(l);
                     l.PackedWeights = p.PackedWeights;

@@ -105,6 +105,11 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the rows per packed word of <see cref="PackedWeights"/> (3 or 2), 0 when not packed.</summary>
         public int PackedLanes { get; set; }
 
+        /// <summary>Gets or sets a value indicating whether the weights are compiled into a generated kernel as IL
+        /// constants (a weight table converted with <c>--weights code</c>): the layer holds no weights, only that kernel
+        /// can run it.</summary>
+        public bool WeightsCompiled { get; set; }
+
         /// <summary>Gets or sets the int32 bias per output channel (input and weight scale). Null for pools.</summary>
         public int[] Bias { get; set; }
 
@@ -128,7 +133,7 @@ namespace EdgeMicro.Core.Model
         }
 
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 34;
+        public const int InstanceFields = 35;
 
         /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes

@@ -265,6 +265,16 @@ namespace EdgeMicro.Core.Model
 
         private static void ValidateWeightStorage(LayerDefinition l, string at, int count)
         {
+            if (l.WeightsCompiled)
+            {
+                if (l.Weights != null || l.PackedWeights != null || l.PackedBias != null)
+                {
+                    throw new ModelFormatException(at + " has weights compiled into code and also as data");
+                }
+
+                return;
+            }
+
             if (l.Weights != null || l.PackedWeights == null)
             {
                 Length(at + " weights", l.Weights, count);

@@ -35,13 +35,15 @@ public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long Pa
     /// <summary>Computes the figures.</summary>
     /// <param name="model">The model.</param>
     /// <param name="blobBytes">The model's .emm blob.</param>
+    /// <param name="inCode">Per layer: weights compiled into <paramref name="kernel"/> (<c>--weights code</c>); null for none.</param>
+    /// <param name="kernel">The generated kernel the firmware runs the table with, or null.</param>
     /// <returns>The memory figures.</returns>
-    public static DeviceMemory Of(ModelDefinition model, byte[] blobBytes)
+    public static DeviceMemory Of(ModelDefinition model, byte[] blobBytes, bool[]? inCode = null, ISpecializedKernel? kernel = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(blobBytes);
-        ModelDefinition table = SwarPacker.PackModel(model);
-        var classifier = new Classifier(table);
+        ModelDefinition table = SwarPacker.PackModel(model, inCode);
+        var classifier = new Classifier(table, kernel);
         ModelBlob blob = ModelBlobReader.Read(blobBytes);
         var statistics = new DeviceStatistics(blob, 1u);
         long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);

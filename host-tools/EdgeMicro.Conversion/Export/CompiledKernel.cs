@@ -19,6 +19,18 @@ public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[]
         return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
     }
 
+    /// <summary>Generates and compiles the kernel with the weights as IL constants (<c>--weights code</c>).</summary>
+    /// <param name="layers">Prepared layers of the int8 model.</param>
+    /// <param name="className">Kernel class name.</param>
+    /// <param name="provenance">Provenance line.</param>
+    /// <returns>The compiled kernel.</returns>
+    public static CompiledKernel CreateCompiledWeights(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance)
+    {
+        string source = CompiledWeightsGenerator.Generate(layers, className, provenance);
+        string assembly = "EdgeMicro.Generated." + className;
+        return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
+    }
+
     /// <summary>Creates an instance in the default load context.</summary>
     /// <returns>The kernel.</returns>
     public EdgeMicro.Core.Inference.ISpecializedKernel Instantiate() =>

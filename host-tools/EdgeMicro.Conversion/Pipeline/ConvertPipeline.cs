@@ -44,11 +44,15 @@ public static class ConvertPipeline
 
         progress?.Invoke("Generating and checking the specialized kernel", 0);
         string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
-        CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance);
+        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(options.Weights, classifier.Layers, inputs.Name, provenance);
+        CompiledKernel kernel = generated.Kernel;
+        bool[]? inCode = generated.InCode;
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
-        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval);
-        string table = WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance);
-        FirmwareAssemblyCheck.Refuse(options.ModelPath, FirmwareAssembly.Check("EdgeMicro.Firmware", table, kernel.Source), null);
+        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, SwarPacker.PackModel(q.Definition, inCode));
+        string table = WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance, inCode);
+        FirmwareAssemblyCheck.Refuse(
+            options.ModelPath, FirmwareAssembly.Check("EdgeMicro.Firmware", table, kernel.Source),
+            () => FirmwareAssemblyCheck.Alternative(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance));
 
         ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);
@@ -59,7 +63,7 @@ public static class ConvertPipeline
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes), [.. files, OutputDirectory.ManifestName]));
+            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate()), [.. files, OutputDirectory.ManifestName], options.Weights));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))
