@@ -13,6 +13,7 @@ namespace EdgeMicro.Firmware.Models
     {
         public const int FormatVersion = 2;
         public const uint Checksum = 0x1320F5B1;
+        public const uint ModelChecksum = 0x1320F5B1;
         public const string ModelId = "digits";
         public const uint ModelVersion = 1;
 
@@ -400,7 +401,7 @@ namespace EdgeMicro.Firmware.Models
                 new int[][] { Layer0Shift, Layer1Shift },
                 new int[][] { Layer0NegativeMultiplier, Layer1NegativeMultiplier },
                 new int[][] { Layer0NegativeShift, Layer1NegativeShift },
-                Checksum);
+                Checksum, ModelChecksum);
         }
     }
 }
