@@ -11,10 +11,11 @@ public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[]
     /// <param name="layers">Prepared layers of the model.</param>
     /// <param name="className">Kernel class name.</param>
     /// <param name="provenance">Provenance line.</param>
+    /// <param name="generic">Per layer: leave it to the generic kernels; null for none.</param>
     /// <returns>The compiled kernel.</returns>
-    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance)
+    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, bool[]? generic = null)
     {
-        string source = KernelGenerator.Generate(layers, className, provenance);
+        string source = KernelGenerator.Generate(layers, className, provenance, generic);
         string assembly = "EdgeMicro.Generated." + className;
         return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
     }
@@ -23,10 +24,11 @@ public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[]
     /// <param name="layers">Prepared layers of the int8 model.</param>
     /// <param name="className">Kernel class name.</param>
     /// <param name="provenance">Provenance line.</param>
+    /// <param name="asData">Per layer: keep its weights as data; null for none.</param>
     /// <returns>The compiled kernel.</returns>
-    public static CompiledKernel CreateCompiledWeights(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance)
+    public static CompiledKernel CreateCompiledWeights(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, bool[]? asData = null)
     {
-        string source = CompiledWeightsGenerator.Generate(layers, className, provenance);
+        string source = CompiledWeightsGenerator.Generate(layers, className, provenance, asData);
         string assembly = "EdgeMicro.Generated." + className;
         return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
     }

@@ -44,15 +44,14 @@ public static class ConvertPipeline
 
         progress?.Invoke("Generating and checking the specialized kernel", 0);
         string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
-        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(options.Weights, classifier.Layers, inputs.Name, provenance);
+        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance);
+        FirmwareAssemblyCheck.Refuse(
+            options.ModelPath, generated.Limits, () => FirmwareAssemblyCheck.Alternative(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance));
         CompiledKernel kernel = generated.Kernel;
         bool[]? inCode = generated.InCode;
+        string table = generated.Table;
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
         SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, SwarPacker.PackModel(q.Definition, inCode));
-        string table = WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance, inCode);
-        FirmwareAssemblyCheck.Refuse(
-            options.ModelPath, FirmwareAssembly.Check("EdgeMicro.Firmware", table, kernel.Source),
-            () => FirmwareAssemblyCheck.Alternative(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance));
 
         ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);

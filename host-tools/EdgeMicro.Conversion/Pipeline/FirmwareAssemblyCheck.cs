@@ -39,9 +39,7 @@ public static class FirmwareAssemblyCheck
     public static string? Alternative(WeightsMode refused, ModelDefinition model, PreparedLayer[] layers, string name, string provenance)
     {
         WeightsMode other = refused == WeightsMode.Code ? WeightsMode.Data : WeightsMode.Code;
-        GeneratedFirmwareCode code = GeneratedFirmwareCode.Create(other, layers, name, provenance);
-        string table = WeightTableWriter.Generate(model, name + "Model", provenance, code.InCode);
-        NanoFrameworkLimitsReport limits = FirmwareAssembly.Check("EdgeMicro.Firmware", table, code.Kernel.Source);
+        NanoFrameworkLimitsReport limits = GeneratedFirmwareCode.Create(other, model, layers, name, provenance).Limits;
         return limits.IsWithinLimits
             ? string.Create(CultureInfo.InvariantCulture, $"With --weights {(other == WeightsMode.Code ? "code" : "data")} it fits: {limits.TotalIlBytes} B of IL, {limits.InitializerDataBytes} B of array-initializer data.")
             : null;

@@ -37,6 +37,7 @@ public static class ReportBuilder
         ModelDefinition m = r.Quantized.Definition;
         TwinEvaluation e = r.Evaluation;
         var layers = new LayerReport[m.Layers.Length];
+        ISpecializedKernel accepted = r.Kernel.Instantiate();
         for (int i = 0; i < layers.Length; i++)
         {
             LayerDefinition l = m.Layers[i];
@@ -57,7 +58,7 @@ public static class ReportBuilder
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 SwarLanes = p.Lanes,
-                Specialized = r.Weights == WeightsMode.Code ? CompiledWeightsGenerator.IsCompiled(p) : KernelGenerator.IsSpecialized(p),
+                Specialized = accepted.Accepts(i, p),
                 Il = Math.Round(r.Special.LayerIl[i], 1),
                 IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),
             };
