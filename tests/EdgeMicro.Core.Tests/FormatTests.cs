@@ -95,6 +95,23 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Classifier_WhenATablesWeightsAreCompiledIntoCodeButNoKernelTakesThem_ThrowsModelFormatException()
+    {
+        ModelDefinition m = RandomModels.Create(14);
+        bool[] inCode = [.. m.Layers.Select(l => l.Weights != null)];
+        ModelDefinition table = SwarPacker.PackModel(m, inCode);
+        uint tableCrc = ModelSerializer.Checksum(table);
+
+        ModelDefinition built = BuildFromPacked(table, tableCrc, ModelSerializer.Checksum(m));
+        var e = Assert.Throws<ModelFormatException>(() => new Classifier(built));
+
+        Assert.Contains("compiled into a kernel", e.Message, StringComparison.Ordinal);
+        Assert.All(built.Layers.Where(l => l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv), l => Assert.True(l.WeightsCompiled));
+        Assert.Equal(ModelSerializer.Checksum(m), built.Checksum);
+        Assert.NotEqual(built.Checksum, tableCrc);
+    }
+
+    [Fact]
     public void ModelTable_WhenOnePackedWordIsCorrupted_ThrowsModelFormatException()
     {
         ModelDefinition m = RandomModels.Create(13);
@@ -195,7 +212,9 @@ public sealed class FormatTests
     /// <summary>Calls ModelTable.Build with the arrays a generated weight table holds (weights packed as convert does).</summary>
     private static ModelDefinition BuildTable(ModelDefinition m, uint checksum) => BuildFromPacked(SwarPacker.PackModel(m), checksum);
 
-    private static ModelDefinition BuildFromPacked(ModelDefinition m, uint checksum)
+    private static ModelDefinition BuildFromPacked(ModelDefinition m, uint checksum) => BuildFromPacked(m, checksum, checksum);
+
+    private static ModelDefinition BuildFromPacked(ModelDefinition m, uint checksum, uint modelChecksum)
     {
         LayerDefinition[] layers = m.Layers;
         return ModelTable.Build(
@@ -213,6 +232,6 @@ public sealed class FormatTests
             layers.Select(l => l.NegativeMultiplier).ToArray(),
             layers.Select(l => l.NegativeShift).ToArray(),
             checksum,
-            checksum);
+            modelChecksum);
     }
 }
