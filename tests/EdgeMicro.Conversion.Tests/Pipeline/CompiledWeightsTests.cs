@@ -20,17 +20,8 @@ public sealed class CompiledWeightsTests(DevkitConversions conversions, ITestOut
         ModelDefinition model = c.Blob.Model;
         var generic = new Classifier(model);
         var compiled = new Classifier(c.TableModel, c.NewKernel());
-        int outputs = model.Layers[^1].OutputLength;
-        int differing = 0;
 
-        for (int n = 0; n < c.TestSamples.Length; n++)
-        {
-            generic.Classify(c.TestSamples[n]);
-            compiled.Classify(c.TestSamples[n]);
-            bool same = generic.Outputs.Take(outputs).SequenceEqual(compiled.Outputs.Take(outputs))
-                && generic.PredictedClass == compiled.PredictedClass && generic.ConfidenceQ15 == compiled.ConfidenceQ15 && generic.MarginQ15 == compiled.MarginQ15;
-            differing += same ? 0 : 1;
-        }
+        int differing = BitExact.CountDiffering(generic, compiled, c.TestSamples, out _);
 
         Assert.True(differing == 0, $"{key}: code mode differs from the generic classifier on {differing} of {c.TestSamples.Length} test rows");
         Assert.Equal("code", c.Report.WeightsMode);
