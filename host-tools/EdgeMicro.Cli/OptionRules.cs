@@ -8,6 +8,23 @@ namespace EdgeMicro.Cli;
 /// </summary>
 internal static class OptionRules
 {
+    /// <summary>Requires one of the given words (one line naming the option, the words and the value given).</summary>
+    /// <param name="option">Option.</param>
+    /// <param name="values">The allowed words.</param>
+    /// <returns>The option.</returns>
+    public static Option<string> OneOf(this Option<string> option, params string[] values)
+    {
+        option.Validators.Add(r =>
+        {
+            string? v = r.Tokens.Count == 0 ? null : r.Tokens[^1].Value;
+            if (v != null && !values.Contains(v, StringComparer.Ordinal))
+            {
+                r.AddError($"{option.Name} must be one of {string.Join(", ", values)}, got {v}");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Requires a value of at least <paramref name="min"/>.</summary>
     /// <param name="option">Option.</param>
     /// <param name="min">Smallest allowed value.</param>

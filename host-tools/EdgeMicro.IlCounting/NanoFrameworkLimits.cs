@@ -11,14 +11,25 @@ namespace EdgeMicro.IlCounting;
 /// <remarks>
 /// Sizes and branch distances are measured on the CIL as compiled. The metadata processor re-encodes the
 /// bytecode (e.g. compressing tokens), so these are an estimate of the device image, not its exact size.
-/// Checked: total bytecode per assembly, locals per method, static fields per type, branch offsets fitting
-/// int16, and the absence of generic types/methods (definitions and any use of a generic instantiation),
-/// multi-dimensional arrays and <c>localloc</c> (<c>stackalloc</c>).
+/// Checked: total bytecode per assembly, total array-initializer data per assembly, locals per method, static fields
+/// per type, branch offsets fitting int16, and the absence of generic types/methods (definitions and any use of a
+/// generic instantiation), multi-dimensional arrays and <c>localloc</c> (<c>stackalloc</c>). The two per-assembly
+/// totals can include code compiled elsewhere into the same device assembly (<see cref="AssemblyShare"/>: the
+/// firmware app beside a generated weight table and kernel).
 /// </remarks>
 public static class NanoFrameworkLimits
 {
     /// <summary>Maximum total method-body bytecode per assembly, in bytes.</summary>
     public const int MaxAssemblyBytecodeBytes = 65_535;
+
+    /// <summary>
+    /// Array-initializer data per assembly, in total, that nanoCLR was measured to load: the metadata processor puts it
+    /// in the assembly's signature table, and nanoCLR fails to load an assembly whose initializer data exceeds about
+    /// 64 KB in total (one 60,000-byte array ran; one 70,000-byte array, or two of 35,000, failed at load with
+    /// <c>a2000000</c> or never reached Main), while the metadata processor accepts it silently. The check uses the
+    /// largest total measured to load (../shared/reference/interpreter-speed.md, section 5).
+    /// </summary>
+    public const int MaxInitializerDataBytes = 60_000;
 
     /// <summary>Maximum number of locals per method.</summary>
     public const int MaxLocalsPerMethod = 255;
@@ -41,19 +52,27 @@ public static class NanoFrameworkLimits
     /// <summary>Analyses an in-memory assembly image.</summary>
     /// <param name="image">PE image of a .NET assembly.</param>
     /// <returns>The measured maxima and the violations.</returns>
-    public static NanoFrameworkLimitsReport Analyze(byte[] image)
+    public static NanoFrameworkLimitsReport Analyze(byte[] image) => Analyze(image, null);
+
+    /// <summary>Analyses an in-memory assembly image that the device build links into one assembly with other code.</summary>
+    /// <param name="image">PE image of a .NET assembly (e.g. a generated weight table and kernel).</param>
+    /// <param name="alongside">The rest of the device assembly (its bytecode and initializer data count against the
+    /// same per-assembly totals), or null.</param>
+    /// <returns>The measured maxima and the violations.</returns>
+    public static NanoFrameworkLimitsReport Analyze(byte[] image, AssemblyShare? alongside)
     {
         ArgumentNullException.ThrowIfNull(image);
         using var module = ModuleDefinition.ReadModule(
             new MemoryStream(image, writable: false), new ReaderParameters(ReadingMode.Immediate));
-        return new Analysis().Run(module);
+        return new Analysis(alongside).Run(module);
     }
 
-    private sealed class Analysis
+    private sealed class Analysis(AssemblyShare? alongside)
     {
         private readonly List<string> _violations = [];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private int _totalBytes;
+        private int _initializerBytes;
         private (int Value, string Name) _largest = (0, string.Empty);
         private (int Value, string Name) _locals = (0, string.Empty);
         private (int Value, string Name) _statics = (0, string.Empty);
@@ -70,13 +89,26 @@ public static class NanoFrameworkLimits
                 }
             }
 
-            if (_totalBytes > MaxAssemblyBytecodeBytes)
+            int il = _totalBytes + (alongside?.IlBytes ?? 0);
+            int data = _initializerBytes + (alongside?.InitializerDataBytes ?? 0);
+            string with = alongside == null ? string.Empty : string.Create(
+                CultureInfo.InvariantCulture, $" ({_totalBytes} B here + {alongside.IlBytes} B of {alongside.Name})");
+            if (il > MaxAssemblyBytecodeBytes)
             {
-                Violate($"Assembly has {_totalBytes} bytes of IL (limit {MaxAssemblyBytecodeBytes}).");
+                Violate(string.Create(CultureInfo.InvariantCulture, $"Assembly has {il} bytes of IL{with} (limit {MaxAssemblyBytecodeBytes})."));
+            }
+
+            if (data > MaxInitializerDataBytes)
+            {
+                string dataWith = alongside == null ? string.Empty : string.Create(
+                    CultureInfo.InvariantCulture, $" ({_initializerBytes} B here + {alongside.InitializerDataBytes} B of {alongside.Name})");
+                Violate(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Assembly has {data} bytes of array-initializer data{dataWith} (nanoCLR loads at most about 64 KB in total; largest measured to load {MaxInitializerDataBytes})."));
             }
 
             var name = module.Assembly?.Name.Name ?? module.Name;
-            return new NanoFrameworkLimitsReport(name, _totalBytes, _largest, _locals, _statics, _span, _violations);
+            return new NanoFrameworkLimitsReport(name, il, data, _largest, _locals, _statics, _span, _violations);
         }
 
         private void CheckType(TypeDefinition type)
@@ -100,6 +132,11 @@ public static class NanoFrameworkLimits
                 if (field.IsStatic && !field.IsLiteral)
                 {
                     statics++;
+                }
+
+                if (field.HasFieldRVA)
+                {
+                    _initializerBytes = checked(_initializerBytes + field.InitialValue.Length);
                 }
             }
 

@@ -11,6 +11,7 @@ public sealed class NanoFrameworkLimitsReport
     internal NanoFrameworkLimitsReport(
         string assemblyName,
         int totalIlBytes,
+        int initializerDataBytes,
         (int Value, string Name) largestMethod,
         (int Value, string Name) maxLocals,
         (int Value, string Name) maxStaticFields,
@@ -19,6 +20,7 @@ public sealed class NanoFrameworkLimitsReport
     {
         AssemblyName = assemblyName;
         TotalIlBytes = totalIlBytes;
+        InitializerDataBytes = initializerDataBytes;
         (LargestMethodBytes, LargestMethod) = largestMethod;
         (MaxLocals, MaxLocalsMethod) = maxLocals;
         (MaxStaticFields, MaxStaticFieldsType) = maxStaticFields;
@@ -29,8 +31,11 @@ public sealed class NanoFrameworkLimitsReport
     /// <summary>Simple name of the analysed assembly.</summary>
     public string AssemblyName { get; }
 
-    /// <summary>Sum of the IL code sizes (bytes, headers excluded) of all method bodies.</summary>
+    /// <summary>Sum of the IL code sizes (bytes, headers excluded) of all method bodies, plus the code analysed beside it.</summary>
     public int TotalIlBytes { get; }
+
+    /// <summary>Sum of the array-initializer data (field RVA blobs), plus that of the code analysed beside it.</summary>
+    public int InitializerDataBytes { get; }
 
     /// <summary>IL code size in bytes of the largest method body (0 when there is none).</summary>
     public int LargestMethodBytes { get; }
@@ -70,7 +75,7 @@ public sealed class NanoFrameworkLimitsReport
     {
         var summary = string.Format(
             CultureInfo.InvariantCulture,
-            "{0}: IL {1} B (largest {2} B {3}), max locals {4} ({5}), max static fields {6} ({7}), " +
+            "{0}: IL {1} B, initializer data {11} B (largest method {2} B {3}), max locals {4} ({5}), max static fields {6} ({7}), " +
             "max branch span {8} B ({9}), {10} violation(s)",
             AssemblyName,
             TotalIlBytes,
@@ -82,7 +87,8 @@ public sealed class NanoFrameworkLimitsReport
             MaxStaticFieldsType,
             MaxBranchSpan,
             MaxBranchSpanMethod,
-            Violations.Count);
+            Violations.Count,
+            InitializerDataBytes);
         return Violations.Count == 0 ? summary : summary + Environment.NewLine + string.Join(Environment.NewLine, Violations);
     }
 }

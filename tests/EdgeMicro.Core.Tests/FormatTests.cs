@@ -62,9 +62,67 @@ public sealed class FormatTests
     {
         ModelDefinition m = RandomModels.Create(seed);
 
-        ModelDefinition built = BuildTable(m, ModelSerializer.Checksum(m), splitWeights: seed % 2 == 0);
+        ModelDefinition built = BuildTable(m, ModelSerializer.Checksum(m));
 
         Assert.Equal(ModelSerializer.ToBytes(m), ModelSerializer.ToBytes(built));
+        Assert.All(built.Layers, l => Assert.Null(l.Weights));
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void ModelTable_WhenBuilt_ClassifiesLikeTheInt8ModelWithOneCopyOfTheWeights(int seed)
+    {
+        ModelDefinition m = RandomModels.Create(seed);
+        ModelDefinition built = BuildTable(m, ModelSerializer.Checksum(m));
+        var reference = new Classifier(m);
+        var table = new Classifier(built);
+        var random = new Random(seed);
+
+        for (int n = 0; n < 20; n++)
+        {
+            int[] sample = Enumerable.Range(0, m.FeatureCount).Select(_ => random.Next(-1 << 16, 1 << 16)).ToArray();
+            reference.Classify(sample);
+            table.Classify(sample);
+            Assert.Equal(reference.Outputs, table.Outputs);
+            Assert.Equal(reference.PredictedClass, table.PredictedClass);
+            Assert.Equal(reference.ConfidenceQ15, table.ConfidenceQ15);
+        }
+
+        for (int i = 0; i < built.Layers.Length; i++)
+        {
+            Assert.Same(built.Layers[i].PackedWeights, table.Layers[i].PackedWeights);
+        }
+    }
+
+    [Fact]
+    public void Classifier_WhenATablesWeightsAreCompiledIntoCodeButNoKernelTakesThem_ThrowsModelFormatException()
+    {
+        ModelDefinition m = RandomModels.Create(14);
+        bool[] inCode = [.. m.Layers.Select(l => l.Weights != null)];
+        ModelDefinition table = SwarPacker.PackModel(m, inCode);
+        uint tableCrc = ModelSerializer.Checksum(table);
+
+        ModelDefinition built = BuildFromPacked(table, tableCrc, ModelSerializer.Checksum(m));
+        var e = Assert.Throws<ModelFormatException>(() => new Classifier(built));
+
+        Assert.Contains("compiled into a kernel", e.Message, StringComparison.Ordinal);
+        Assert.All(built.Layers.Where(l => l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv), l => Assert.True(l.WeightsCompiled));
+        Assert.Equal(ModelSerializer.Checksum(m), built.Checksum);
+        Assert.NotEqual(built.Checksum, tableCrc);
+    }
+
+    [Fact]
+    public void ModelTable_WhenOnePackedWordIsCorrupted_ThrowsModelFormatException()
+    {
+        ModelDefinition m = RandomModels.Create(13);
+        uint checksum = ModelSerializer.Checksum(m);
+        ModelDefinition packed = SwarPacker.PackModel(m);
+        LayerDefinition weighted = packed.Layers.First(l => l.PackedWeights != null);
+        weighted.PackedWeights[0] ^= 1L << 22;
+
+        var e = Assert.Throws<ModelFormatException>(() => BuildFromPacked(packed, checksum));
+
+        Assert.Contains("is corrupted", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +131,7 @@ public sealed class FormatTests
         ModelDefinition m = RandomModels.Create(11);
         uint checksum = ModelSerializer.Checksum(m);
 
-        var e = Assert.Throws<ModelFormatException>(() => BuildTable(m, checksum ^ 1, splitWeights: true));
+        var e = Assert.Throws<ModelFormatException>(() => BuildTable(m, checksum ^ 1));
 
         Assert.Contains("is corrupted", e.Message, StringComparison.Ordinal);
         Assert.Contains(checksum.ToString("X8"), e.Message, StringComparison.Ordinal);
@@ -87,7 +145,33 @@ public sealed class FormatTests
         LayerDefinition weighted = m.Layers.First(l => l.Weights != null);
         weighted.Weights[0] = unchecked((sbyte)(weighted.Weights[0] ^ 1));
 
-        Assert.Throws<ModelFormatException>(() => BuildTable(m, checksum, splitWeights: false));
+        Assert.Throws<ModelFormatException>(() => BuildTable(m, checksum));
+    }
+
+    [Theory]
+    [InlineData("padding")]
+    [InlineData("bias")]
+    public void ModelTable_WhenPackedDataOutsideTheChecksummedWeightsIsCorrupted_ThrowsModelFormatException(string where)
+    {
+        // The CRC covers the int8 weights the lanes decode to; row padding and the packed bias are checked against them.
+        (ModelDefinition packed, uint checksum, LayerDefinition? found) = Enumerable.Range(1, 200)
+            .Select(seed => RandomModels.Create(seed))
+            .Select(m => (Packed: SwarPacker.PackModel(m), Checksum: ModelSerializer.Checksum(m)))
+            .Select(x => (x.Packed, x.Checksum, Layer: x.Packed.Layers.FirstOrDefault(l => l.PackedWeights != null && l.PackedStride > l.WeightsPerOutput)))
+            .First(x => x.Layer != null);
+        LayerDefinition l = found!;
+        if (where == "padding")
+        {
+            l.PackedWeights[l.PackedStride - 1] = 1;
+        }
+        else
+        {
+            l.PackedBias[0] ^= 1;
+        }
+
+        var e = Assert.Throws<ModelFormatException>(() => BuildFromPacked(packed, checksum));
+
+        Assert.Contains("is corrupted", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -125,8 +209,12 @@ public sealed class FormatTests
         Assert.Equal("self-test 1: class/confidence/margin differ", SelfTest.Run(blob, new Classifier(blob.Model)));
     }
 
-    /// <summary>Calls ModelTable.Build with the arrays a generated weight table holds.</summary>
-    private static ModelDefinition BuildTable(ModelDefinition m, uint checksum, bool splitWeights)
+    /// <summary>Calls ModelTable.Build with the arrays a generated weight table holds (weights packed as convert does).</summary>
+    private static ModelDefinition BuildTable(ModelDefinition m, uint checksum) => BuildFromPacked(SwarPacker.PackModel(m), checksum);
+
+    private static ModelDefinition BuildFromPacked(ModelDefinition m, uint checksum) => BuildFromPacked(m, checksum, checksum);
+
+    private static ModelDefinition BuildFromPacked(ModelDefinition m, uint checksum, uint modelChecksum)
     {
         LayerDefinition[] layers = m.Layers;
         return ModelTable.Build(
@@ -135,18 +223,15 @@ public sealed class FormatTests
             m.InputOffset, m.InputMultiplier, m.InputShift, m.InputZeroPoint, m.OutputTable,
             layers.Select(ModelTable.ToShape).ToArray(),
             layers.Select(l => l.InputZeroPoints).ToArray(),
-            layers.Select(l => l.Weights == null ? null! : Split(l.Weights, splitWeights ? 3 : 1)).ToArray(),
+            layers.Select(l => l.PackedWeights).ToArray(),
+            layers.Select(l => l.PackedBias).ToArray(),
+            layers.Select(l => l.PackedLanes).ToArray(),
             layers.Select(l => l.Bias).ToArray(),
             layers.Select(l => l.Multiplier).ToArray(),
             layers.Select(l => l.Shift).ToArray(),
             layers.Select(l => l.NegativeMultiplier).ToArray(),
             layers.Select(l => l.NegativeShift).ToArray(),
-            checksum);
-    }
-
-    private static sbyte[][] Split(sbyte[] weights, int parts)
-    {
-        int size = Math.Max(1, (weights.Length + parts - 1) / parts);
-        return weights.Chunk(size).ToArray();
+            checksum,
+            modelChecksum);
     }
 }

@@ -40,6 +40,41 @@ public sealed class NanoFrameworkLimitsTests
         Assert.False(report.IsWithinLimits);
     }
 
+    [Theory]
+    [InlineData(1, 60_000, true)] // measured on nanoCLR: loads and runs
+    [InlineData(1, 70_000, false)] // measured: fails at load
+    [InlineData(2, 35_000, false)] // measured: fails at load (the limit is the assembly's total, not per array)
+    public void Analyze_WhenArrayInitializersAreLarge_ChecksTheirTotalPerAssembly(int arrays, int bytesEach, bool loads)
+    {
+        var source = "public static class Table { " + string.Join(" ", Enumerable.Range(0, arrays).Select(a =>
+            $"public static readonly byte[] A{a} = new byte[] {{ {string.Join(",", Enumerable.Range(0, bytesEach).Select(i => ((i * 7) + a) % 251))} }};")) + " }";
+
+        var report = NanoFrameworkLimits.Analyze(SnippetCompiler.Compile("Initializers", source));
+
+        Assert.Equal(arrays * bytesEach, report.InitializerDataBytes);
+        Assert.Equal(loads, report.IsWithinLimits);
+        if (!loads)
+        {
+            Assert.Contains("array-initializer data", Assert.Single(report.Violations), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Analyze_WhenTheRestOfTheDeviceAssemblyIsGiven_CountsItsBytecodeAndInitializerData()
+    {
+        var source = "public static class Table { public static readonly byte[] A = new byte[] { " + string.Join(",", Enumerable.Range(0, 50_000).Select(i => i % 251)) + " }; }";
+        byte[] image = SnippetCompiler.Compile("Shared", source);
+
+        var alone = NanoFrameworkLimits.Analyze(image);
+        var withApp = NanoFrameworkLimits.Analyze(image, new AssemblyShare("the firmware app", 65_530, 12_000));
+
+        Assert.True(alone.IsWithinLimits, alone.ToString());
+        Assert.Equal(alone.TotalIlBytes + 65_530, withApp.TotalIlBytes);
+        Assert.Equal(62_000, withApp.InitializerDataBytes);
+        Assert.Equal(2, withApp.Violations.Count);
+        Assert.All(withApp.Violations, v => Assert.Contains("of the firmware app", v, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Analyze_WhenClassHas300StaticFields_ReportsStaticFieldsViolation()
     {

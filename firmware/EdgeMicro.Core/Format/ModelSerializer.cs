@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Format
@@ -11,7 +12,7 @@ namespace EdgeMicro.Core.Format
     /// i32[] inputOffset; i32[] inputMultiplier; i32[] inputShift; i32[] inputZeroPoint
     /// i32 outputKind; i32 classCount; i32[] outputTable
     /// u16 layerCount; per layer: i32 x 24 shape fields (order of ModelTable.ToShape),
-    ///     i32[] inputZeroPoints; sbyte[] weights; i32[] bias; i32[] multiplier; i32[] shift;
+    ///     i32[] inputZeroPoints; sbyte[] weights (a packed layer writes its unpacked int8 weights); i32[] bias; i32[] multiplier; i32[] shift;
     ///     i32[] negativeMultiplier; i32[] negativeShift
     /// arrays: i32 count then elements; count 0 means absent; strings: u16 byte count then UTF-8
     /// </code>
@@ -66,6 +67,17 @@ namespace EdgeMicro.Core.Format
         {
             ByteWriter writer = new ByteWriter(true);
             Write(model, writer);
+            return writer.Checksum();
+        }
+
+        /// <summary>CRC-32 of one layer's canonical form (shape, zero points, weights, bias, requantization): identifies
+        /// the layer a generated kernel with compiled-in weights was made for.</summary>
+        /// <param name="layer">The layer.</param>
+        /// <returns>The CRC.</returns>
+        public static uint LayerChecksum(LayerDefinition layer)
+        {
+            ByteWriter writer = new ByteWriter(true);
+            WriteLayer(layer, writer);
             return writer.Checksum();
         }
 
@@ -133,12 +145,40 @@ namespace EdgeMicro.Core.Format
             }
 
             w.WriteInt32Array(l.InputZeroPoints);
-            w.WriteSByteArray(l.Weights);
+            if (l.WeightsCompiled)
+            {
+                // Weights compiled into a kernel are not data: the form a compiled-in table verifies leaves them out.
+                w.WriteSByteArray(null);
+            }
+            else if (l.Weights == null && l.PackedWeights != null)
+            {
+                WritePackedWeights(l, w);
+            }
+            else
+            {
+                w.WriteSByteArray(l.Weights);
+            }
+
             w.WriteInt32Array(l.Bias);
             w.WriteInt32Array(l.Multiplier);
             w.WriteInt32Array(l.Shift);
             w.WriteInt32Array(l.NegativeMultiplier);
             w.WriteInt32Array(l.NegativeShift);
+        }
+
+        /// <summary>Writes packed weights in the int8 form they were packed from (the canonical form does not depend on
+        /// how a table stores them, so the CRC is the blob's).</summary>
+        private static void WritePackedWeights(LayerDefinition l, ByteWriter w)
+        {
+            int rows = l.OutChannels, perOutput = l.WeightsPerOutput;
+            w.WriteInt32(rows * perOutput);
+            for (int row = 0; row < rows; row++)
+            {
+                for (int i = 0; i < perOutput; i++)
+                {
+                    w.WriteByte(SwarPacker.WeightAt(l, row, i));
+                }
+            }
         }
 
         private static LayerDefinition ReadLayer(ByteReader r)

@@ -1,3 +1,4 @@
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Format
@@ -8,13 +9,21 @@ namespace EdgeMicro.Core.Format
     /// partially initialised or corrupted table is caught at boot.
     /// <para>Layer shape rows hold 24 values in the order of <see cref="ModelSerializer"/>'s layer fields: kind,
     /// in C/H/W, out C/H/W, kernel H/W, stride H/W, pad top/left/bottom/right, dilation H/W, groups,
-    /// count-include-pad, output zero point, activation min/max, input min/max. Weight arrays larger than 64 KiB are
-    /// split into parts that are concatenated here.</para>
+    /// count-include-pad, output zero point, activation min/max, input min/max.</para>
+    /// <para>Weights are stored once, in the packed SWAR form the kernels read (<see cref="SwarPacker"/>, packed at
+    /// convert time): the table's arrays are the only copy on the heap. The CRC covers the canonical int8 form
+    /// (<see cref="ModelSerializer"/> unpacks the lanes while checksumming), so it equals the blob's model CRC.</para>
+    /// <para>A weighted layer given no packed weights (null, lanes 0) has its weights compiled into the generated
+    /// kernel as IL constants (<c>--weights code</c>): flash, not heap. The verified CRC then leaves those weights out
+    /// (they are bytecode, covered by the assembly's own checksum), and the model's identity CRC is carried apart.</para>
     /// </summary>
     public static class ModelTable
     {
         /// <summary>Number of values in a layer shape row.</summary>
         public const int ShapeFields = 24;
+
+        /// <summary>Version of the generated table's layout (2: packed weights, one copy; 1: int8 weights in parts).</summary>
+        public const int FormatVersion = 2;
 
         /// <summary>Assembles and verifies a model from table arrays.</summary>
         /// <param name="modelId">Model id.</param>
@@ -29,19 +38,22 @@ namespace EdgeMicro.Core.Format
         /// <param name="outputTable">Output lookup table.</param>
         /// <param name="shapes">One shape row per layer.</param>
         /// <param name="inputZeroPoints">Per layer input zero points.</param>
-        /// <param name="weightParts">Per layer weight parts (null for pools).</param>
+        /// <param name="packedWeights">Per layer packed weights (null for pools).</param>
+        /// <param name="packedBias">Per layer packed bias (null for pools).</param>
+        /// <param name="packedLanes">Per layer rows per packed word (0 for pools).</param>
         /// <param name="bias">Per layer bias (null for pools).</param>
         /// <param name="multiplier">Per layer multipliers.</param>
         /// <param name="shift">Per layer shifts.</param>
         /// <param name="negativeMultiplier">Per layer LeakyRelu multipliers or null entries.</param>
         /// <param name="negativeShift">Per layer LeakyRelu shifts or null entries.</param>
-        /// <param name="checksum">CRC-32 the table was generated with.</param>
+        /// <param name="checksum">CRC-32 of the table's canonical form (weights compiled into code left out).</param>
+        /// <param name="modelChecksum">CRC-32 of the whole model's canonical form (the blob's), kept as its identity.</param>
         /// <returns>The verified, validated model.</returns>
         public static ModelDefinition Build(
             string modelId, uint modelVersion, string[] classNames, int[] header, short[] inputGather,
             int[] inputOffset, int[] inputMultiplier, int[] inputShift, int[] inputZeroPoint, int[] outputTable,
-            int[][] shapes, int[][] inputZeroPoints, sbyte[][][] weightParts, int[][] bias, int[][] multiplier,
-            int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum)
+            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[][] bias, int[][] multiplier,
+            int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum, uint modelChecksum)
         {
             ModelDefinition m = new ModelDefinition();
             m.ModelId = modelId;
@@ -62,7 +74,10 @@ namespace EdgeMicro.Core.Format
             {
                 LayerDefinition l = FromShape(shapes[i]);
                 l.InputZeroPoints = inputZeroPoints[i];
-                l.Weights = Concatenate(weightParts[i]);
+                l.PackedWeights = packedWeights[i];
+                l.PackedBias = packedBias[i];
+                l.PackedLanes = packedLanes[i];
+                l.WeightsCompiled = (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && packedWeights[i] == null;
                 l.Bias = bias[i];
                 l.Multiplier = multiplier[i];
                 l.Shift = shift[i];
@@ -77,7 +92,17 @@ namespace EdgeMicro.Core.Format
                 throw new ModelFormatException("weight table " + modelId + " is corrupted: CRC-32 0x" + actual.ToString("X8") + ", table says 0x" + checksum.ToString("X8"));
             }
 
+            m.Checksum = modelChecksum;
             ModelValidator.Validate(m);
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                string wrong = m.Layers[i].PackedWeights == null ? null : SwarPacker.CheckPacked(m.Layers[i]);
+                if (wrong != null)
+                {
+                    throw new ModelFormatException("weight table " + modelId + " is corrupted: layer " + i.ToString() + " " + wrong);
+                }
+            }
+
             return m;
         }
 
@@ -131,35 +156,6 @@ namespace EdgeMicro.Core.Format
             l.InputMin = s[22];
             l.InputMax = s[23];
             return l;
-        }
-
-        private static sbyte[] Concatenate(sbyte[][] parts)
-        {
-            if (parts == null)
-            {
-                return null;
-            }
-
-            if (parts.Length == 1)
-            {
-                return parts[0];
-            }
-
-            int total = 0;
-            for (int i = 0; i < parts.Length; i++)
-            {
-                total += parts[i].Length;
-            }
-
-            sbyte[] all = new sbyte[total];
-            int at = 0;
-            for (int i = 0; i < parts.Length; i++)
-            {
-                System.Array.Copy(parts[i], 0, all, at, parts[i].Length);
-                at += parts[i].Length;
-            }
-
-            return all;
         }
     }
 }

@@ -62,6 +62,11 @@ namespace EdgeMicro.Core.Inference
             {
                 _layers[i] = SwarPacker.Prepare(model.Layers[i]);
                 _useSpecial[i] = special != null && special.Accepts(i, _layers[i]);
+                if (model.Layers[i].WeightsCompiled && !_useSpecial[i])
+                {
+                    throw new ModelFormatException("layer " + i.ToString() + " has its weights compiled into a kernel this classifier was not given");
+                }
+
                 int outLength = model.Layers[i].OutputLength;
                 largest = outLength > largest ? outLength : largest;
                 largest = _layers[i].Stride > largest ? _layers[i].Stride : largest;

@@ -81,13 +81,15 @@ namespace EdgeMicro.Core.Inference
         public const int InstanceFields = 21;
 
         /// <summary>Gets the managed-heap bytes this preparation allocates on nanoFramework (<see cref="HeapSize"/>):
-        /// this object and its own arrays (the packed copy of the weights); arrays shared with the definition (shifts)
-        /// are counted there.</summary>
+        /// this object and its own arrays (the packed copy of the weights when the definition holds int8 weights); arrays
+        /// shared with the definition (shifts, packed weights of a compiled-in table) are counted there.</summary>
         public int HeapBytes
         {
             get
             {
-                return HeapSize.Object(InstanceFields) + HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) + HeapSize.Of(Multiplier)
+                // Packed once at convert time, the weights are the definition's own arrays (counted there).
+                bool own = Definition == null || Definition.PackedWeights != PackedWeights;
+                return HeapSize.Object(InstanceFields) + (own ? HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) : 0) + HeapSize.Of(Multiplier)
                     + HeapSize.Of(Rounding) + HeapSize.Of(RoundingWithZeroPoint) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeRounding)
                     + HeapSize.Of(TapOffsets);
             }

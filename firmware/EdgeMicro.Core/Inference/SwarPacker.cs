@@ -31,8 +31,9 @@ namespace EdgeMicro.Core.Inference
             p.OutputZeroPoint = l.OutputZeroPoint;
             p.ActivationMin = l.ActivationMin;
             p.ActivationMax = l.ActivationMax;
-            if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv)
+            if ((l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv) || l.WeightsCompiled)
             {
+                // Pools, and layers whose weights a generated kernel holds as constants: nothing to pack.
                 p.ScratchLength = 0;
                 return p;
             }
@@ -41,11 +42,160 @@ namespace EdgeMicro.Core.Inference
             int perOutput = l.WeightsPerOutput;
             int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
             int rowsPerGroup = outC / groups;
-            p.Lanes = FitsThreeLanes(l, perOutput) ? 3 : 2;
+            p.Lanes = l.PackedWeights != null ? l.PackedLanes : (FitsThreeLanes(l, perOutput) ? 3 : 2);
             p.RowGroupsPerGroup = (rowsPerGroup + p.Lanes - 1) / p.Lanes;
             p.RowGroups = p.RowGroupsPerGroup * groups;
-            p.Stride = (perOutput + 7) & ~7;
+            p.Stride = l.PackedStride;
             p.ScratchLength = p.Stride;
+            if (l.PackedWeights != null)
+            {
+                // Packed once at convert time (compiled-in table): the kernels read the table's own arrays.
+                p.PackedWeights = l.PackedWeights;
+                p.PackedBias = l.PackedBias;
+            }
+            else
+            {
+                Pack(l, p, rowsPerGroup, perOutput);
+            }
+
+            if (l.Kind == LayerKind.Conv)
+            {
+                p.TapOffsets = TapOffsets(l);
+            }
+
+            p.Multiplier = Widen(l.Multiplier);
+            p.Shift = l.Shift;
+            p.Rounding = RoundingTerms(l.Shift);
+            p.RoundingWithZeroPoint = FoldZeroPoint(p);
+            if (l.NegativeMultiplier != null)
+            {
+                p.NegativeMultiplier = Widen(l.NegativeMultiplier);
+                p.NegativeShift = l.NegativeShift;
+                p.NegativeRounding = RoundingTerms(l.NegativeShift);
+            }
+
+            return p;
+        }
+
+        /// <summary>Gets weight [row, i] of a layer from its int8 weights or, when it holds them packed, from its lanes
+        /// (exact: a packed word is sum_k w_k * 2^(bits * k) with int8 w_k).</summary>
+        /// <param name="l">The layer.</param>
+        /// <param name="row">Output channel.</param>
+        /// <param name="i">Index within the row (WeightsPerOutput).</param>
+        /// <returns>The int8 weight.</returns>
+        public static int WeightAt(LayerDefinition l, int row, int i)
+        {
+            if (l.Weights != null)
+            {
+                return l.Weights[(row * l.WeightsPerOutput) + i];
+            }
+
+            int lanes = l.PackedLanes, groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
+            int rowsPerGroup = l.OutChannels / groups;
+            int perGroup = (rowsPerGroup + lanes - 1) / lanes;
+            int g = row / rowsPerGroup, within = row % rowsPerGroup;
+            long word = l.PackedWeights[((((g * perGroup) + (within / lanes)) * l.PackedStride)) + i];
+            int bits = lanes == 3 ? 21 : 32;
+            for (int k = 0; k < within % lanes; k++)
+            {
+                long low = (word << (64 - bits)) >> (64 - bits);
+                word = (word - low) >> bits;
+            }
+
+            return (int)((word << (64 - bits)) >> (64 - bits));
+        }
+
+        /// <summary>The same model with every Dense/Conv layer's weights held only in packed form (the compiled-in
+        /// table's form: one copy on the heap). Other arrays are shared with <paramref name="m"/>.</summary>
+        /// <param name="m">A validated model with int8 weights.</param>
+        /// <returns>The packed model.</returns>
+        public static ModelDefinition PackModel(ModelDefinition m)
+        {
+            return PackModel(m, null);
+        }
+
+        /// <summary>The compiled-in table's form of a model: layers marked in <paramref name="inCode"/> hold no weights
+        /// (a generated kernel has them as constants), the other Dense/Conv layers hold them packed.</summary>
+        /// <param name="m">A validated model with int8 weights.</param>
+        /// <param name="inCode">Per layer: weights compiled into code; null for none.</param>
+        /// <returns>The table's model.</returns>
+        public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode)
+        {
+            ModelDefinition packed = m.ShallowCopy();
+            packed.Checksum = 0;
+            packed.Layers = new LayerDefinition[m.Layers.Length];
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                LayerDefinition l = m.Layers[i].ShallowCopy();
+                if (l.Weights != null && inCode != null && inCode[i])
+                {
+                    l.Weights = null;
+                    l.WeightsCompiled = true;
+                }
+                else if (l.Weights != null)
+                {
+                    PreparedLayer p = Prepare(l);
+                    l.PackedWeights = p.PackedWeights;
+                    l.PackedBias = p.PackedBias;
+                    l.PackedLanes = p.Lanes;
+                    l.Weights = null;
+                }
+
+                packed.Layers[i] = l;
+            }
+
+            return packed;
+        }
+
+        /// <summary>Checks a layer that holds packed weights against its canonical fields (at boot, after the CRC,
+        /// which covers only the int8 weights the lanes decode to): every word must be exactly its rows' lanes (unused
+        /// lanes and row padding zero), every packed bias the folded bias, and three lanes only where they are exact.</summary>
+        /// <param name="l">A packed layer.</param>
+        /// <returns>Null when consistent, else what differs.</returns>
+        public static string CheckPacked(LayerDefinition l)
+        {
+            int perOutput = l.WeightsPerOutput, lanes = l.PackedLanes, stride = l.PackedStride;
+            int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
+            int rowsPerGroup = l.OutChannels / groups;
+            int perGroup = (rowsPerGroup + lanes - 1) / lanes;
+            int laneBits = lanes == 3 ? 21 : 32;
+            for (int t = 0; t < perGroup * groups; t++)
+            {
+                int g = t / perGroup, first = (g * rowsPerGroup) + ((t % perGroup) * lanes);
+                long bias = 0;
+                for (int i = 0; i < stride; i++)
+                {
+                    long word = 0;
+                    for (int lane = 0; lane < lanes && first + lane < (g + 1) * rowsPerGroup && i < perOutput; lane++)
+                    {
+                        word += (long)WeightAt(l, first + lane, i) << (laneBits * lane);
+                    }
+
+                    if (word != l.PackedWeights[(t * stride) + i])
+                    {
+                        return "packed word " + ((t * stride) + i).ToString() + " carries bits outside its rows";
+                    }
+                }
+
+                for (int lane = 0; lane < lanes && first + lane < (g + 1) * rowsPerGroup; lane++)
+                {
+                    unchecked
+                    {
+                        bias += FoldedBias(l, first + lane, perOutput) * (1L << (laneBits * lane));
+                    }
+                }
+
+                if (bias != l.PackedBias[t])
+                {
+                    return "packed bias " + t.ToString() + " differs from the bias";
+                }
+            }
+
+            return lanes == 3 && !FitsThreeLanes(l, perOutput) ? "three lanes are not exact for these weights" : null;
+        }
+
+        private static void Pack(LayerDefinition l, PreparedLayer p, int rowsPerGroup, int perOutput)
+        {
             p.PackedWeights = new long[p.RowGroups * p.Stride];
             p.PackedBias = new long[p.RowGroups];
             int laneBits = p.Lanes == 3 ? 21 : 32;
@@ -76,24 +226,6 @@ namespace EdgeMicro.Core.Inference
                     }
                 }
             }
-
-            if (l.Kind == LayerKind.Conv)
-            {
-                p.TapOffsets = TapOffsets(l);
-            }
-
-            p.Multiplier = Widen(l.Multiplier);
-            p.Shift = l.Shift;
-            p.Rounding = RoundingTerms(l.Shift);
-            p.RoundingWithZeroPoint = FoldZeroPoint(p);
-            if (l.NegativeMultiplier != null)
-            {
-                p.NegativeMultiplier = Widen(l.NegativeMultiplier);
-                p.NegativeShift = l.NegativeShift;
-                p.NegativeRounding = RoundingTerms(l.NegativeShift);
-            }
-
-            return p;
         }
 
         /// <summary>Bias of a row with the input zero points folded in: Bias[o] - sum_i W[o,i] * zp(i).</summary>
@@ -111,7 +243,7 @@ namespace EdgeMicro.Core.Inference
             for (int i = 0; i < perOutput; i++)
             {
                 int zpIndex = l.Kind == LayerKind.Dense ? i : (group * inPerGroup) + (i / kernelArea);
-                b -= (long)l.Weights[(row * perOutput) + i] * l.InputZeroPoints[zpIndex];
+                b -= (long)WeightAt(l, row, i) * l.InputZeroPoints[zpIndex];
             }
 
             return b;
@@ -130,7 +262,7 @@ namespace EdgeMicro.Core.Inference
             high = b;
             for (int i = 0; i < perOutput; i++)
             {
-                long w = l.Weights[(row * perOutput) + i];
+                long w = WeightAt(l, row, i);
                 long a = w * l.InputMin, c = w * l.InputMax;
                 low += a < c ? a : c;
                 high += a < c ? c : a;

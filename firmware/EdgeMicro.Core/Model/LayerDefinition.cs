@@ -94,6 +94,22 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the int8 weights: Dense [out, in]; Conv [out, in/groups, kh, kw]. Null for pools.</summary>
         public sbyte[] Weights { get; set; }
 
+        /// <summary>Gets or sets the weights in the SWAR form the kernels read (<c>SwarPacker</c> layout, [row groups][stride]),
+        /// when the layer holds them packed instead of as int8 <see cref="Weights"/> (a compiled-in weight table: one
+        /// copy on the heap). Null otherwise.</summary>
+        public long[] PackedWeights { get; set; }
+
+        /// <summary>Gets or sets the packed bias per row group (input zero points folded), with <see cref="PackedWeights"/>.</summary>
+        public long[] PackedBias { get; set; }
+
+        /// <summary>Gets or sets the rows per packed word of <see cref="PackedWeights"/> (3 or 2), 0 when not packed.</summary>
+        public int PackedLanes { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the weights are compiled into a generated kernel as IL
+        /// constants (a weight table converted with <c>--weights code</c>): the layer holds no weights, only that kernel
+        /// can run it.</summary>
+        public bool WeightsCompiled { get; set; }
+
         /// <summary>Gets or sets the int32 bias per output channel (input and weight scale). Null for pools.</summary>
         public int[] Bias { get; set; }
 
@@ -109,15 +125,22 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the shift for negative accumulators (LeakyRelu), or null.</summary>
         public int[] NegativeShift { get; set; }
 
+        /// <summary>A copy sharing every array with this one.</summary>
+        /// <returns>The copy.</returns>
+        public LayerDefinition ShallowCopy()
+        {
+            return (LayerDefinition)MemberwiseClone();
+        }
+
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 31;
+        public const int InstanceFields = 35;
 
         /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes
         {
             get
             {
-                return HeapSize.Object(InstanceFields) + HeapSize.Of(InputZeroPoints) + HeapSize.Of(Weights) + HeapSize.Of(Bias)
+                return HeapSize.Object(InstanceFields) + HeapSize.Of(InputZeroPoints) + HeapSize.Of(Weights) + HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) + HeapSize.Of(Bias)
                     + HeapSize.Of(Multiplier) + HeapSize.Of(Shift) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeShift);
             }
         }
@@ -132,6 +155,21 @@ namespace EdgeMicro.Core.Model
         public int OutputLength
         {
             get { return OutChannels * OutHeight * OutWidth; }
+        }
+
+        /// <summary>Gets the packed row length: weights per output rounded up to a multiple of 8 (the SWAR layout).</summary>
+        public int PackedStride
+        {
+            get { return (WeightsPerOutput + 7) & ~7; }
+        }
+
+        /// <summary>Number of packed row groups (words per input) for a lane count: ceil(rows per group / lanes) x groups.</summary>
+        /// <param name="lanes">Rows per packed word (3 or 2).</param>
+        /// <returns>The row group count.</returns>
+        public int PackedRowGroups(int lanes)
+        {
+            int groups = Kind == LayerKind.Conv ? Groups : 1;
+            return ((OutChannels / groups) + lanes - 1) / lanes * groups;
         }
 
         /// <summary>Gets the number of weights per output channel (Dense: inputs; Conv: in/groups x kh x kw).</summary>

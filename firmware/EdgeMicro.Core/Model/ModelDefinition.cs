@@ -58,11 +58,22 @@ namespace EdgeMicro.Core.Model
         /// </summary>
         public int[] OutputTable { get; set; }
 
+        /// <summary>Gets or sets the CRC-32 of the canonical form (<c>ModelSerializer</c>) when known without the weights
+        /// (set by a compiled-in weight table, which verified it or, with weights compiled into code, carries it), else 0.</summary>
+        public uint Checksum { get; set; }
+
+        /// <summary>A copy sharing every array with this one.</summary>
+        /// <returns>The copy.</returns>
+        public ModelDefinition ShallowCopy()
+        {
+            return (ModelDefinition)MemberwiseClone();
+        }
+
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 14;
+        public const int InstanceFields = 15;
 
         /// <summary>Gets the managed-heap bytes of the model on nanoFramework (<see cref="HeapSize"/>): this object, its
-        /// strings and arrays and every layer (weights as int8, one byte each).</summary>
+        /// strings and arrays and every layer (int8 weights one byte each, packed weights 8 bytes per word).</summary>
         public int HeapBytes
         {
             get

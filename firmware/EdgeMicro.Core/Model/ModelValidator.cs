@@ -185,7 +185,7 @@ namespace EdgeMicro.Core.Model
                 throw new ModelFormatException(at + " has more than " + MaxWeights.ToString() + " weights");
             }
 
-            Length(at + " weights", l.Weights, (int)count);
+            ValidateWeightStorage(l, at, (int)count);
             int oc = l.OutChannels;
             Length(at + " bias", l.Bias, oc);
             Length(at + " multiplier", l.Multiplier, oc);
@@ -208,7 +208,7 @@ namespace EdgeMicro.Core.Model
                 throw new ModelFormatException(at + " changes the channel count");
             }
 
-            if (l.Weights != null || l.Bias != null || l.Multiplier != null || l.Shift != null)
+            if (l.Weights != null || l.PackedWeights != null || l.Bias != null || l.Multiplier != null || l.Shift != null)
             {
                 throw new ModelFormatException(at + " must not carry weights");
             }
@@ -261,6 +261,39 @@ namespace EdgeMicro.Core.Model
             {
                 throw new ModelFormatException(what + " has " + length.ToString() + " elements, limit " + MaxActivation.ToString());
             }
+        }
+
+        private static void ValidateWeightStorage(LayerDefinition l, string at, int count)
+        {
+            if (l.WeightsCompiled)
+            {
+                if (l.Weights != null || l.PackedWeights != null || l.PackedBias != null)
+                {
+                    throw new ModelFormatException(at + " has weights compiled into code and also as data");
+                }
+
+                return;
+            }
+
+            if (l.Weights != null || l.PackedWeights == null)
+            {
+                Length(at + " weights", l.Weights, count);
+                if (l.PackedWeights != null || l.PackedBias != null)
+                {
+                    throw new ModelFormatException(at + " holds its weights both as int8 and packed");
+                }
+
+                return;
+            }
+
+            if (l.PackedLanes != 2 && l.PackedLanes != 3)
+            {
+                throw new ModelFormatException(at + " packs " + l.PackedLanes.ToString() + " rows per word, expected 2 or 3");
+            }
+
+            int groups = l.PackedRowGroups(l.PackedLanes);
+            Length(at + " packed weights", l.PackedWeights, groups * l.PackedStride);
+            Length(at + " packed bias", l.PackedBias, groups);
         }
 
         private static void Length(string what, System.Array array, int expected)

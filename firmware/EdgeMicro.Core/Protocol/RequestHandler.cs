@@ -257,7 +257,7 @@ namespace EdgeMicro.Core.Protocol
             ActiveModel model = _platform.Model;
             if (model != _served)
             {
-                _servedCrc = model == null ? 0 : ModelSerializer.Checksum(model.Model);
+                _servedCrc = model == null ? 0 : (model.Model.Checksum != 0 ? model.Model.Checksum : ModelSerializer.Checksum(model.Model));
                 _served = model;
             }
 

@@ -11,7 +11,7 @@ namespace EdgeMicro.Cli.Commands;
 internal sealed class BenchCommand : Command
 {
     public BenchCommand()
-        : base("bench", "Benchmark the example models: host-twin inferences/s and MAC/s, executed IL instructions per MAC (generic and specialized kernels), nanoFramework code limits of the generated kernel.")
+        : base("bench", "Benchmark the example models: host-twin inferences/s and MAC/s, executed IL instructions per MAC (generic and specialized kernels, and with the weights compiled into code), nanoFramework limits of the whole firmware assembly.")
     {
         Options.Add(Manifest);
         Options.Add(Only);
@@ -51,8 +51,14 @@ internal sealed class BenchCommand : Command
                 il_per_mac_generic = Math.Round(r.Generic.IlPerMac, 3), il_per_mac_specialized = Math.Round(r.Specialized.IlPerMac, 3),
                 outside_kernels_share_specialized = Math.Round(r.Specialized.OutsideKernelsShare, 4), input_il_specialized = Math.Round(r.Specialized.InputIl, 1),
                 head_il_specialized = Math.Round(r.Specialized.HeadIl, 1), layer_il_specialized = r.Specialized.LayerIl.Select(v => Math.Round(v, 1)).ToArray(),
-                estimated_esp32_ms_specialized = Math.Round(r.Specialized.EstimatedMs, 3), kernel_il_bytes = r.KernelLimits.TotalIlBytes, kernel_max_locals = r.KernelLimits.MaxLocals,
-                kernel_within_nanoframework_limits = r.KernelLimits.IsWithinLimits,
+                estimated_esp32_ms_specialized = Math.Round(r.Specialized.EstimatedMs, 3),
+                firmware_assembly_il_bytes = r.KernelLimits.TotalIlBytes, firmware_assembly_initializer_bytes = r.KernelLimits.InitializerDataBytes, kernel_max_locals = r.KernelLimits.MaxLocals,
+                firmware_assembly_within_nanoframework_limits = r.KernelLimits.IsWithinLimits,
+                il_per_inference_compiled = r.Compiled.IlPerInference, il_per_mac_compiled = Math.Round(r.Compiled.IlPerMac, 3), kernel_il_per_mac_compiled = Math.Round(r.Compiled.KernelIlPerMac, 3),
+                input_il_compiled = Math.Round(r.Compiled.InputIl, 1), head_il_compiled = Math.Round(r.Compiled.HeadIl, 1), estimated_esp32_ms_compiled = Math.Round(r.Compiled.EstimatedMs, 3),
+                compiled_firmware_assembly_il_bytes = r.CompiledLimits.TotalIlBytes, compiled_firmware_assembly_initializer_bytes = r.CompiledLimits.InitializerDataBytes,
+                compiled_firmware_assembly_within_nanoframework_limits = r.CompiledLimits.IsWithinLimits,
+                compiled_heap_bytes_per_weight = Math.Round(r.CompiledMemory.BytesPerWeight, 3), compiled_heap_resident_bytes = r.CompiledMemory.ResidentBytes, compiled_heap_update_peak_bytes = r.CompiledMemory.UpdatePeakBytes,
                 statistics_il_per_update = Math.Round(r.StatisticsIlPerUpdate, 1),
                 heap_model_bytes = r.Memory.ModelBytes, heap_classifier_bytes = r.Memory.ClassifierBytes, heap_statistics_bytes = r.Memory.StatisticsBytes,
                 heap_resident_bytes = r.Memory.ResidentBytes, heap_update_peak_bytes = r.Memory.UpdatePeakBytes, heap_bytes_per_weight = Math.Round(r.Memory.BytesPerWeight, 3),
@@ -61,16 +67,17 @@ internal sealed class BenchCommand : Command
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "kernel IL bytes, max locals", "stats IL/update", "heap B/weight, resident, update peak");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
                 $"{F(r.Generic.IlPerInference, "N0")} / {F(r.Specialized.IlPerInference, "N0")}", $"{F(r.Generic.IlPerMac, "F2")} / {F(r.Specialized.IlPerMac, "F2")}",
                 $"{F(r.Generic.KernelIlPerMac, "F2")} / {F(r.Specialized.KernelIlPerMac, "F2")}",
                 $"{F(100 * r.Specialized.OutsideKernelsShare, "F0")}% ({F(r.Specialized.InputIl, "N0")}, {F(r.Specialized.HeadIl, "N0")})", F(r.Specialized.EstimatedMs, "F2"),
-                $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {r.KernelLimits.MaxLocals}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"),
+                $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {F(r.KernelLimits.InitializerDataBytes, "N0")}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"),
                 $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)",
-                $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB");
+                $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB",
+                $"{F(r.Compiled.IlPerMac, "F2")} ({F(r.Compiled.KernelIlPerMac, "F2")}), {F(r.Compiled.EstimatedMs, "F2")}, {F(r.CompiledLimits.TotalIlBytes, "N0")}" + (r.CompiledLimits.IsWithinLimits ? string.Empty : " OVER LIMITS") + $", {F(r.CompiledMemory.BytesPerWeight, "F2")}");
         }
 
         CommandRunner.Console(stdout).Write(table);

@@ -11,7 +11,7 @@ internal sealed class ConvertCommand : Command
         : base("convert", "Quantize an ONNX classifier to int8, report what it costs, and export the C# weight table, specialized kernel and .emm blob.")
     {
         Arguments.Add(Model);
-        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, Ontology, InputLayout, NameOption, ModelVersion, RamBudget, Out, Force, Json })
+        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, Ontology, InputLayout, NameOption, ModelVersion, RamBudget, Weights, Out, Force, Json })
         {
             Options.Add(o);
         }
@@ -41,6 +41,9 @@ internal sealed class ConvertCommand : Command
 
     internal Option<int> RamBudget { get; } = new Option<int>("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48, HelpName = "KiB" }.Between(1, 8 * 1024);
 
+    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest).", DefaultValueFactory = _ => "data", HelpName = "data|code" }
+        .OneOf("data", "code");
+
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
 
     internal Option<bool> Force { get; } = new("--force") { Description = "Write into a directory that holds other files (never over them), and replace convert's own files even when edited." };
@@ -63,6 +66,7 @@ internal sealed class ConvertCommand : Command
             Name = parse.GetValue(NameOption),
             ModelVersion = parse.GetValue(ModelVersion),
             RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
+            Weights = parse.GetValue(Weights) == "code" ? WeightsMode.Code : WeightsMode.Data,
             OutputDirectory = parse.GetValue(Out)!,
             Force = parse.GetValue(Force),
         };
@@ -85,7 +89,7 @@ internal sealed class ConvertCommand : Command
         table.AddRow("float top-1 accuracy", ReportWriter.Pct(r.FloatAccuracy));
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
-        table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes));
+        table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes) + (r.WeightsMode == "code" ? "; --weights code: IL constants of the kernel (flash), starred layers" : "; --weights data: packed in the weight table"));
         table.AddRow("device heap for the model", $"{ReportWriter.Bytes(r.RamBytes)} ({r.HeapBytesPerWeight:F2} B/weight); resident with statistics {ReportWriter.Bytes(r.ResidentHeapBytes)}, update peak {ReportWriter.Bytes(r.UpdatePeakHeapBytes)}");
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
         table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));

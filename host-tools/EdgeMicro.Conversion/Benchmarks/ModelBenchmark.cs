@@ -16,12 +16,16 @@ namespace EdgeMicro.Conversion.Benchmarks;
 /// <param name="SpecializedPerSecond">Host-twin inferences per second, specialized kernel.</param>
 /// <param name="Generic">Interpreter cost, generic kernels.</param>
 /// <param name="Specialized">Interpreter cost, specialized kernel.</param>
-/// <param name="KernelLimits">nanoFramework code limits of the compiled specialized kernel.</param>
+/// <param name="KernelLimits">nanoFramework limits of the whole firmware assembly: weight table + specialized kernel + the app.</param>
 /// <param name="StatisticsIlPerUpdate">Executed IL of the device statistics update after each inference.</param>
 /// <param name="Memory">Device heap figures (the core's HeapBytes).</param>
+/// <param name="Compiled">Interpreter cost with the weights compiled into the kernel (<c>--weights code</c>).</param>
+/// <param name="CompiledLimits">nanoFramework limits of the whole firmware assembly in code mode.</param>
+/// <param name="CompiledMemory">Device heap figures in code mode.</param>
 public sealed record BenchmarkResult(
     string Name, long Macs, double GenericPerSecond, double SpecializedPerSecond,
-    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate, DeviceMemory Memory)
+    InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate, DeviceMemory Memory,
+    InterpreterCost Compiled, NanoFrameworkLimitsReport CompiledLimits, DeviceMemory CompiledMemory)
 {
     /// <summary>Host-twin MAC/s with the specialized kernel.</summary>
     public double SpecializedMacsPerSecond => SpecializedPerSecond * Macs;
@@ -30,7 +34,8 @@ public sealed record BenchmarkResult(
 /// <summary>
 /// <c>edgemicro bench</c>: converts each example, then measures host-twin throughput (desktop .NET, informative
 /// only) and counts the IL instructions the firmware core executes per inference - the figure that predicts
-/// nanoFramework speed - for the generic kernels and the generated specialized kernel.
+/// nanoFramework speed - for the generic kernels, the generated specialized kernel (weights as data) and the kernel
+/// with the weights compiled in (<c>--weights code</c>, converted into a sibling directory).
 /// </summary>
 public static class ModelBenchmark
 {
@@ -55,7 +60,19 @@ public static class ModelBenchmark
         InterpreterCost genericCost = InterpreterCostMeter.Measure(blobBytes, samples, null);
         InterpreterCost specialCost = InterpreterCostMeter.Measure(blobBytes, samples, kernel);
         double statistics = InterpreterCostMeter.MeasureStatistics(blobBytes, samples, rounds: Math.Max(64, samples.Length)).UpdateIl;
-        return new BenchmarkResult(options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, NanoFrameworkLimits.Analyze(kernel.Image), statistics, DeviceMemory.Of(blob.Model, blobBytes));
+        NanoFrameworkLimitsReport limits = FirmwareAssembly.Check("EdgeMicro.Firmware", File.ReadAllText(Directory.GetFiles(options.OutputDirectory, "*Model.g.cs").Single()), source);
+
+        ConvertOptions codeOptions = options with { Weights = WeightsMode.Code, OutputDirectory = options.OutputDirectory + "-code" };
+        ConvertPipeline.Run(codeOptions);
+        string codeSource = File.ReadAllText(Path.Combine(codeOptions.OutputDirectory, className + ".g.cs"));
+        var compiled = new CompiledKernel(assembly + "Code", kernel.TypeName, KernelCompiler.Compile(assembly + "Code", codeSource), codeSource);
+        InterpreterCost compiledCost = InterpreterCostMeter.Measure(blobBytes, samples, compiled);
+        bool[] inCode = [.. new Classifier(blob.Model).Layers.Select(CompiledWeightsGenerator.IsCompiled)];
+        NanoFrameworkLimitsReport compiledLimits = FirmwareAssembly.Check(
+            "EdgeMicro.Firmware", File.ReadAllText(Directory.GetFiles(codeOptions.OutputDirectory, "*Model.g.cs").Single()), codeSource);
+        return new BenchmarkResult(
+            options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, limits, statistics, DeviceMemory.Of(blob.Model, blobBytes),
+            compiledCost, compiledLimits, DeviceMemory.Of(blob.Model, blobBytes, inCode, compiled.Instantiate()));
     }
 
     private static double Throughput(Classifier classifier, int[][] samples, double seconds)

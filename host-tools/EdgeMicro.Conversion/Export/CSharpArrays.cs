@@ -6,9 +6,6 @@ namespace EdgeMicro.Conversion.Export;
 /// <summary>Formats array initializers for generated C# (invariant culture, fixed line widths: deterministic).</summary>
 internal static class CSharpArrays
 {
-    /// <summary>Largest array emitted in one piece: 64 KiB of data.</summary>
-    public const int MaxBytesPerArray = 64 * 1024;
-
     public static void Field(StringBuilder sb, string indent, string type, string name, IReadOnlyList<long>? values, int perLine, string doc)
     {
         sb.Append(indent).Append("/// <summary>").Append(doc).AppendLine("</summary>");

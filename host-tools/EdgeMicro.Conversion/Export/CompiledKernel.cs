@@ -11,11 +11,28 @@ public sealed record CompiledKernel(string AssemblyName, string TypeName, byte[]
     /// <param name="layers">Prepared layers of the model.</param>
     /// <param name="className">Kernel class name.</param>
     /// <param name="provenance">Provenance line.</param>
-    /// <param name="model">The model, to specialize its input quantizer too, or null.</param>
+    /// <param name="model">The model, to specialize its input quantizer and output head too, or null.</param>
+    /// <param name="generic">Per layer: leave it to the generic kernels; null for none.</param>
     /// <returns>The compiled kernel.</returns>
-    public static CompiledKernel Create(EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, EdgeMicro.Core.Model.ModelDefinition? model = null)
+    public static CompiledKernel Create(
+        EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, EdgeMicro.Core.Model.ModelDefinition? model = null, bool[]? generic = null)
     {
-        string source = KernelGenerator.Generate(layers, className, provenance, model);
+        string source = KernelGenerator.Generate(layers, className, provenance, model, generic);
+        string assembly = "EdgeMicro.Generated." + className;
+        return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
+    }
+
+    /// <summary>Generates and compiles the kernel with the weights as IL constants (<c>--weights code</c>).</summary>
+    /// <param name="layers">Prepared layers of the int8 model.</param>
+    /// <param name="className">Kernel class name.</param>
+    /// <param name="provenance">Provenance line.</param>
+    /// <param name="model">The model, to specialize its input quantizer and output head too, or null.</param>
+    /// <param name="asData">Per layer: keep its weights as data; null for none.</param>
+    /// <returns>The compiled kernel.</returns>
+    public static CompiledKernel CreateCompiledWeights(
+        EdgeMicro.Core.Inference.PreparedLayer[] layers, string className, string provenance, EdgeMicro.Core.Model.ModelDefinition? model = null, bool[]? asData = null)
+    {
+        string source = CompiledWeightsGenerator.Generate(layers, className, provenance, model, asData);
         string assembly = "EdgeMicro.Generated." + className;
         return new CompiledKernel(assembly, WeightTableWriter.Namespace + "." + className, KernelCompiler.Compile(assembly, source), source);
     }

@@ -11,10 +11,12 @@ public static class SpecializedKernelCheck
     /// <param name="model">The model.</param>
     /// <param name="kernel">The compiled kernel.</param>
     /// <param name="samples">Raw fixed-point samples.</param>
-    public static void AssertBitExact(ModelDefinition model, CompiledKernel kernel, IReadOnlyList<int[]> samples)
+    /// <param name="tableModel">The model as the compiled-in table builds it (packed weights, or weights in code), run
+    /// with the kernel; null to run <paramref name="model"/>.</param>
+    public static void AssertBitExact(ModelDefinition model, CompiledKernel kernel, IReadOnlyList<int[]> samples, ModelDefinition? tableModel = null)
     {
         var generic = new Classifier(model);
-        var special = new Classifier(model, kernel.Instantiate());
+        var special = new Classifier(tableModel ?? model, kernel.Instantiate());
         sbyte[][] expected = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
         sbyte[][] actual = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
         for (int n = 0; n < samples.Count; n++)

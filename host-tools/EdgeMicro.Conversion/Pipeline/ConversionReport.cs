@@ -9,6 +9,9 @@ public sealed class ConversionReport
     /// <summary>Model version.</summary>
     public required uint ModelVersion { get; init; }
 
+    /// <summary>Where the weights are: "data" (packed in the weight table) or "code" (IL constants of the kernel).</summary>
+    public required string WeightsMode { get; init; }
+
     /// <summary>Source ONNX file name and SHA-256.</summary>
     public required string Source { get; init; }
 

@@ -36,6 +36,9 @@ public sealed record ConvertOptions
     /// <summary>Device heap budget for the model (table arrays + packed weights + activations), bytes.</summary>
     public long RamBudgetBytes { get; init; } = 48 * 1024;
 
+    /// <summary>Where the weights go: packed data in the table (default) or IL constants in the kernel.</summary>
+    public WeightsMode Weights { get; init; } = WeightsMode.Data;
+
     /// <summary>Output directory (a new one, or one convert wrote before: see <see cref="EdgeMicro.Data.OutputDirectory"/>).</summary>
     public required string OutputDirectory { get; init; }
 

@@ -44,9 +44,14 @@ public static class ConvertPipeline
 
         progress?.Invoke("Generating and checking the specialized kernel", 0);
         string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
-        CompiledKernel kernel = CompiledKernel.Create(classifier.Layers, inputs.Name + "Kernel", provenance, q.Definition);
+        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance);
+        FirmwareAssemblyCheck.Refuse(
+            options.ModelPath, generated.Limits, () => FirmwareAssemblyCheck.Alternative(options.Weights, q.Definition, classifier.Layers, inputs.Name, provenance));
+        CompiledKernel kernel = generated.Kernel;
+        bool[]? inCode = generated.InCode;
+        string table = generated.Table;
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
-        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval);
+        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, SwarPacker.PackModel(q.Definition, inCode));
 
         ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);
@@ -57,12 +62,12 @@ public static class ConvertPipeline
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes), [.. files, OutputDirectory.ManifestName]));
+            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate()), [.. files, OutputDirectory.ManifestName], options.Weights));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))
         {
-            output.WriteText(files[0], WeightTableWriter.Generate(q.Definition, inputs.Name + "Model", provenance));
+            output.WriteText(files[0], table);
             output.WriteText(files[1], kernel.Source);
             output.WriteBytes(files[2], blobBytes);
             output.WriteText(files[3], ReportWriter.ToJson(report));

@@ -20,10 +20,11 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <param name="BlobBytes">Blob bytes.</param>
 /// <param name="Memory">Device heap figures.</param>
 /// <param name="Files">Output files.</param>
+/// <param name="Weights">Where the weights are (convert --weights).</param>
 public sealed record ReportInputs(
     QuantizedModel Quantized, TwinEvaluation Evaluation, Classifier Classifier, CompiledKernel Kernel,
     InterpreterCost Special, InterpreterCost Generic, string EvaluatedOn, string Source,
-    long TableBytes, long BlobBytes, DeviceMemory Memory, string[] Files);
+    long TableBytes, long BlobBytes, DeviceMemory Memory, string[] Files, WeightsMode Weights = WeightsMode.Data);
 
 /// <summary>Builds the <see cref="ConversionReport"/>.</summary>
 public static class ReportBuilder
@@ -36,6 +37,7 @@ public static class ReportBuilder
         ModelDefinition m = r.Quantized.Definition;
         TwinEvaluation e = r.Evaluation;
         var layers = new LayerReport[m.Layers.Length];
+        ISpecializedKernel accepted = r.Kernel.Instantiate();
         for (int i = 0; i < layers.Length; i++)
         {
             LayerDefinition l = m.Layers[i];
@@ -56,7 +58,7 @@ public static class ReportBuilder
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 SwarLanes = p.Lanes,
-                Specialized = KernelGenerator.IsSpecialized(p),
+                Specialized = accepted.Accepts(i, p),
                 Il = Math.Round(r.Special.LayerIl[i], 1),
                 IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),
             };
@@ -66,6 +68,7 @@ public static class ReportBuilder
         {
             ModelId = m.ModelId,
             ModelVersion = m.ModelVersion,
+            WeightsMode = r.Weights == WeightsMode.Code ? "code" : "data",
             Source = r.Source,
             EvaluatedOn = Path.GetFileName(r.EvaluatedOn),
             Samples = (int)e.Int8.Count,

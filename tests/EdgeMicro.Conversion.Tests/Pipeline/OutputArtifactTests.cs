@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeMicro.Core.Format;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
+using EdgeMicro.Conversion.Evaluation;
 using EdgeMicro.Conversion.Tests.Support;
 
 namespace EdgeMicro.Conversion.Tests.Pipeline;
@@ -102,4 +103,26 @@ public sealed class OutputArtifactTests(DevkitConversions conversions)
 
     private static int[] Results(Classifier c, int outputs) =>
         [.. c.Outputs.Take(outputs).Select(v => (int)v), c.PredictedClass, c.RunnerUpClass, c.ConfidenceQ15, c.MarginQ15];
+
+    [Theory]
+    [MemberData(nameof(DevkitModel.Keys), MemberType = typeof(DevkitModel))]
+    public void WeightTable_WhenBuilt_HoldsTheOnlyHeapCopyOfTheWeightsAndTheMemoryFigureCountsIt(string key)
+    {
+        // Issue 13 item 4a: the table stores the packed SWAR form, so the classifier packs no second copy at load.
+        ConvertedModel c = conversions.Get(key);
+        ModelDefinition table = c.TableModel;
+        var classifier = new Classifier(table);
+        DeviceMemory memory = DeviceMemory.Of(c.Blob.Model, File.ReadAllBytes(c.PathOf(c.Model.BlobFile)));
+
+        Assert.All(table.Layers, l => Assert.Null(l.Weights));
+        for (int i = 0; i < table.Layers.Length; i++)
+        {
+            Assert.Same(table.Layers[i].PackedWeights, classifier.Layers[i].PackedWeights);
+        }
+
+        Assert.Equal(table.HeapBytes, memory.ModelBytes);
+        Assert.Equal(classifier.HeapBytes, memory.ClassifierBytes);
+        Assert.Equal(table.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights)), memory.WeightStorageBytes);
+        Assert.True(memory.BytesPerWeight < 4.1, FormattableString.Invariant($"{key}: {memory.BytesPerWeight:F2} B of heap per weight"));
+    }
 }

@@ -19,22 +19,8 @@ public sealed class SpecializedKernelTests(DevkitConversions conversions, ITestO
         ModelDefinition model = c.Blob.Model;
         var generic = new Classifier(model);
         var special = new Classifier(model, c.NewKernel());
-        int outputs = model.Layers[^1].OutputLength;
-        int differing = 0;
-        int first = -1;
 
-        for (int n = 0; n < c.TestSamples.Length; n++)
-        {
-            generic.Classify(c.TestSamples[n]);
-            special.Classify(c.TestSamples[n]);
-            bool same = generic.Outputs.Take(outputs).SequenceEqual(special.Outputs.Take(outputs))
-                && generic.PredictedClass == special.PredictedClass && generic.ConfidenceQ15 == special.ConfidenceQ15 && generic.MarginQ15 == special.MarginQ15;
-            if (!same)
-            {
-                differing++;
-                first = first < 0 ? n : first;
-            }
-        }
+        int differing = BitExact.CountDiffering(generic, special, c.TestSamples, out int first);
 
         Assert.True(differing == 0, $"{key}: specialized kernel differs from the generic classifier on {differing} of {c.TestSamples.Length} test rows (first: row {first})");
     }

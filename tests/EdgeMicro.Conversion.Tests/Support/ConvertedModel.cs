@@ -65,11 +65,18 @@ public sealed class ConvertedModel
     /// <summary>Converts a model.</summary>
     /// <param name="model">The model.</param>
     /// <param name="outputDirectory">Output directory.</param>
+    /// <returns>The conversion (data mode).</returns>
+    public static ConvertedModel Convert(DevkitModel model, string outputDirectory) => Convert(model, outputDirectory, WeightsMode.Data);
+
+    /// <summary>Converts a model with a weights mode.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="outputDirectory">Output directory.</param>
+    /// <param name="weights">Where the weights go.</param>
     /// <returns>The conversion.</returns>
-    public static ConvertedModel Convert(DevkitModel model, string outputDirectory)
+    public static ConvertedModel Convert(DevkitModel model, string outputDirectory, WeightsMode weights)
     {
         var watch = Stopwatch.StartNew();
-        ConversionReport report = ConvertPipeline.Run(model.Options(outputDirectory));
+        ConversionReport report = ConvertPipeline.Run(model.Options(outputDirectory) with { Weights = weights });
         return new ConvertedModel(model, report, outputDirectory, watch.Elapsed);
     }
 

@@ -10,6 +10,7 @@ public sealed class DevkitConversions : IDisposable
 {
     private readonly TempDirectory _root = new("edgemicro-devkit");
     private readonly ConcurrentDictionary<string, Lazy<ConvertedModel>> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ConvertedModel>> _code = new(StringComparer.Ordinal);
 
     /// <summary>The conversion of a model (converted now if not yet).</summary>
     /// <param name="key">Model key.</param>
@@ -17,6 +18,13 @@ public sealed class DevkitConversions : IDisposable
     public ConvertedModel Get(string key) => _models.GetOrAdd(
         key,
         k => new Lazy<ConvertedModel>(() => ConvertedModel.Convert(DevkitModel.Get(k), _root.Combine(k)))).Value;
+
+    /// <summary>The conversion of a model with <c>--weights code</c> (converted now if not yet).</summary>
+    /// <param name="key">Model key.</param>
+    /// <returns>The conversion.</returns>
+    public ConvertedModel GetCode(string key) => _code.GetOrAdd(
+        key,
+        k => new Lazy<ConvertedModel>(() => ConvertedModel.Convert(DevkitModel.Get(k), _root.Combine(k + "-code"), EdgeMicro.Conversion.Pipeline.WeightsMode.Code))).Value;
 
     /// <summary>A path for an extra output directory inside the fixture's temp directory (not created).</summary>
     /// <param name="name">Directory name.</param>
