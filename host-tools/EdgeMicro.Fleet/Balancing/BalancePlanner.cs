@@ -55,24 +55,27 @@ public static class BalancePlanner
         int[][] trainRaw = train.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         var classifier = new Classifier(model);
 
-        List<StatsReport> reports;
-        Dictionary<StatsReport, (int Boot, string Received)> arrival;
-        using (var store = new StatsStore(o.StorePath))
+        // Read with SQL: the model version's aggregated windows and its reports' samples, not every report.
+        var query = new StatsQuery { ModelId = model.ModelId, ModelVersion = model.ModelVersion, ClassCount = k, FeatureCount = model.FeatureCount, Devices = o.Devices, Since = o.Since };
+        IReadOnlyList<WindowAggregate> windows;
+        IReadOnlyList<StoredSample> samples;
+        long driftAlarms;
+        using (IStatsStore store = StoreLocation.Parse(o.StorePath).Open())
         {
-            IReadOnlyList<StoredReport> stored = store.Reports();
-            arrival = Boots(stored);
-            reports = stored.Select(r => r.Report).Where(r => r.ModelId == model.ModelId && r.ModelVersion == model.ModelVersion && r.ClassCount == k && r.FeatureCount == model.FeatureCount).ToList();
+            windows = [.. store.Windows(query)];
+            samples = store.Samples(query);
+            driftAlarms = store.DriftAlarms(query);
         }
 
         ClassOntology? ontology = o.OntologyPath == null ? null : ClassOntology.Load(o.OntologyPath, names);
 
-        List<StatsReport> withCounters = reports.Where(r => r.Counters != null).ToList();
-        if (withCounters.Count == 0)
+        if (windows.Count == 0)
         {
-            throw new InputDataException($"{o.StorePath}: no statistics of model {model.ModelId} v{model.ModelVersion} (pull some with 'edgemicro stats pull')");
+            throw new InputDataException($"{StoreLocation.Parse(o.StorePath).Display}: no statistics of model {model.ModelId} v{model.ModelVersion} (pull some with 'edgemicro stats pull')");
         }
 
-        StatsCounters merged = StatsSummary.Merge(DeviceSummary.AllDevices, withCounters).Counters;
+        DeviceSummary all = StatsSummary.Build(windows).Single(s => s.DeviceId == DeviceSummary.AllDevices);
+        StatsCounters merged = all.Counters;
         int[][] holdoutRaw = holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         LabelShiftEstimate shift = LabelShift.Estimate(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged.Predicted);
         HoldoutScores scores = HoldoutScores.Measure(classifier, holdoutRaw, holdout.Labels);
@@ -82,7 +85,7 @@ public static class BalancePlanner
         int[] trainCounts = Enumerable.Range(0, k).Select(c => train.Labels.Count(l => l == c)).ToArray();
 
         // One candidate per (device, sequence) and per content: a reading seen twice is labelled once.
-        var candidates = reports.SelectMany(r => (r.Samples ?? []).Select(s => (Device: r.DeviceId, Report: r.ReportSequence, Sample: s, From: arrival[r])))
+        var candidates = samples.Select(x => (Device: x.DeviceId, Report: x.ReportSequence, x.Sample, From: (x.Boot, Received: x.ReceivedUtc)))
             .Where(x => x.Sample.Label < 0).GroupBy(x => (x.Device, x.Sample.Sequence)).Select(g => g.First())
             .GroupBy(x => string.Join(',', x.Sample.Values)).Select(g => g.First())
             .OrderBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).ToList();
@@ -124,16 +127,16 @@ public static class BalancePlanner
 
         picks = picks.OrderBy(p => p.Margin).Select((p, i) => p with { Rank = i + 1 }).ToList();
         var health = DataHealth.Features(blob, merged, trainRaw, classifier, train.FeatureNames);
-        var labelIssues = reports.SelectMany(r => (r.Samples ?? []).Select(s => (r.DeviceId, s)))
+        var labelIssues = samples.Select(x => (x.DeviceId, s: x.Sample))
             .Where(x => x.s.Label >= 0 && x.s.Label != x.s.Predicted && merged.Predicted[x.s.Predicted] > 0 && x.s.ConfidenceQ15 * (long)merged.Predicted[x.s.Predicted] >= merged.ConfidenceSum[x.s.Predicted])
             .Select(x => new LabelIssue(x.DeviceId, x.s.Sequence, names[x.s.Label], names[x.s.Predicted], x.s.ConfidenceQ15 / 32768.0, merged.ConfidenceSum[x.s.Predicted] / 32768.0 / merged.Predicted[x.s.Predicted]))
             .ToList();
         return new BalancePlan(
-            model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, withCounters.Select(r => r.DeviceId).Distinct().Count(), withCounters.Count, merged.InferenceCount, merged.LabelCount,
+            model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, windows.Select(w => w.DeviceId).Distinct().Count(), all.Reports, merged.InferenceCount, merged.LabelCount,
             candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - priors.Chosen.Prior[c])), classes,
             Imbalance(trainCounts.Select(v => (double)v)), Imbalance(priors.Chosen.Prior), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
             health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged, names),
-            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
+            labelIssues, merged.ConfidentDisagreement.Sum(), (int)driftAlarms, picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
             TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts));
     }
 

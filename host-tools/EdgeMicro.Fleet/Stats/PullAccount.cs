@@ -88,7 +88,7 @@ internal sealed class PullAccount
         }
     }
 
-    public PullResult Result(StatsStore store, int connectionsLost, bool endedDisconnected)
+    public PullResult Result(IStatsStore store, int connectionsLost, bool endedDisconnected)
     {
         var gaps = store.Gaps().Where(g => _boots.Contains((g.DeviceId, g.Boot))).GroupBy(g => g.DeviceId).ToDictionary(g => g.Key, g => g.Sum(x => x.Missing));
         DeviceAccount[] accounts = [.. _devices.Select(d => new DeviceAccount(d.Key, d.Value[0], d.Value[1], d.Value[2], d.Value[3], gaps.GetValueOrDefault(d.Key)))];
