@@ -39,7 +39,7 @@ public abstract class StoreContract
     public void AddBatch_WhenMessagesAreDeliveredAgainInAnyOrder_StoresEachOnceAndSaysWhatItDid()
     {
         var fleet = new Fleet(3, 2, 8);
-        List<InboundMessage> batch = [.. Messages(fleet)];
+        List<InboundMessage> batch = [.. FleetMessages.Of(fleet)];
         using IStatsStore store = Open("batch");
 
         IReadOnlyList<StoreResult> first = store.AddBatch([.. batch, new InboundMessage("edgemicro/dev00/stats", [1, 2, 3]), new InboundMessage("edgemicro/dev00/status", """{"type":"status","seq":0}"""u8.ToArray())]);
@@ -94,8 +94,8 @@ public abstract class StoreContract
         var before = new Fleet(3, 2, 21);
         var after = new Fleet(2, 2, 22); // dev00 and dev01 again, numbering from the start: boot 1
         using IStatsStore store = Open("boots", new SteppingClock(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero)));
-        store.AddBatch([.. Messages(before).Where(m => m.Topic.EndsWith("/stats", StringComparison.Ordinal))]);
-        store.AddBatch([.. Messages(after).Where(m => m.Topic.EndsWith("/stats", StringComparison.Ordinal))]);
+        store.AddBatch([.. FleetMessages.Of(before).Where(m => m.Topic.EndsWith("/stats", StringComparison.Ordinal))]);
+        store.AddBatch([.. FleetMessages.Of(after).Where(m => m.Topic.EndsWith("/stats", StringComparison.Ordinal))]);
 
         IReadOnlyList<StoredReport> reports = store.Reports();
         var boots = BalancePlanner.Boots(reports);
@@ -113,7 +113,7 @@ public abstract class StoreContract
     public async Task AddBatch_WhenThreeWritersStoreOverlappingBatchesAtOnce_StoresEachReportOnceAndTheWindowsStayExact()
     {
         var fleet = new Fleet(12, 3, 31);
-        List<InboundMessage> all = [.. Messages(fleet)];
+        List<InboundMessage> all = [.. FleetMessages.Of(fleet)];
         using (IStatsStore create = Open("concurrent"))
         {
             Assert.Equal(StoreSchema.Latest, create.SchemaVersion);
@@ -140,7 +140,7 @@ public abstract class StoreContract
         var fleet = new Fleet(2, 1, 3);
         using (IStatsStore store = Open("reopen"))
         {
-            store.AddBatch([.. Messages(fleet)]);
+            store.AddBatch([.. FleetMessages.Of(fleet)]);
         }
 
         using IStatsStore again = Open("reopen");
@@ -164,8 +164,14 @@ public abstract class StoreContract
     /// <summary>Writes a schema version above <see cref="StoreSchema.Latest"/> into the store.</summary>
     protected abstract void RaiseSchemaVersion(IStatsStore store);
 
+    private static string Json<T>(IEnumerable<T> value) => JsonSerializer.Serialize(value);
+}
+
+/// <summary>A fleet's messages as a puller receives them.</summary>
+public static class FleetMessages
+{
     /// <summary>Every report of the fleet, and three results per device (boot 7; dev01's seq 2 missing, so 3 results with seq 1, 3, 4).</summary>
-    protected static IEnumerable<InboundMessage> Messages(Fleet fleet)
+    public static IEnumerable<InboundMessage> Of(Fleet fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         foreach ((string id, List<byte[]> reports) in fleet.Reports)
@@ -181,8 +187,6 @@ public abstract class StoreContract
             }
         }
     }
-
-    private static string Json<T>(IEnumerable<T> value) => JsonSerializer.Serialize(value);
 }
 
 /// <summary>An arrival clock the test moves.</summary>
