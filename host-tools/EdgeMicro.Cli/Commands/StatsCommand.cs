@@ -15,6 +15,7 @@ internal sealed class StatsCommand : Command
         Subcommands.Add(new PullCommand());
         Subcommands.Add(new ShowCommand());
         Subcommands.Add(new BenchCommand());
+        Subcommands.Add(new SimulateCommand());
     }
 
     internal static Option<string> Store()

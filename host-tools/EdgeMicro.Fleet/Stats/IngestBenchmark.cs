@@ -42,7 +42,7 @@ public static class IngestBenchmark
         await Task.Delay(1000).ConfigureAwait(false);
 
         int total = devices * reportsPerDevice;
-        byte[][] sample = [.. Enumerable.Range(0, devices).Select(d => Report("bench-" + d, 0))];
+        byte[][] sample = [.. Enumerable.Range(0, devices).Select(d => ReportShape.Digits.Report("bench-" + d, 0))];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, devices).Select(async d =>
         {
@@ -51,7 +51,7 @@ public static class IngestBenchmark
             await c.StartAsync().ConfigureAwait(false);
             for (int i = 0; i < reportsPerDevice; i++)
             {
-                await c.PublishAsync(TopicLayout.Of(id, TopicLayout.StatsLeaf), Report(id, (uint)i), retain: true).ConfigureAwait(false);
+                await c.PublishAsync(TopicLayout.Of(id, TopicLayout.StatsLeaf), ReportShape.Digits.Report(id, (uint)i), retain: true).ConfigureAwait(false);
             }
 
             await c.StopAsync().ConfigureAwait(false);
@@ -67,20 +67,5 @@ public static class IngestBenchmark
         await stop.CancelAsync().ConfigureAwait(false);
         await puller.ConfigureAwait(false);
         return new IngestResult(devices, total, sample[0].Length, store.Count().Reports, seconds, published);
-    }
-
-    private static byte[] Report(string device, uint window)
-    {
-        var counters = new StatsCounters(10, 64, 16) { InferenceCount = 100 + (int)window };
-        var r = new Random((int)window + device.Length);
-        BufferedSample[] samples = [.. Enumerable.Range(0, 32).Select(i => new BufferedSample
-        {
-            Sequence = (uint)((window * 100) + i), Predicted = r.Next(10), RunnerUp = r.Next(10), Label = -1, MarginQ15 = r.Next(32768), ConfidenceQ15 = r.Next(32768),
-            Values = [.. Enumerable.Range(0, 64).Select(_ => r.Next(-128, 128))],
-        })];
-        return StatsFormat.Write(new StatsReport
-        {
-            DeviceId = device, ModelId = "bench", ModelVersion = 1, ReportSequence = window, ClassCount = 10, FeatureCount = 64, Counters = counters, Samples = samples,
-        });
     }
 }

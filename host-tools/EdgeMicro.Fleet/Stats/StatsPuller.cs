@@ -108,6 +108,8 @@ public static class StatsPuller
 
         var batch = new List<BrokerMessage>(options.MaxBatch);
         Task deviceAcks = Task.CompletedTask;
+        System.Diagnostics.Stopwatch? active = null;
+        double activeSeconds = 0;
         while (!total.IsCancellationRequested)
         {
             batch.Clear();
@@ -124,6 +126,7 @@ public static class StatsPuller
                 }
             }
 
+            active ??= System.Diagnostics.Stopwatch.StartNew();
             while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out BrokerMessage? more))
             {
                 batch.Add(more);
@@ -137,6 +140,7 @@ public static class StatsPuller
             await deviceAcks.ConfigureAwait(false);
             deviceAcks = AcknowledgeDevicesAsync(client, [.. batch], results);
             account.Add(results);
+            activeSeconds = active.Elapsed.TotalSeconds;
             progress?.Invoke($"batch of {batch.Count}: {results.Count(r => r.Outcome == StoreOutcome.Stored)} stored, {results.Count(r => r.Outcome == StoreOutcome.Duplicate)} already stored");
         }
 
@@ -148,7 +152,7 @@ public static class StatsPuller
             await client.StopAsync().ConfigureAwait(false);
         }
 
-        return account.Result(store, lost, !endedConnected);
+        return account.Result(store, lost, !endedConnected) with { ActiveSeconds = activeSeconds };
     }
 
     private static Task AcknowledgeDevicesAsync(BrokerConnection client, IReadOnlyList<BrokerMessage> batch, IReadOnlyList<StoreResult> results)
