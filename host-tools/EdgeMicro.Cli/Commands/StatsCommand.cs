@@ -204,13 +204,22 @@ internal sealed class StatsCommand : Command
         private readonly Option<string?> _mqtt = new("--mqtt") { Description = "MQTT broker HOST[:PORT].", Required = true, HelpName = "HOST[:PORT]" };
         private readonly Option<int> _devices = new Option<int>("--devices") { Description = "Simulated devices publishing at once.", DefaultValueFactory = _ => 100, HelpName = "N" }.Between(1, 100_000);
         private readonly Option<int> _reports = new Option<int>("--reports") { Description = "Reports per device.", DefaultValueFactory = _ => 50, HelpName = "N" }.Between(1, 1_000_000);
+        private readonly Option<string?> _store = new("--store") { Description = "An empty PostgreSQL database (postgres://USER@HOST/DB) to ingest into instead of a fresh SQLite file.", HelpName = "postgres://..." };
 
         public BenchCommand()
-            : base("bench", "Ingest benchmark: devices publish statistics reports as fast as they can while the puller stores them in a fresh SQLite store.")
+            : base("bench", "Ingest benchmark: devices publish statistics reports as fast as they can while the puller stores them in a fresh SQLite store (or an empty PostgreSQL database).")
         {
             Options.Add(_mqtt);
             Options.Add(_devices);
             Options.Add(_reports);
+            Options.Add(_store);
+            _store.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && (StoreLocation.CommandLineProblem(r.Tokens[0].Value) ?? (StoreLocation.IsPostgresValue(r.Tokens[0].Value) ? null : "--store: stats bench takes a PostgreSQL URL (without it, a fresh SQLite file)")) is { } problem)
+                {
+                    r.AddError(problem);
+                }
+            });
             SetAction(parse => CommandRunner.Guard(parse, () =>
             {
                 var (host, port) = Endpoint(parse.GetValue(_mqtt)!);
@@ -218,7 +227,8 @@ internal sealed class StatsCommand : Command
                 string dir = Directory.CreateTempSubdirectory("edgemicro-bench-").FullName;
                 try
                 {
-                    IngestResult r = IngestBenchmark.RunAsync(host, port, devices, reports, Path.Combine(dir, "bench.db")).GetAwaiter().GetResult();
+                    StoreLocation store = StoreLocation.Parse(parse.GetValue(_store) ?? Path.Combine(dir, "bench.db"));
+                    IngestResult r = IngestBenchmark.RunAsync(host, port, devices, reports, store).GetAwaiter().GetResult();
                     parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Stored} of {r.Reports} reports ({r.ReportBytes} bytes each) from {r.Devices} devices stored in {r.Seconds:F2} s (published in {r.PublishSeconds:F2} s): {r.ReportsPerSecond:F0} reports/s"));
                     return r.Stored == r.Reports ? ExitCodes.Success : ExitCodes.CheckFailed;
                 }

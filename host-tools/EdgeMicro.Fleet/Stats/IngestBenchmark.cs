@@ -21,7 +21,7 @@ public sealed record IngestResult(int Devices, int Reports, int ReportBytes, lon
 /// <summary>
 /// <c>edgemicro stats bench</c>: N simulated devices publish M statistics reports each (QoS 1, retained, the size of a
 /// digits device's window: 10 classes, 64 features, 32 buffered samples) as fast as the broker takes them, while
-/// <see cref="StatsPuller"/> stores them (batched transactions, acknowledged after the commit) into a fresh store.
+/// <see cref="StatsPuller"/> stores them (batched transactions, acknowledged after the commit) into an empty store (SQLite or PostgreSQL).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -30,11 +30,20 @@ public static class IngestBenchmark
     /// <param name="port">Broker port.</param>
     /// <param name="devices">Devices.</param>
     /// <param name="reportsPerDevice">Reports per device.</param>
-    /// <param name="storePath">Store file (created; must not exist).</param>
+    /// <param name="location">An empty store (a fresh SQLite file, or an empty PostgreSQL database).</param>
     /// <returns>The measurement.</returns>
-    public static async Task<IngestResult> RunAsync(string host, int port, int devices, int reportsPerDevice, string storePath)
+    /// <exception cref="EdgeMicro.Data.InputDataException">The store holds reports already.</exception>
+    public static async Task<IngestResult> RunAsync(string host, int port, int devices, int reportsPerDevice, StoreLocation location)
     {
-        using var store = new StatsStore(storePath);
+        ArgumentNullException.ThrowIfNull(location);
+
+        // The puller's store and the progress poll's: one connection each (a connection serves one thread).
+        using IStatsStore store = location.Open(), poll = location.Open();
+        if (poll.Count().Reports > 0)
+        {
+            throw new EdgeMicro.Data.InputDataException($"{location.Display}: holds reports already; the benchmark needs an empty store");
+        }
+
         using var stop = new CancellationTokenSource();
         string clientId = "bench-puller-" + Guid.NewGuid().ToString("N")[..8];
         var options = new PullOptions { Host = host, Port = port, ClientId = clientId, Idle = TimeSpan.FromMinutes(10) };
@@ -58,7 +67,7 @@ public static class IngestBenchmark
         })).ConfigureAwait(false);
         double published = clock.Elapsed.TotalSeconds;
 
-        while (store.Count().Reports < total && clock.Elapsed < TimeSpan.FromMinutes(5))
+        while (poll.Count().Reports < total && clock.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
@@ -66,6 +75,6 @@ public static class IngestBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         await stop.CancelAsync().ConfigureAwait(false);
         await puller.ConfigureAwait(false);
-        return new IngestResult(devices, total, sample[0].Length, store.Count().Reports, seconds, published);
+        return new IngestResult(devices, total, sample[0].Length, poll.Count().Reports, seconds, published);
     }
 }

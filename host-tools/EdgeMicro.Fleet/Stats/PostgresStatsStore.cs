@@ -18,6 +18,9 @@ public sealed class PostgresStatsStore : SqlStatsStore
 
     private const int MaxAttempts = 5;
 
+    /// <summary>Most commands in one pipelined batch.</summary>
+    private const int BatchCommands = 500;
+
     /// <summary>Initializes a new instance of the <see cref="PostgresStatsStore"/> class, migrating the database if needed.</summary>
     /// <param name="connectionString">Npgsql connection string (the password may come from PGPASSWORD or a .pgpass file).</param>
     /// <param name="location">Description for messages (no password).</param>
@@ -54,6 +57,84 @@ public sealed class PostgresStatsStore : SqlStatsStore
                 Thread.Sleep(Random.Shared.Next(5, 50) * attempt);
             }
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One round trip: the rows' commands are sent together as one pipelined batch.</remarks>
+    protected override IReadOnlyList<object?[]?> RowsAll(DbTransaction tx, Statement statement, IReadOnlyList<object?[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(rows);
+        var results = new List<object?[]?>(rows.Count);
+        for (int start = 0; start < rows.Count; start += BatchCommands)
+        {
+            using var batch = new NpgsqlBatch((NpgsqlConnection)Connection, (NpgsqlTransaction)tx);
+            foreach (object?[] row in rows.Skip(start).Take(BatchCommands))
+            {
+                var command = new NpgsqlBatchCommand(statement.Sql);
+                for (int i = 0; i < statement.Types.Count; i++)
+                {
+                    command.Parameters.Add(new NpgsqlParameter("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), statement.Types[i]) { Value = row[i] ?? DBNull.Value });
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            using NpgsqlDataReader r = batch.ExecuteReader();
+            do
+            {
+                if (r.Read())
+                {
+                    object?[] values = new object?[r.FieldCount];
+                    r.GetValues(values!);
+                    results.Add(values);
+                }
+                else
+                {
+                    results.Add(null);
+                }
+            }
+            while (r.NextResult());
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Binary COPY of every sample of the batch (a report's samples are new whenever the report is).</remarks>
+    protected override void InsertSamples(DbTransaction tx, IReadOnlyList<(long Id, Core.Stats.StatsReport Report)> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (!reports.Any(r => r.Report.Samples is { Length: > 0 }))
+        {
+            return;
+        }
+
+        using NpgsqlBinaryImporter copy = ((NpgsqlConnection)Connection).BeginBinaryImport($"COPY samples ({string.Join(", ", SampleColumns)}) FROM STDIN (FORMAT BINARY)");
+        foreach ((long id, Core.Stats.StatsReport report) in reports)
+        {
+            foreach (object?[] row in SampleRows(id, report))
+            {
+                copy.StartRow();
+                foreach (object? value in row)
+                {
+                    switch (value)
+                    {
+                        case long l:
+                            copy.Write(l, NpgsqlTypes.NpgsqlDbType.Bigint);
+                            break;
+                        case string t:
+                            copy.Write(t, NpgsqlTypes.NpgsqlDbType.Text);
+                            break;
+                        default:
+                            copy.Write((byte[])value!, NpgsqlTypes.NpgsqlDbType.Bytea);
+                            break;
+                    }
+                }
+            }
+        }
+
+        copy.Complete();
     }
 
     private static NpgsqlConnection Open(string connectionString, string location)

@@ -44,7 +44,7 @@ public abstract partial class SqlStatsStore
                 }
 
                 report.ExecuteNonQuery();
-                InsertSamples(tx, id, parsed);
+                InsertSamples(tx, [(id, parsed)]);
                 rollup.Add(parsed, received);
             }
 

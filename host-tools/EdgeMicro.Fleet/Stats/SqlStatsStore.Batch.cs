@@ -50,7 +50,16 @@ public abstract partial class SqlStatsStore
     /// <summary>The topic leaves whose messages the store keeps: statistics reports, results and labels, events.</summary>
     public static readonly IReadOnlyList<string> StoredLeaves = [TopicLayout.StatsLeaf, TopicLayout.ResultsLeaf, TopicLayout.EventsLeaf];
 
-    private ReportCommands? _reportCommands;
+    private static readonly Statement MessageInsert = new(
+        "INSERT INTO messages (device_id, boot, seq, leaf, type, received_utc, payload) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) ON CONFLICT DO NOTHING RETURNING seq",
+        [DbType.String, DbType.Int64, DbType.Int64, DbType.String, DbType.String, DbType.String, DbType.String]);
+
+    private static readonly Statement ReportInsert = new(
+        """
+        INSERT INTO reports (device_id, report_sequence, payload_crc, model_id, model_version, inferences, received_utc, payload, class_count, feature_count, drift_alarms, has_counters)
+        VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11) ON CONFLICT DO NOTHING RETURNING id
+        """,
+        [DbType.String, DbType.Int64, DbType.Int64, DbType.String, DbType.Int64, DbType.Int64, DbType.String, DbType.Binary, DbType.Int64, DbType.Int64, DbType.Int64, DbType.Int64]);
 
     /// <inheritdoc/>
     public IReadOnlyList<StoreResult> AddBatch(IReadOnlyList<InboundMessage> messages)
@@ -59,33 +68,25 @@ public abstract partial class SqlStatsStore
         return Retry(() => AddBatchOnce(messages));
     }
 
-    private List<StoreResult> AddBatchOnce(IReadOnlyList<InboundMessage> messages)
+    private StoreResult[] AddBatchOnce(IReadOnlyList<InboundMessage> messages)
     {
-        var results = new List<StoreResult>(messages.Count);
-        string now = Now();
-        var rollup = new WindowRollup();
-        using DbTransaction tx = Connection.BeginTransaction();
-        using DbCommand insert = Command("INSERT INTO messages (device_id, boot, seq, leaf, type, received_utc, payload) VALUES (@d, @b, @s, @l, @y, @t, @p) ON CONFLICT DO NOTHING", tx);
-        DbParameter[] p =
-        [
-            Param(insert, "@d", DbType.String), Param(insert, "@b", DbType.Int64), Param(insert, "@s", DbType.Int64), Param(insert, "@l", DbType.String),
-            Param(insert, "@y", DbType.String), Param(insert, "@t", DbType.String), Param(insert, "@p", DbType.String),
-        ];
-        foreach (InboundMessage m in messages)
+        var results = new StoreResult[messages.Count];
+        var reports = new List<(int Index, byte[] Payload, StatsReport Report)>();
+        var jsons = new List<(int Index, DeviceMessage Message, byte[] Payload)>();
+        for (int i = 0; i < messages.Count; i++)
         {
+            InboundMessage m = messages[i];
             string[] levels = m.Topic.Split('/');
             string device = levels.Length == 3 ? levels[1] : "", leaf = levels.Length == 3 ? levels[2] : "";
             if (leaf == TopicLayout.StatsLeaf)
             {
                 try
                 {
-                    StatsReport report = StatsFormat.Read(m.Payload, 0, m.Payload.Length);
-                    bool added = InsertReport(tx, m.Payload, report, now, rollup);
-                    results.Add(new StoreResult(added ? StoreOutcome.Stored : StoreOutcome.Duplicate, report.DeviceId, leaf, -1, -1, report, null));
+                    reports.Add((i, m.Payload, StatsFormat.Read(m.Payload, 0, m.Payload.Length)));
                 }
                 catch (StatsFormatException e)
                 {
-                    results.Add(new StoreResult(StoreOutcome.Invalid, device, leaf, -1, -1, null, e.Message));
+                    results[i] = new StoreResult(StoreOutcome.Invalid, device, leaf, -1, -1, null, e.Message);
                 }
 
                 continue;
@@ -94,85 +95,71 @@ public abstract partial class SqlStatsStore
             DeviceMessage? message = DeviceMessage.TryParse(m.Topic, m.Payload, false);
             if (message == null || message.Leaf == TopicLayout.StatusLeaf)
             {
-                results.Add(new StoreResult(message == null ? StoreOutcome.Invalid : StoreOutcome.Ignored, device, leaf, -1, -1, null, message == null ? "not a device message" : null));
-                continue;
+                results[i] = new StoreResult(message == null ? StoreOutcome.Invalid : StoreOutcome.Ignored, device, leaf, -1, -1, null, message == null ? "not a device message" : null);
             }
-
-            if (message.Boot < 0 || message.Seq <= 0)
+            else if (message.Boot < 0 || message.Seq <= 0)
             {
-                results.Add(new StoreResult(StoreOutcome.Invalid, device, leaf, message.Boot, message.Seq, null, "no boot and seq"));
-                continue;
+                results[i] = new StoreResult(StoreOutcome.Invalid, device, leaf, message.Boot, message.Seq, null, "no boot and seq");
             }
-
-            p[0].Value = message.DeviceId;
-            p[1].Value = message.Boot;
-            p[2].Value = message.Seq;
-            p[3].Value = message.Leaf;
-            p[4].Value = message.Type;
-            p[5].Value = now;
-            p[6].Value = System.Text.Encoding.UTF8.GetString(m.Payload);
-            bool stored = insert.ExecuteNonQuery() > 0;
-            results.Add(new StoreResult(stored ? StoreOutcome.Stored : StoreOutcome.Duplicate, message.DeviceId, leaf, message.Boot, message.Seq, null, null));
+            else
+            {
+                jsons.Add((i, message, m.Payload));
+            }
         }
 
-        SaveRollup(tx, rollup);
+        string now = Now();
+        using DbTransaction tx = Connection.BeginTransaction();
+        bool[] added = StoreReports(tx, [.. reports.Select(r => (r.Payload, r.Report))], now);
+        for (int j = 0; j < reports.Count; j++)
+        {
+            StatsReport r = reports[j].Report;
+            results[reports[j].Index] = new StoreResult(added[j] ? StoreOutcome.Stored : StoreOutcome.Duplicate, r.DeviceId, TopicLayout.StatsLeaf, -1, -1, r, null);
+        }
+
+        IReadOnlyList<object?[]?> stored = RowsAll(tx, MessageInsert, [.. jsons.Select(j => new object?[]
+        {
+            j.Message.DeviceId, j.Message.Boot, j.Message.Seq, j.Message.Leaf, j.Message.Type, now, System.Text.Encoding.UTF8.GetString(j.Payload),
+        })]);
+        for (int j = 0; j < jsons.Count; j++)
+        {
+            DeviceMessage message = jsons[j].Message;
+            results[jsons[j].Index] = new StoreResult(stored[j] != null ? StoreOutcome.Stored : StoreOutcome.Duplicate, message.DeviceId, message.Leaf, message.Boot, message.Seq, null, null);
+        }
+
         tx.Commit();
         return results;
     }
 
-    private bool InsertReport(DbTransaction tx, byte[] payload, StatsReport report, string now, WindowRollup rollup)
+    /// <summary>Inserts reports (those already stored are left), their samples, and adds them to the windows.</summary>
+    /// <returns>Per report: true when stored now.</returns>
+    private bool[] StoreReports(DbTransaction tx, IReadOnlyList<(byte[] Payload, StatsReport Report)> reports, string now)
     {
+        if (reports.Count == 0)
+        {
+            return [];
+        }
+
         // The report's own trailing CRC-32 (of every byte before it). A CRC over the whole payload, trailer included,
         // is the same constant (the CRC residue) for every valid report and would merge different windows.
-        uint crc = BitConverter.ToUInt32(payload, payload.Length - 4);
-        ReportCommands c = _reportCommands ??= new ReportCommands(this);
-        c.InsertReport.Transaction = tx;
-        object?[] values =
-        [
-            report.DeviceId, (long)report.ReportSequence, (long)crc, report.ModelId, (long)report.ModelVersion, (long)(report.Counters?.InferenceCount ?? 0), now, payload,
-            (long)report.ClassCount, (long)report.FeatureCount, (long)report.DriftAlarms, report.Counters != null ? 1L : 0L,
-        ];
-        for (int i = 0; i < values.Length; i++)
+        IReadOnlyList<object?[]?> ids = RowsAll(tx, ReportInsert, [.. reports.Select(x => new object?[]
         {
-            c.Report[i].Value = values[i];
-        }
-
-        if (c.InsertReport.ExecuteScalar() is not { } id || id is DBNull)
+            x.Report.DeviceId, (long)x.Report.ReportSequence, (long)BitConverter.ToUInt32(x.Payload, x.Payload.Length - 4), x.Report.ModelId, (long)x.Report.ModelVersion,
+            (long)(x.Report.Counters?.InferenceCount ?? 0), now, x.Payload, (long)x.Report.ClassCount, (long)x.Report.FeatureCount, (long)x.Report.DriftAlarms, x.Report.Counters != null ? 1L : 0L,
+        })]);
+        var fresh = new List<(long Id, StatsReport Report)>();
+        var rollup = new WindowRollup();
+        for (int i = 0; i < reports.Count; i++)
         {
-            return false;
-        }
-
-        InsertSamples(tx, Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture), report);
-        rollup.Add(report, now);
-        return true;
-    }
-
-    private void InsertSamples(DbTransaction tx, long reportId, StatsReport report)
-    {
-        BufferedSample[] samples = report.Samples ?? [];
-        for (int start = 0; start < samples.Length; start += SampleRowsPerStatement)
-        {
-            int n = Math.Min(SampleRowsPerStatement, samples.Length - start);
-            var sql = new System.Text.StringBuilder("INSERT INTO samples (report_id, sequence, device_id, predicted, label, margin_q15, ord, runner_up, confidence_q15, kind, timestamp_ms, feature_values) VALUES ");
-            using DbCommand cmd = Command(string.Empty, tx);
-            for (int i = 0; i < n; i++)
+            if (ids[i] is { } row)
             {
-                BufferedSample s = samples[start + i];
-                object[] row = [reportId, (long)s.Sequence, report.DeviceId, (long)s.Predicted, (long)s.Label, (long)s.MarginQ15, (long)(start + i), (long)s.RunnerUp, (long)s.ConfidenceQ15, (long)s.Kind, s.TimestampMs, ValuesBytes(s.Values)];
-                sql.Append(i == 0 ? "(" : ", (");
-                for (int f = 0; f < row.Length; f++)
-                {
-                    string name = "@p" + ((i * row.Length) + f).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    sql.Append(f == 0 ? name : ", " + name);
-                    Param(cmd, name, row[f] switch { string => DbType.String, byte[] => DbType.Binary, _ => DbType.Int64 }, row[f]);
-                }
-
-                sql.Append(')');
+                fresh.Add((Convert.ToInt64(row[0], System.Globalization.CultureInfo.InvariantCulture), reports[i].Report));
+                rollup.Add(reports[i].Report, now);
             }
-
-            cmd.CommandText = sql.Append(" ON CONFLICT DO NOTHING").ToString();
-            cmd.ExecuteNonQuery();
         }
+
+        InsertSamples(tx, fresh);
+        SaveRollup(tx, rollup);
+        return [.. ids.Select(id => id != null)];
     }
 
     /// <summary>Feature values as little-endian int32 (the <c>feature_values</c> column).</summary>
@@ -197,29 +184,5 @@ public abstract partial class SqlStatsStore
         }
 
         return values;
-    }
-
-    /// <summary>The prepared report insert, made once per store.</summary>
-    private sealed class ReportCommands : IDisposable
-    {
-        public ReportCommands(SqlStatsStore store)
-        {
-            InsertReport = store.Command("""
-                INSERT INTO reports (device_id, report_sequence, payload_crc, model_id, model_version, inferences, received_utc, payload, class_count, feature_count, drift_alarms, has_counters)
-                VALUES (@d, @s, @c, @m, @v, @n, @t, @p, @k, @f, @a, @h) ON CONFLICT DO NOTHING RETURNING id
-                """);
-            Report =
-            [
-                Param(InsertReport, "@d", DbType.String), Param(InsertReport, "@s", DbType.Int64), Param(InsertReport, "@c", DbType.Int64), Param(InsertReport, "@m", DbType.String),
-                Param(InsertReport, "@v", DbType.Int64), Param(InsertReport, "@n", DbType.Int64), Param(InsertReport, "@t", DbType.String), Param(InsertReport, "@p", DbType.Binary),
-                Param(InsertReport, "@k", DbType.Int64), Param(InsertReport, "@f", DbType.Int64), Param(InsertReport, "@a", DbType.Int64), Param(InsertReport, "@h", DbType.Int64),
-            ];
-        }
-
-        public DbCommand InsertReport { get; }
-
-        public DbParameter[] Report { get; }
-
-        public void Dispose() => InsertReport.Dispose();
     }
 }

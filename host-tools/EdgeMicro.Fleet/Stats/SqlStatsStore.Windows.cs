@@ -13,7 +13,18 @@ namespace EdgeMicro.Fleet.Stats;
 /// </summary>
 public abstract partial class SqlStatsStore
 {
-    private const string WindowKey = "model_id = @m AND model_version = @v AND device_id = @d AND class_count = @k AND feature_count = @f AND hour = @h";
+    private static readonly DbType[] KeyTypes = [DbType.String, DbType.Int64, DbType.String, DbType.Int64, DbType.Int64, DbType.String];
+
+    private static readonly Statement WindowEnsure = new(
+        "INSERT INTO windows (model_id, model_version, device_id, class_count, feature_count, hour, reports, samples, drift_alarms) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, 0, 0, 0) ON CONFLICT DO NOTHING", KeyTypes);
+
+    private static readonly DbType[] UpdateTypes = [DbType.Int64, DbType.Int64, DbType.Int64, DbType.Binary, .. KeyTypes];
+
+    private Statement WindowRead => new(
+        "SELECT reports, samples, drift_alarms, counters FROM windows WHERE model_id = @p0 AND model_version = @p1 AND device_id = @p2 AND class_count = @p3 AND feature_count = @p4 AND hour = @p5" + ForUpdate, KeyTypes);
+
+    private static Statement WindowUpdate => new(
+        "UPDATE windows SET reports = @p0, samples = @p1, drift_alarms = @p2, counters = @p3 WHERE model_id = @p4 AND model_version = @p5 AND device_id = @p6 AND class_count = @p7 AND feature_count = @p8 AND hour = @p9", UpdateTypes);
 
     /// <inheritdoc/>
     public IEnumerable<WindowAggregate> Windows(StatsQuery query)
@@ -153,52 +164,30 @@ public abstract partial class SqlStatsStore
             return;
         }
 
-        using DbCommand ensure = Command($"INSERT INTO windows (model_id, model_version, device_id, class_count, feature_count, hour, reports, samples, drift_alarms) VALUES (@m, @v, @d, @k, @f, @h, 0, 0, 0) ON CONFLICT DO NOTHING", tx);
-        using DbCommand read = Command($"SELECT reports, samples, drift_alarms, counters FROM windows WHERE {WindowKey}{ForUpdate}", tx);
-        using DbCommand update = Command($"UPDATE windows SET reports = @r, samples = @s, drift_alarms = @a, counters = @c WHERE {WindowKey}", tx);
-        DbParameter[][] keys = [.. new[] { ensure, read, update }.Select(c => new[]
+        // Sorted, so that concurrent pullers lock the rows they share in the same order (no deadlock). A row is made
+        // first (empty) so that there is a row to lock: two pullers then merge one after the other, never both from nothing.
+        (WindowRollup.Key Key, WindowRollup.Sums Sums)[] windows = [.. rollup.Sorted()];
+        object?[][] keys = [.. windows.Select(w => new object?[] { w.Key.ModelId, (long)w.Key.ModelVersion, w.Key.DeviceId, (long)w.Key.ClassCount, (long)w.Key.FeatureCount, w.Key.Hour })];
+        RowsAll(tx, WindowEnsure, keys);
+        IReadOnlyList<object?[]?> stored = RowsAll(tx, WindowRead, keys);
+        var updates = new List<object?[]>(windows.Length);
+        for (int i = 0; i < windows.Length; i++)
         {
-            Param(c, "@m", DbType.String), Param(c, "@v", DbType.Int64), Param(c, "@d", DbType.String), Param(c, "@k", DbType.Int64), Param(c, "@f", DbType.Int64), Param(c, "@h", DbType.String),
-        })];
-        DbParameter[] values = [Param(update, "@r", DbType.Int64), Param(update, "@s", DbType.Int64), Param(update, "@a", DbType.Int64), Param(update, "@c", DbType.Binary)];
-
-        // Sorted, so that concurrent pullers lock the rows they share in the same order (no deadlock).
-        foreach ((WindowRollup.Key key, WindowRollup.Sums sums) in rollup.Sorted())
-        {
-            foreach (DbParameter[] k in keys)
+            (WindowRollup.Key key, WindowRollup.Sums sums) = windows[i];
+            object?[] row = stored[i] ?? throw new InvalidOperationException("window row vanished inside its transaction");
+            if (row[3] is byte[] blob)
             {
-                k[0].Value = key.ModelId;
-                k[1].Value = (long)key.ModelVersion;
-                k[2].Value = key.DeviceId;
-                k[3].Value = (long)key.ClassCount;
-                k[4].Value = (long)key.FeatureCount;
-                k[5].Value = key.Hour;
+                sums.Counters.MergeFrom(StatsFormat.Read(blob, 0, blob.Length).Counters);
             }
 
-            ensure.ExecuteNonQuery();
-            long reports = 0, samples = 0, drift = 0;
-            using (DbDataReader r = read.ExecuteReader())
-            {
-                r.Read();
-                reports = r.GetInt64(0);
-                samples = r.GetInt64(1);
-                drift = r.GetInt64(2);
-                if (!r.IsDBNull(3))
-                {
-                    byte[] blob = (byte[])r[3];
-                    sums.Counters.MergeFrom(StatsFormat.Read(blob, 0, blob.Length).Counters);
-                }
-            }
-
-            values[0].Value = reports + sums.Reports;
-            values[1].Value = samples + sums.Samples;
-            values[2].Value = drift + sums.DriftAlarms;
-            values[3].Value = StatsFormat.Write(new StatsReport
+            byte[] counters = StatsFormat.Write(new StatsReport
             {
                 DeviceId = key.DeviceId, ModelId = key.ModelId, ModelVersion = key.ModelVersion, ClassCount = key.ClassCount, FeatureCount = key.FeatureCount, Counters = sums.Counters,
             });
-            update.ExecuteNonQuery();
+            updates.Add([Convert.ToInt64(row[0], CultureInfo.InvariantCulture) + sums.Reports, Convert.ToInt64(row[1], CultureInfo.InvariantCulture) + sums.Samples, Convert.ToInt64(row[2], CultureInfo.InvariantCulture) + sums.DriftAlarms, counters, .. keys[i]]);
         }
+
+        RowsAll(tx, WindowUpdate, updates);
     }
 
     /// <summary>A batch's reports merged per window key, before they are added to the stored windows.</summary>

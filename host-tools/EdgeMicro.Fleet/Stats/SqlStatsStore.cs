@@ -34,9 +34,6 @@ public sealed record Migration(int Version, string Sql, Action<DbTransaction>? T
 /// </summary>
 public abstract partial class SqlStatsStore : IStatsStore
 {
-    /// <summary>Rows of buffered samples per INSERT statement.</summary>
-    private const int SampleRowsPerStatement = 64;
-
     private readonly TimeProvider _clock;
 
     /// <summary>Initializes a new instance of the <see cref="SqlStatsStore"/> class.</summary>
@@ -72,18 +69,16 @@ public abstract partial class SqlStatsStore : IStatsStore
         return Retry(() =>
         {
             using DbTransaction tx = Connection.BeginTransaction();
-            var rollup = new WindowRollup();
-            bool added = InsertReport(tx, payload, parsed, Now(), rollup);
-            SaveRollup(tx, rollup);
+            bool added = StoreReports(tx, [(payload, parsed)], Now())[0];
             tx.Commit();
             return added;
         });
     }
 
     /// <inheritdoc/>
-    /// <remarks>Samples are counted once per (report, sequence), as before schema version 2.</remarks>
+    /// <remarks>Every buffered sample a stored report carried (schema 1 counted a reading a report carried twice once).</remarks>
     public (long Reports, long Samples) Count() =>
-        (Convert.ToInt64(Scalar("SELECT COUNT(*) FROM reports"), CultureInfo.InvariantCulture), Convert.ToInt64(Scalar("SELECT COUNT(*) FROM (SELECT DISTINCT report_id, sequence FROM samples) s"), CultureInfo.InvariantCulture));
+        (Convert.ToInt64(Scalar("SELECT COUNT(*) FROM reports"), CultureInfo.InvariantCulture), Convert.ToInt64(Scalar("SELECT COUNT(*) FROM samples"), CultureInfo.InvariantCulture));
 
     /// <inheritdoc/>
     public IReadOnlyList<StoredReport> Reports(string? deviceId = null)
@@ -181,7 +176,6 @@ public abstract partial class SqlStatsStore : IStatsStore
     {
         if (disposing)
         {
-            _reportCommands?.Dispose();
             Connection.Dispose();
         }
     }
