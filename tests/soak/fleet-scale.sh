@@ -64,13 +64,24 @@ mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
 PIDS+=($!)
 sleep 1
 
+# Each puller runs under a supervisor loop, as in a deployment (systemd Restart=on-failure): a puller that exits with
+# an error (or is killed) is started again 3 s later under the same client id, so its session's messages are pulled.
+# It ends when a run ends idle (exit 0). Each run writes its own account (pull-I-RUN.json).
 declare -A PULLER
-pull() { # $1 = puller index, $2 = run: each run its own output files
-  $CLI stats pull --mqtt 127.0.0.1:$MQTT_PORT --all --store "$STORE" --share-group scale --client-id "scale-puller-$1" \
-    --idle 20 --json >"$WORK/pull-$1-$2.json" 2>"$WORK/pull-$1-$2.err" &
+pull() { # $1 = puller index
+  (
+    run=1
+    until $CLI stats pull --mqtt 127.0.0.1:$MQTT_PORT --all --store "$STORE" --share-group scale --client-id "scale-puller-$1" \
+        --idle 20 --json >"$WORK/pull-$1-$run.json" 2>"$WORK/pull-$1-$run.err"; do
+      echo "puller $1 run $run exited with $?; restarting in 3 s" >>"$WORK/restarts.log"
+      run=$(( run + 1 ))
+      sleep 3
+    done
+  ) &
   PULLER[$1]=$!
   PIDS+=($!)
 }
+pid_of_puller() { pgrep -f -- "--client-id scale-puller-$1 " | head -1; }
 
 # Sessions first (one short pull each), so the broker queues the group's share for every puller from the start.
 for i in $(seq 1 "$PULLERS"); do
@@ -89,20 +100,19 @@ for p in $(seq 0 $(( PROCS - 1 ))); do
   SIMS+=($!); PIDS+=($!)
 done
 
-# Kill puller 2 (or 1) with SIGKILL once a quarter of the windows are stored, and start it again 3 s later.
+# Kill puller 2 (or 1) with SIGKILL once a quarter of the windows are stored; its supervisor starts it again 3 s later.
 VICTIM=$(( PULLERS >= 2 ? 2 : 1 ))
 TOTAL=$(( DEVICES * REPORTS ))
 until [ "$(SQL 'SELECT COUNT(*) FROM reports')" -ge $(( TOTAL / 4 )) ]; do sleep 0.5; done
-kill -9 "${PULLER[$VICTIM]}"
+kill -9 "$(pid_of_puller "$VICTIM")"
 KILLED_AT=$(SQL 'SELECT COUNT(*) FROM reports')
 echo "killed puller $VICTIM (SIGKILL) with $KILLED_AT of $TOTAL windows stored"
-sleep 3
-pull "$VICTIM" 2
 
 for s in "${SIMS[@]}"; do wait "$s"; done
 PUBLISHED=$(date +%s.%N)
 cat "$WORK"/sim-*.out
 for i in $(seq 1 "$PULLERS"); do wait "${PULLER[$i]}" || true; done
+[ -f "$WORK/restarts.log" ] && cat "$WORK/restarts.log"
 
 python3 - "$WORK" "$START" "$PUBLISHED" "$TOTAL" "$PULLERS" "$VICTIM" "$(SQL "SELECT COUNT(*), COUNT(DISTINCT (device_id, report_sequence)), COUNT(DISTINCT device_id), (SELECT COALESCE(SUM(reports),0) FROM windows), MIN(received_utc), MAX(received_utc) FROM reports")" <<'PY'
 import datetime, glob, json, os, sys
@@ -121,7 +131,8 @@ for i in range(1, pullers + 1):
             rate = p["stored"] / p["active_seconds"] if p["active_seconds"] > 0 else 0
             parts.append(f"run {run}: stored {p['stored']}, duplicates {p['duplicates']} in {p['active_seconds']:.1f} s = {rate:.0f} reports/s")
         except (ValueError, KeyError):
-            parts.append(f"run {run}: killed (SIGKILL), no account")
+            err = open(path[:-5] + ".err").read().strip().splitlines()
+            parts.append(f"run {run}: ended without an account ({err[-1] if err and err[-1].startswith('error') else 'killed'})")
     print(f"puller {i}: " + "; ".join(parts))
 lost, duplicated = total - distinct, rows - distinct
 print(f"total: {rows} windows stored from the first to the last commit in {span:.1f} s = {rows / span:.0f} reports/s")
