@@ -10,22 +10,8 @@ namespace EdgeMicro.Stats.Tests;
 /// </summary>
 internal static class LegacyStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS reports (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            device_id TEXT NOT NULL, report_sequence INTEGER NOT NULL, payload_crc INTEGER NOT NULL,
-            model_id TEXT NOT NULL, model_version INTEGER NOT NULL, inferences INTEGER NOT NULL,
-            received_utc TEXT NOT NULL, payload BLOB NOT NULL,
-            UNIQUE (device_id, report_sequence, payload_crc));
-        CREATE TABLE IF NOT EXISTS samples (
-            report_id INTEGER NOT NULL REFERENCES reports(id), sequence INTEGER NOT NULL,
-            device_id TEXT NOT NULL, predicted INTEGER NOT NULL, label INTEGER NOT NULL, margin_q15 INTEGER NOT NULL,
-            PRIMARY KEY (report_id, sequence));
-        CREATE TABLE IF NOT EXISTS messages (
-            device_id TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
-            leaf TEXT NOT NULL, type TEXT NOT NULL, received_utc TEXT NOT NULL, payload TEXT NOT NULL,
-            PRIMARY KEY (device_id, boot, seq));
-        """;
+    /// <summary>The first schema: version 1 of the migrations, which is the DDL the old store ran.</summary>
+    private static readonly string Schema = EdgeMicro.Fleet.Stats.StoreSchema.Sqlite(_ => { })[0].Sql;
 
     public static void Write(string path, IEnumerable<byte[]> payloads, DateTime firstUtc, TimeSpan step)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Npgsql;
 
@@ -57,7 +55,7 @@ public sealed class PostgresServer : IDisposable
         Run("initdb", "-D", DataDirectory, "-U", User, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync");
         for (int attempt = 1; ; attempt++)
         {
-            Port = FindFreePort();
+            Port = MosquittoBroker.FindFreePort();
             try
             {
                 Start(durable);
@@ -235,15 +233,6 @@ public sealed class PostgresServer : IDisposable
         string[] f = line?.Split(':') ?? throw new InvalidOperationException(
             "running as root, and there is no 'postgres' account to run PostgreSQL as (the Debian postgresql package creates it)");
         return (int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private static int FindFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     [DllImport("libc", SetLastError = true)]

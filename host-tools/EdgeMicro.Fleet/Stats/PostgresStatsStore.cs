@@ -83,16 +83,7 @@ public sealed class PostgresStatsStore : SqlStatsStore
             using NpgsqlDataReader r = batch.ExecuteReader();
             do
             {
-                if (r.Read())
-                {
-                    object?[] values = new object?[r.FieldCount];
-                    r.GetValues(values!);
-                    results.Add(values);
-                }
-                else
-                {
-                    results.Add(null);
-                }
+                results.Add(FirstRow(r));
             }
             while (r.NextResult());
         }

@@ -35,19 +35,26 @@ public abstract partial class SqlStatsStore
             }
 
             using DbDataReader r = cmd.ExecuteReader();
-            if (r.Read())
-            {
-                object?[] values = new object?[r.FieldCount];
-                r.GetValues(values!);
-                results.Add(values);
-            }
-            else
-            {
-                results.Add(null);
-            }
+            results.Add(FirstRow(r));
         }
 
         return results;
+    }
+
+    /// <summary>The values of the current result's first row, or null when it has none.</summary>
+    /// <param name="reader">Reader on a result.</param>
+    /// <returns>The values.</returns>
+    protected static object?[]? FirstRow(DbDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        object?[] values = new object?[reader.FieldCount];
+        reader.GetValues(values!);
+        return values;
     }
 
     /// <summary>Stores the buffered samples of newly stored reports (one row per sample, in report order).</summary>

@@ -21,83 +21,57 @@ public static class StoreSchema
         CREATE INDEX IF NOT EXISTS windows_by_hour ON windows (model_id, model_version, hour);
         """;
 
-    /// <summary>The SQLite migrations.</summary>
-    /// <param name="backfill">Fills version 2's columns and windows from the stored payloads.</param>
-    /// <returns>The steps.</returns>
-    public static IReadOnlyList<Migration> Sqlite(Action<DbTransaction> backfill) =>
-    [
-        new(1, """
-            CREATE TABLE IF NOT EXISTS reports (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                device_id TEXT NOT NULL, report_sequence INTEGER NOT NULL, payload_crc INTEGER NOT NULL,
-                model_id TEXT NOT NULL, model_version INTEGER NOT NULL, inferences INTEGER NOT NULL,
-                received_utc TEXT NOT NULL, payload BLOB NOT NULL,
-                UNIQUE (device_id, report_sequence, payload_crc));
-            CREATE TABLE IF NOT EXISTS samples (
-                report_id INTEGER NOT NULL REFERENCES reports(id), sequence INTEGER NOT NULL,
-                device_id TEXT NOT NULL, predicted INTEGER NOT NULL, label INTEGER NOT NULL, margin_q15 INTEGER NOT NULL,
-                PRIMARY KEY (report_id, sequence));
-            CREATE TABLE IF NOT EXISTS messages (
-                device_id TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
-                leaf TEXT NOT NULL, type TEXT NOT NULL, received_utc TEXT NOT NULL, payload TEXT NOT NULL,
-                PRIMARY KEY (device_id, boot, seq));
-            """),
-        new(2, """
-            ALTER TABLE reports ADD COLUMN class_count INTEGER NOT NULL DEFAULT 0;
-            ALTER TABLE reports ADD COLUMN feature_count INTEGER NOT NULL DEFAULT 0;
-            ALTER TABLE reports ADD COLUMN drift_alarms INTEGER NOT NULL DEFAULT 0;
-            ALTER TABLE reports ADD COLUMN has_counters INTEGER NOT NULL DEFAULT 0;
-            DROP TABLE samples;
-            CREATE TABLE samples (
-                report_id INTEGER NOT NULL REFERENCES reports(id), ord INTEGER NOT NULL, sequence INTEGER NOT NULL,
-                device_id TEXT NOT NULL, predicted INTEGER NOT NULL, runner_up INTEGER NOT NULL, label INTEGER NOT NULL,
-                margin_q15 INTEGER NOT NULL, confidence_q15 INTEGER NOT NULL, kind INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
-                feature_values BLOB NOT NULL,
-                PRIMARY KEY (report_id, ord));
-            CREATE TABLE windows (
-                model_id TEXT NOT NULL, model_version INTEGER NOT NULL, device_id TEXT NOT NULL,
-                class_count INTEGER NOT NULL, feature_count INTEGER NOT NULL, hour TEXT NOT NULL,
-                reports INTEGER NOT NULL, samples INTEGER NOT NULL, drift_alarms INTEGER NOT NULL, counters BLOB,
-                PRIMARY KEY (model_id, model_version, device_id, class_count, feature_count, hour));
-            """ + IndexesV2, backfill),
-    ];
+    /// <summary>Version 1 in SQLite's types (PostgreSQL's by <see cref="ForPostgres"/>).</summary>
+    private const string V1 = """
+        CREATE TABLE IF NOT EXISTS reports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id TEXT NOT NULL, report_sequence INTEGER NOT NULL, payload_crc INTEGER NOT NULL,
+            model_id TEXT NOT NULL, model_version INTEGER NOT NULL, inferences INTEGER NOT NULL,
+            received_utc TEXT NOT NULL, payload BLOB NOT NULL,
+            UNIQUE (device_id, report_sequence, payload_crc));
+        CREATE TABLE IF NOT EXISTS samples (
+            report_id INTEGER NOT NULL REFERENCES reports(id), sequence INTEGER NOT NULL,
+            device_id TEXT NOT NULL, predicted INTEGER NOT NULL, label INTEGER NOT NULL, margin_q15 INTEGER NOT NULL,
+            PRIMARY KEY (report_id, sequence));
+        CREATE TABLE IF NOT EXISTS messages (
+            device_id TEXT NOT NULL, boot INTEGER NOT NULL, seq INTEGER NOT NULL,
+            leaf TEXT NOT NULL, type TEXT NOT NULL, received_utc TEXT NOT NULL, payload TEXT NOT NULL,
+            PRIMARY KEY (device_id, boot, seq));
+        """;
 
-    /// <summary>The PostgreSQL migrations.</summary>
-    /// <param name="backfill">Fills version 2's columns and windows from the stored payloads.</param>
+    /// <summary>Version 2 in SQLite's types (one column per ALTER: SQLite's form, which PostgreSQL takes too).</summary>
+    private const string V2 = """
+        ALTER TABLE reports ADD COLUMN class_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reports ADD COLUMN feature_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reports ADD COLUMN drift_alarms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reports ADD COLUMN has_counters INTEGER NOT NULL DEFAULT 0;
+        DROP TABLE samples;
+        CREATE TABLE samples (
+            report_id INTEGER NOT NULL REFERENCES reports(id), ord INTEGER NOT NULL, sequence INTEGER NOT NULL,
+            device_id TEXT NOT NULL, predicted INTEGER NOT NULL, runner_up INTEGER NOT NULL, label INTEGER NOT NULL,
+            margin_q15 INTEGER NOT NULL, confidence_q15 INTEGER NOT NULL, kind INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,
+            feature_values BLOB NOT NULL,
+            PRIMARY KEY (report_id, ord));
+        CREATE TABLE windows (
+            model_id TEXT NOT NULL, model_version INTEGER NOT NULL, device_id TEXT NOT NULL,
+            class_count INTEGER NOT NULL, feature_count INTEGER NOT NULL, hour TEXT NOT NULL,
+            reports INTEGER NOT NULL, samples INTEGER NOT NULL, drift_alarms INTEGER NOT NULL, counters BLOB,
+            PRIMARY KEY (model_id, model_version, device_id, class_count, feature_count, hour));
+        """ + IndexesV2;
+
+    /// <summary>The SQLite migrations.</summary>
+    /// <param name="backfill">Fills version 2's columns and tables from the stored payloads.</param>
     /// <returns>The steps.</returns>
-    public static IReadOnlyList<Migration> Postgres(Action<DbTransaction> backfill) =>
-    [
-        new(1, """
-            CREATE TABLE IF NOT EXISTS reports (
-                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-                device_id TEXT NOT NULL, report_sequence BIGINT NOT NULL, payload_crc BIGINT NOT NULL,
-                model_id TEXT NOT NULL, model_version BIGINT NOT NULL, inferences BIGINT NOT NULL,
-                received_utc TEXT NOT NULL, payload BYTEA NOT NULL,
-                UNIQUE (device_id, report_sequence, payload_crc));
-            CREATE TABLE IF NOT EXISTS samples (
-                report_id BIGINT NOT NULL REFERENCES reports(id), sequence BIGINT NOT NULL,
-                device_id TEXT NOT NULL, predicted BIGINT NOT NULL, label BIGINT NOT NULL, margin_q15 BIGINT NOT NULL,
-                PRIMARY KEY (report_id, sequence));
-            CREATE TABLE IF NOT EXISTS messages (
-                device_id TEXT NOT NULL, boot BIGINT NOT NULL, seq BIGINT NOT NULL,
-                leaf TEXT NOT NULL, type TEXT NOT NULL, received_utc TEXT NOT NULL, payload TEXT NOT NULL,
-                PRIMARY KEY (device_id, boot, seq));
-            """),
-        new(2, """
-            ALTER TABLE reports ADD COLUMN class_count BIGINT NOT NULL DEFAULT 0, ADD COLUMN feature_count BIGINT NOT NULL DEFAULT 0,
-                ADD COLUMN drift_alarms BIGINT NOT NULL DEFAULT 0, ADD COLUMN has_counters BIGINT NOT NULL DEFAULT 0;
-            DROP TABLE samples;
-            CREATE TABLE samples (
-                report_id BIGINT NOT NULL REFERENCES reports(id), ord BIGINT NOT NULL, sequence BIGINT NOT NULL,
-                device_id TEXT NOT NULL, predicted BIGINT NOT NULL, runner_up BIGINT NOT NULL, label BIGINT NOT NULL,
-                margin_q15 BIGINT NOT NULL, confidence_q15 BIGINT NOT NULL, kind BIGINT NOT NULL, timestamp_ms BIGINT NOT NULL,
-                feature_values BYTEA NOT NULL,
-                PRIMARY KEY (report_id, ord));
-            CREATE TABLE windows (
-                model_id TEXT NOT NULL, model_version BIGINT NOT NULL, device_id TEXT NOT NULL,
-                class_count BIGINT NOT NULL, feature_count BIGINT NOT NULL, hour TEXT NOT NULL,
-                reports BIGINT NOT NULL, samples BIGINT NOT NULL, drift_alarms BIGINT NOT NULL, counters BYTEA,
-                PRIMARY KEY (model_id, model_version, device_id, class_count, feature_count, hour));
-            """ + IndexesV2, backfill),
-    ];
+    public static IReadOnlyList<Migration> Sqlite(Action<DbTransaction> backfill) => [new(1, V1), new(2, V2, backfill)];
+
+    /// <summary>The PostgreSQL migrations: the same statements in PostgreSQL's types.</summary>
+    /// <param name="backfill">Fills version 2's columns and tables from the stored payloads.</param>
+    /// <returns>The steps.</returns>
+    public static IReadOnlyList<Migration> Postgres(Action<DbTransaction> backfill) => [new(1, ForPostgres(V1)), new(2, ForPostgres(V2), backfill)];
+
+    /// <summary>SQLite DDL in PostgreSQL's types: 64-bit integers, an identity key, bytea.</summary>
+    private static string ForPostgres(string sql) => sql
+        .Replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", StringComparison.Ordinal)
+        .Replace("INTEGER", "BIGINT", StringComparison.Ordinal)
+        .Replace("BLOB", "BYTEA", StringComparison.Ordinal);
 }
