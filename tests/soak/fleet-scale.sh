@@ -36,6 +36,8 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -n "${PG:-}" ] && kill -INT "$PG" 2>/dev/null && wait "$PG" 2>/dev/null || true
+  # The work directory holds the run's database (GBs): removed unless KEEP=1.
+  [ "${KEEP:-0}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
