@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every EdgeMicro test on a fresh machine (this is the README's test command; .ci/run calls it).
 # Installs what the tests need if missing (Debian: mosquitto = real MQTT broker for the MQTT/device tests,
-# chromium = real headless browser for the statistics HTML report test),
+# chromium = real headless browser for the statistics HTML report test, postgresql = real PostgreSQL server for the
+# statistics store tests, started by the tests themselves in a temp directory),
 # non-interactively, then runs the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo_cmd=""

@@ -30,7 +30,7 @@ public static class CommandRunner
         }
         catch (Exception e) when (IsDeviceFailure(e))
         {
-            // Broker unreachable, connection refused, a serial link that gave up: the user's environment, not a bug.
+            // Broker or database server unreachable, connection refused, a serial link that gave up: the user's environment, not a bug.
             error.WriteLine("error: " + e.Message);
             return ExitCodes.DeviceError;
         }
@@ -48,7 +48,7 @@ public static class CommandRunner
     /// <returns>True for link, broker and device failures.</returns>
     public static bool IsDeviceFailure(Exception e) =>
         e is EdgeMicro.Serial.DeviceLinkException or System.Net.Sockets.SocketException
-        || e is EdgeMicro.Messaging.BrokerException
+        || e is EdgeMicro.Messaging.BrokerException or EdgeMicro.Fleet.Stats.StoreUnavailableException or Npgsql.NpgsqlException { IsTransient: true }
         || e.GetType().Namespace?.StartsWith("MQTTnet", StringComparison.Ordinal) == true;
 
     /// <summary>Gets a value indicating whether progress should be printed.</summary>

@@ -15,7 +15,7 @@ public static class ExitCodes
     /// <summary>The command line itself is wrong (unknown option, missing or out-of-range value).</summary>
     public const int UsageError = 2;
 
-    /// <summary>A device, serial link, MQTT broker or nanoff failed or could not be reached.</summary>
+    /// <summary>A device, serial link, MQTT broker, database server or nanoff failed or could not be reached.</summary>
     public const int DeviceError = 3;
 
     /// <summary>A check failed: hardware-in-the-loop mismatch, a device rejected an update, a pull with gaps.</summary>
@@ -30,7 +30,7 @@ public static class ExitCodes
         "  0   success\n" +
         "  1   input error (a file, its format or content, a model)\n" +
         "  2   usage error (unknown option, missing or out-of-range value)\n" +
-        "  3   device, serial link, MQTT broker or nanoff failure\n" +
+        "  3   device, serial link, MQTT broker, database server or nanoff failure\n" +
         "  4   check failed (HIL mismatch, update rejected, pull with gaps)\n" +
         "  70  internal error (please report it, with --verbosity detailed)";
 }

@@ -15,24 +15,6 @@ public sealed class StoreAndPullTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
-    public void Add_WhenTheSameReportArrivesTwice_StoresItOnce()
-    {
-        var fleet = new Fleet(2, 2, 5);
-        using var store = new StatsStore(Path.Combine(_dir, "s.db"));
-        byte[][] all = fleet.Reports.Values.SelectMany(r => r).ToArray();
-
-        int first = all.Count(p => store.Add(p, out _));
-        var counts = store.Count();
-        int second = all.Count(p => store.Add(p, out _));
-
-        Assert.Equal(4, first);
-        Assert.Equal(0, second);
-        Assert.Equal(counts, store.Count());
-        Assert.True(counts.Samples > 0);
-        Assert.Throws<StatsFormatException>(() => store.Add([1, 2, 3], out _));
-    }
-
-    [Fact]
     public async Task StatsPull_WhenTwentyDevicesPublishThroughMosquitto_StoresEachReportOnceAndMergesExactly()
     {
         using var broker = new MosquittoBroker();

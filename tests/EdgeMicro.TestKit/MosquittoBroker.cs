@@ -207,7 +207,9 @@ public sealed class MosquittoBroker : IDisposable
             .FirstOrDefault(File.Exists);
     }
 
-    private static int FindFreePort()
+    /// <summary>A TCP port free on the loopback address now (another process may take it before it is bound).</summary>
+    /// <returns>The port.</returns>
+    public static int FindFreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -20,12 +20,14 @@ internal sealed class BalanceCommand : Command
     private readonly Option<string> _target = new("--target") { Description = "Target class distribution: uniform, sqrt or deployment.", DefaultValueFactory = _ => "uniform", HelpName = "uniform|sqrt|deployment" };
     private readonly Option<double> _floor = new Option<double>("--floor") { Description = "Minimum target share per class (0 to 1).", DefaultValueFactory = _ => 0.02, HelpName = "SHARE" }.Between(0, 1);
     private readonly Option<string> _label = new("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => "label", HelpName = "NAME" };
+    private readonly Option<string?> _devices = StatsCommand.Devices();
+    private readonly Option<string?> _since = StatsCommand.Since();
     private readonly Option<string> _ontology = new("--ontology") { Description = "Class hierarchy JSON mapping fine labels to deployed classes (the report counts training rows per fine label).", HelpName = "JSON" };
 
     public BalanceCommand()
         : base("balance", "Estimate the deployment class distribution (naive, BBSE and EM on the device confidence histograms, with bootstrap intervals; the smallest estimated error is used), pick the samples to label by estimated true class toward the target (the whole budget, no duplicates, shortfall per class), and report class weights and data health.")
     {
-        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _json, _target, _floor, _label, _ontology })
+        foreach (Option o in new Option[] { _store, _model, _train, _holdout, _budget, _out, _force, _json, _target, _floor, _label, _ontology, _devices, _since })
         {
             Options.Add(o);
         }
@@ -36,7 +38,7 @@ internal sealed class BalanceCommand : Command
     private int Execute(ParseResult parse)
     {
         string store = parse.GetValue(_store)!;
-        StoreFile.Check(store, mustExist: true);
+        StoreLocation.Parse(store).Check(mustExist: true);
         ModelFile.Load(parse.GetValue(_model)!);
         InputFiles.RequireFile(parse.GetValue(_train)!, "--train");
         InputFiles.RequireFile(parse.GetValue(_holdout)!, "--holdout");
@@ -58,7 +60,8 @@ internal sealed class BalanceCommand : Command
         {
             StorePath = store, ModelDirectory = parse.GetValue(_model)!, TrainPath = parse.GetValue(_train)!, HoldoutPath = parse.GetValue(_holdout)!,
             Budget = budget, OutputDirectory = parse.GetValue(_out)!, Force = parse.GetValue(_force), Target = target, Floor = parse.GetValue(_floor), LabelColumn = parse.GetValue(_label)!,
-            OntologyPath = parse.GetValue(_ontology),
+            OntologyPath = parse.GetValue(_ontology), Devices = StatsCommand.DeviceList(parse.GetValue(_devices)),
+            Since = parse.GetValue(_since) is { } since ? StatsQuery.ParseSince(since, DateTime.UtcNow) : null,
         };
         BalancePlan plan = BalancePlanner.Run(options);
         TextWriter stdout = parse.InvocationConfiguration.Output;

@@ -5,8 +5,14 @@ namespace EdgeMicro.Fleet.Balancing;
 /// <summary>Options of <c>edgemicro balance</c>.</summary>
 public sealed record BalanceOptions
 {
-    /// <summary>Gets the statistics store file.</summary>
+    /// <summary>Gets the statistics store: a SQLite file or a PostgreSQL URL (<see cref="EdgeMicro.Fleet.Stats.StoreLocation"/>).</summary>
     public required string StorePath { get; init; }
+
+    /// <summary>Gets the devices whose statistics are used, or null for all.</summary>
+    public IReadOnlyList<string>? Devices { get; init; }
+
+    /// <summary>Gets the earliest report arrival time (UTC) used, or null for all.</summary>
+    public DateTime? Since { get; init; }
 
     /// <summary>Gets the converted model directory (holding one .emm blob).</summary>
     public required string ModelDirectory { get; init; }

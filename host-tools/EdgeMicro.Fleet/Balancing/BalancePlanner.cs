@@ -55,24 +55,29 @@ public static class BalancePlanner
         int[][] trainRaw = train.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         var classifier = new Classifier(model);
 
-        List<StatsReport> reports;
-        Dictionary<StatsReport, (int Boot, string Received)> arrival;
-        using (var store = new StatsStore(o.StorePath))
+        // Read with SQL: the model version's aggregated windows and its reports' samples, not every report.
+        var query = new StatsQuery { ModelId = model.ModelId, ModelVersion = model.ModelVersion, ClassCount = k, FeatureCount = model.FeatureCount, Devices = o.Devices, Since = o.Since };
+        IReadOnlyList<WindowAggregate> windows;
+        IReadOnlyList<StoredSample> samples;
+        long driftAlarms;
+        IReadOnlyList<StatsReport> reports;
+        using (IStatsStore store = StoreLocation.Parse(o.StorePath).Open())
         {
-            IReadOnlyList<StoredReport> stored = store.Reports();
-            arrival = Boots(stored);
-            reports = stored.Select(r => r.Report).Where(r => r.ModelId == model.ModelId && r.ModelVersion == model.ModelVersion && r.ClassCount == k && r.FeatureCount == model.FeatureCount).ToList();
+            windows = [.. store.Windows(query)];
+            samples = store.Samples(query);
+            driftAlarms = store.DriftAlarms(query);
+            reports = HealthReports(store, query);
         }
 
         ClassOntology? ontology = o.OntologyPath == null ? null : ClassOntology.Load(o.OntologyPath, names);
 
-        List<StatsReport> withCounters = reports.Where(r => r.Counters != null).ToList();
-        if (withCounters.Count == 0)
+        if (windows.Count == 0)
         {
-            throw new InputDataException($"{o.StorePath}: no statistics of model {model.ModelId} v{model.ModelVersion} (pull some with 'edgemicro stats pull')");
+            throw new InputDataException($"{StoreLocation.Parse(o.StorePath).Display}: no statistics of model {model.ModelId} v{model.ModelVersion} (pull some with 'edgemicro stats pull')");
         }
 
-        StatsCounters merged = StatsSummary.Merge(DeviceSummary.AllDevices, withCounters).Counters;
+        DeviceSummary all = StatsSummary.Build(windows).Single(s => s.DeviceId == DeviceSummary.AllDevices);
+        StatsCounters merged = all.Counters;
         int[][] holdoutRaw = holdout.Features.Select(f => RawSamples.ToFixed(f, fb)).ToArray();
         LabelShiftEstimate shift = LabelShift.Estimate(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged.Predicted);
         HoldoutScores scores = HoldoutScores.Measure(classifier, holdoutRaw, holdout.Labels);
@@ -83,7 +88,7 @@ public static class BalancePlanner
         int[] trainCounts = Enumerable.Range(0, k).Select(c => train.Labels.Count(l => l == c)).ToArray();
 
         // One candidate per (device, sequence) and per content: a reading seen twice is labelled once.
-        var candidates = reports.SelectMany(r => (r.Samples ?? []).Select(s => (Device: r.DeviceId, Report: r.ReportSequence, Sample: s, From: arrival[r])))
+        var candidates = samples.Select(x => (Device: x.DeviceId, Report: x.ReportSequence, x.Sample, From: (x.Boot, Received: x.ReceivedUtc)))
             .Where(x => x.Sample.Label < 0).GroupBy(x => (x.Device, x.Sample.Sequence)).Select(g => g.First())
             .GroupBy(x => string.Join(',', x.Sample.Values)).Select(g => g.First())
             .OrderBy(x => x.Device, StringComparer.Ordinal).ThenBy(x => x.Sample.Sequence).ToList();
@@ -127,13 +132,25 @@ public static class BalancePlanner
         var (health, healthReport) = FleetHealth.Build(new FeatureReference(blob, trainRaw, train.Labels, classifier), calibration, priors.Chosen, reports, fb, train.FeatureNames);
         var labelIssues = LabelIssues.Rank(reports, calibration, priors.Chosen.Prior, trainRaw, train.Labels, names, merged);
         return new BalancePlan(
-            model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, withCounters.Select(r => r.DeviceId).Distinct().Count(), withCounters.Count, merged.InferenceCount, merged.LabelCount,
+            model.ModelId, model.ModelVersion, o.Budget, o.Target.ToString().ToLowerInvariant(), o.Floor, windows.Select(w => w.DeviceId).Distinct().Count(), all.Reports, merged.InferenceCount, merged.LabelCount,
             candidates.Count, quotas.Sum(), q20, q70, shift, Enumerable.Range(0, k).Average(c => Math.Abs(shift.Naive[c] - priors.Chosen.Prior[c])), classes,
             Imbalance(trainCounts.Select(v => (double)v)), Imbalance(priors.Chosen.Prior), Imbalance(trainCounts.Zip(quotas, (n, q) => (double)(n + q))),
             health, DataHealth.ConfusedPairs(LabelShift.HoldoutCounts(classifier, holdoutRaw, holdout.Labels), merged, names),
-            labelIssues, merged.ConfidentDisagreement.Sum(), reports.Sum(r => r.DriftAlarms), picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
+            labelIssues, merged.ConfidentDisagreement.Sum(), (int)driftAlarms, picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
             TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts), healthReport);
     }
+
+    /// <summary>The reports the data-health breakdown reads (per device and per report window: its trend and repeat
+    /// rate need each report, not the hourly aggregates), in arrival order, filtered like <paramref name="query"/>.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="query">Model version, devices and time range.</param>
+    /// <returns>The reports.</returns>
+    private static List<StatsReport> HealthReports(IStatsStore store, StatsQuery query) =>
+        store.Reports()
+            .Where(r => r.Report.ModelId == query.ModelId && r.Report.ModelVersion == query.ModelVersion && r.Report.ClassCount == query.ClassCount && r.Report.FeatureCount == query.FeatureCount)
+            .Where(r => query.Devices == null || query.Devices.Contains(r.Report.DeviceId))
+            .Where(r => query.Since == null || !DateTime.TryParse(r.ReceivedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out DateTime at) || at >= query.Since)
+            .Select(r => r.Report).ToList();
 
     /// <summary>The boot of every stored report: per device, in arrival order, the count of window-numbering restarts before it.</summary>
     /// <param name="stored">Reports in arrival order.</param>

@@ -21,7 +21,7 @@ public sealed record IngestResult(int Devices, int Reports, int ReportBytes, lon
 /// <summary>
 /// <c>edgemicro stats bench</c>: N simulated devices publish M statistics reports each (QoS 1, retained, the size of a
 /// digits device's window: 10 classes, 64 features, 32 buffered samples) as fast as the broker takes them, while
-/// <see cref="StatsPuller"/> stores them (batched transactions, acknowledged after the commit) into a fresh store.
+/// <see cref="StatsPuller"/> stores them (batched transactions, acknowledged after the commit) into an empty store (SQLite or PostgreSQL).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -30,11 +30,20 @@ public static class IngestBenchmark
     /// <param name="port">Broker port.</param>
     /// <param name="devices">Devices.</param>
     /// <param name="reportsPerDevice">Reports per device.</param>
-    /// <param name="storePath">Store file (created; must not exist).</param>
+    /// <param name="location">An empty store (a fresh SQLite file, or an empty PostgreSQL database).</param>
     /// <returns>The measurement.</returns>
-    public static async Task<IngestResult> RunAsync(string host, int port, int devices, int reportsPerDevice, string storePath)
+    /// <exception cref="EdgeMicro.Data.InputDataException">The store holds reports already.</exception>
+    public static async Task<IngestResult> RunAsync(string host, int port, int devices, int reportsPerDevice, StoreLocation location)
     {
-        using var store = new StatsStore(storePath);
+        ArgumentNullException.ThrowIfNull(location);
+
+        // The puller's store and the progress poll's: one connection each (a connection serves one thread).
+        using IStatsStore store = location.Open(), poll = location.Open();
+        if (poll.Count().Reports > 0)
+        {
+            throw new EdgeMicro.Data.InputDataException($"{location.Display}: holds reports already; the benchmark needs an empty store");
+        }
+
         using var stop = new CancellationTokenSource();
         string clientId = "bench-puller-" + Guid.NewGuid().ToString("N")[..8];
         var options = new PullOptions { Host = host, Port = port, ClientId = clientId, Idle = TimeSpan.FromMinutes(10) };
@@ -42,7 +51,7 @@ public static class IngestBenchmark
         await Task.Delay(1000).ConfigureAwait(false);
 
         int total = devices * reportsPerDevice;
-        byte[][] sample = [.. Enumerable.Range(0, devices).Select(d => Report("bench-" + d, 0))];
+        byte[][] sample = [.. Enumerable.Range(0, devices).Select(d => ReportShape.Digits.Report("bench-" + d, 0))];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, devices).Select(async d =>
         {
@@ -51,14 +60,14 @@ public static class IngestBenchmark
             await c.StartAsync().ConfigureAwait(false);
             for (int i = 0; i < reportsPerDevice; i++)
             {
-                await c.PublishAsync(TopicLayout.Of(id, TopicLayout.StatsLeaf), Report(id, (uint)i), retain: true).ConfigureAwait(false);
+                await c.PublishAsync(TopicLayout.Of(id, TopicLayout.StatsLeaf), ReportShape.Digits.Report(id, (uint)i), retain: true).ConfigureAwait(false);
             }
 
             await c.StopAsync().ConfigureAwait(false);
         })).ConfigureAwait(false);
         double published = clock.Elapsed.TotalSeconds;
 
-        while (store.Count().Reports < total && clock.Elapsed < TimeSpan.FromMinutes(5))
+        while (poll.Count().Reports < total && clock.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
@@ -66,21 +75,6 @@ public static class IngestBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         await stop.CancelAsync().ConfigureAwait(false);
         await puller.ConfigureAwait(false);
-        return new IngestResult(devices, total, sample[0].Length, store.Count().Reports, seconds, published);
-    }
-
-    private static byte[] Report(string device, uint window)
-    {
-        var counters = new StatsCounters(10, 64, 16) { InferenceCount = 100 + (int)window };
-        var r = new Random((int)window + device.Length);
-        BufferedSample[] samples = [.. Enumerable.Range(0, 32).Select(i => new BufferedSample
-        {
-            Sequence = (uint)((window * 100) + i), Predicted = r.Next(10), RunnerUp = r.Next(10), Label = -1, MarginQ15 = r.Next(32768), ConfidenceQ15 = r.Next(32768),
-            Values = [.. Enumerable.Range(0, 64).Select(_ => r.Next(-128, 128))],
-        })];
-        return StatsFormat.Write(new StatsReport
-        {
-            DeviceId = device, ModelId = "bench", ModelVersion = 1, ReportSequence = window, ClassCount = 10, FeatureCount = 64, Counters = counters, Samples = samples,
-        });
+        return new IngestResult(devices, total, sample[0].Length, poll.Count().Reports, seconds, published);
     }
 }

@@ -25,6 +25,9 @@ public sealed record PullResult(int Received, int Stored, int Duplicates, int In
     /// <summary>Gets the number of established broker connections that were lost (and re-established or not).</summary>
     public int ConnectionsLost { get; init; }
 
+    /// <summary>Gets the seconds from the first message received until the last batch was committed (0 without messages).</summary>
+    public double ActiveSeconds { get; init; }
+
     /// <summary>Gets a value indicating whether the pull ended without a connection to the broker.</summary>
     public bool EndedDisconnected { get; init; }
 
@@ -58,7 +61,7 @@ public sealed record PullResult(int Received, int Stored, int Duplicates, int In
         new
         {
             received = Received, stored = Stored, duplicates = Duplicates, invalid = Invalid, gaps = Gaps,
-            connections_lost = ConnectionsLost, ended_disconnected = EndedDisconnected, complete = Complete,
+            connections_lost = ConnectionsLost, ended_disconnected = EndedDisconnected, complete = Complete, active_seconds = Math.Round(ActiveSeconds, 3),
             devices = Accounts.Select(a => new { device = a.DeviceId, received = a.Received, stored = a.Stored, duplicates = a.Duplicates, invalid = a.Invalid, gaps = a.Gaps }),
         },
         new JsonSerializerOptions { WriteIndented = true });
@@ -88,7 +91,7 @@ internal sealed class PullAccount
         }
     }
 
-    public PullResult Result(StatsStore store, int connectionsLost, bool endedDisconnected)
+    public PullResult Result(IStatsStore store, int connectionsLost, bool endedDisconnected)
     {
         var gaps = store.Gaps().Where(g => _boots.Contains((g.DeviceId, g.Boot))).GroupBy(g => g.DeviceId).ToDictionary(g => g.Key, g => g.Sum(x => x.Missing));
         DeviceAccount[] accounts = [.. _devices.Select(d => new DeviceAccount(d.Key, d.Value[0], d.Value[1], d.Value[2], d.Value[3], gaps.GetValueOrDefault(d.Key)))];

@@ -8,7 +8,7 @@ namespace EdgeMicro.Fleet.Stats;
 /// <summary>
 /// <c>edgemicro stats pull --serial PORT</c>: reads one device's statistics report over the framed serial protocol of
 /// a test rig (HELLO, then GET_STATS in frame-sized pieces; the device starts a new window) into the
-/// <see cref="StatsStore"/>, with the same idempotence as the MQTT pull.
+/// <see cref="IStatsStore"/>, with the same idempotence as the MQTT pull.
 /// </summary>
 public static class SerialStatsPuller
 {
@@ -21,7 +21,7 @@ public static class SerialStatsPuller
     /// <returns>What was pulled.</returns>
     /// <exception cref="InputDataException">Another device answered, or the report is invalid.</exception>
     /// <exception cref="DeviceLinkException">The link failed after retries.</exception>
-    public static PullResult Pull(ISerialPort port, StatsStore store, string? deviceId, Action<string>? progress, DeviceClientOptions? options = null)
+    public static PullResult Pull(ISerialPort port, IStatsStore store, string? deviceId, Action<string>? progress, DeviceClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(port);
         ArgumentNullException.ThrowIfNull(store);

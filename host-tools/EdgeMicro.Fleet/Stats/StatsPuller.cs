@@ -17,6 +17,12 @@ public sealed record PullOptions
     /// <summary>Gets the device to pull, or null for all devices.</summary>
     public string? DeviceId { get; init; }
 
+    /// <summary>
+    /// Gets the MQTT shared-subscription group, or null for an ordinary subscription. Pullers in one group (each with its
+    /// own <see cref="ClientId"/>) share the fleet's messages: the broker hands each message to one of them.
+    /// </summary>
+    public string? ShareGroup { get; init; }
+
     /// <summary>Gets the MQTT client id; with <see cref="PersistentSession"/> the broker queues messages between pulls.</summary>
     public string ClientId { get; init; } = "edgemicro-stats-pull";
 
@@ -29,7 +35,7 @@ public sealed record PullOptions
     /// <summary>Gets the total time limit, or null for none (stop with the cancellation token).</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Gets the most messages stored in one SQLite transaction.</summary>
+    /// <summary>Gets the most messages stored in one transaction.</summary>
     public int MaxBatch { get; init; } = 1000;
 
     /// <summary>Gets the longest reconnection delay (the first is 100 ms, doubling).</summary>
@@ -38,8 +44,9 @@ public sealed record PullOptions
 
 /// <summary>
 /// <c>edgemicro stats pull --mqtt</c>: a persistent MQTT session (QoS 1, manual acknowledgement, reconnect with
-/// backoff) on every device's <c>stats</c>, <c>results</c> and <c>events</c> (<see cref="StatsStore.StoredLeaves"/>).
-/// Messages are stored in batches, one SQLite transaction each; only after the commit is each message acknowledged
+/// backoff) on every device's <c>stats</c>, <c>results</c> and <c>events</c> (<see cref="SqlStatsStore.StoredLeaves"/>),
+/// alone or as one of several pullers on an MQTT 5 shared subscription (<see cref="PullOptions.ShareGroup"/>:
+/// <c>$share/GROUP/edgemicro/+/stats</c>...). Messages are stored in batches, one transaction each; only after the commit is each message acknowledged
 /// to the broker (PUBACK) and to its device (<see cref="DeviceCommands.Ack"/> on the device's <c>cmd</c> topic:
 /// seq ranges per boot, and statistics windows), so neither a broker nor a puller that dies loses what it took:
 /// unacknowledged messages are re-delivered by the broker's session or re-sent by the device. Re-deliveries are
@@ -47,10 +54,26 @@ public sealed record PullOptions
 /// </summary>
 public static class StatsPuller
 {
+    /// <summary>The prefix of an MQTT 5 shared subscription.</summary>
+    public const string SharePrefix = "$share/";
+
     /// <summary>The topic filters a pull subscribes to.</summary>
     /// <param name="deviceId">Device id, or null for all devices.</param>
-    /// <returns>One filter per leaf of <see cref="StatsStore.StoredLeaves"/>.</returns>
-    public static IReadOnlyList<string> Filters(string? deviceId) => [.. StatsStore.StoredLeaves.Select(l => TopicLayout.Of(deviceId ?? TopicLayout.AnyDevice, l))];
+    /// <param name="shareGroup">Shared-subscription group, or null.</param>
+    /// <returns>One filter per leaf of <see cref="SqlStatsStore.StoredLeaves"/>.</returns>
+    public static IReadOnlyList<string> Filters(string? deviceId, string? shareGroup = null) =>
+        [.. SqlStatsStore.StoredLeaves.Select(l => (shareGroup == null ? string.Empty : SharePrefix + shareGroup + "/") + TopicLayout.Of(deviceId ?? TopicLayout.AnyDevice, l))];
+
+    /// <summary>Why a shared-subscription group name cannot be used, or null when it can.</summary>
+    /// <param name="group">The name.</param>
+    /// <returns>One line, or null.</returns>
+    public static string? ShareGroupProblem(string group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.Length == 0 || group.IndexOfAny(['/', '+', '#']) >= 0 || group.Any(char.IsControl)
+            ? $"--share-group '{group}': a group name must be non-empty without '/', '+', '#' (MQTT 5 shared subscriptions)"
+            : null;
+    }
 
     /// <summary>Pulls until idle, the duration, or cancellation.</summary>
     /// <param name="options">Options.</param>
@@ -59,7 +82,7 @@ public static class StatsPuller
     /// <param name="cancellationToken">Stops pulling.</param>
     /// <returns>What was pulled, per device.</returns>
     /// <exception cref="BrokerException">The first connection failed.</exception>
-    public static async Task<PullResult> PullAsync(PullOptions options, StatsStore store, Action<string>? progress, CancellationToken cancellationToken)
+    public static async Task<PullResult> PullAsync(PullOptions options, IStatsStore store, Action<string>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -71,7 +94,7 @@ public static class StatsPuller
         });
         client.MessageReceived += m => inbox.Writer.WriteAsync(m, CancellationToken.None).AsTask();
         client.ConnectionLost += () => progress?.Invoke("connection to the broker lost; reconnecting");
-        IReadOnlyList<string> filters = Filters(options.DeviceId);
+        IReadOnlyList<string> filters = Filters(options.DeviceId, options.ShareGroup);
         await client.SubscribeAsync(filters, cancellationToken).ConfigureAwait(false);
         await client.StartAsync(cancellationToken).ConfigureAwait(false);
         progress?.Invoke($"subscribed to {string.Join(", ", filters)} on {options.Host}:{options.Port}");
@@ -85,6 +108,8 @@ public static class StatsPuller
 
         var batch = new List<BrokerMessage>(options.MaxBatch);
         Task deviceAcks = Task.CompletedTask;
+        System.Diagnostics.Stopwatch? active = null;
+        double activeSeconds = 0;
         while (!total.IsCancellationRequested)
         {
             batch.Clear();
@@ -101,6 +126,7 @@ public static class StatsPuller
                 }
             }
 
+            active ??= System.Diagnostics.Stopwatch.StartNew();
             while (batch.Count < options.MaxBatch && inbox.Reader.TryRead(out BrokerMessage? more))
             {
                 batch.Add(more);
@@ -114,6 +140,7 @@ public static class StatsPuller
             await deviceAcks.ConfigureAwait(false);
             deviceAcks = AcknowledgeDevicesAsync(client, [.. batch], results);
             account.Add(results);
+            activeSeconds = active.Elapsed.TotalSeconds;
             progress?.Invoke($"batch of {batch.Count}: {results.Count(r => r.Outcome == StoreOutcome.Stored)} stored, {results.Count(r => r.Outcome == StoreOutcome.Duplicate)} already stored");
         }
 
@@ -125,7 +152,7 @@ public static class StatsPuller
             await client.StopAsync().ConfigureAwait(false);
         }
 
-        return account.Result(store, lost, !endedConnected);
+        return account.Result(store, lost, !endedConnected) with { ActiveSeconds = activeSeconds };
     }
 
     private static Task AcknowledgeDevicesAsync(BrokerConnection client, IReadOnlyList<BrokerMessage> batch, IReadOnlyList<StoreResult> results)

@@ -28,17 +28,32 @@ public sealed record DeviceSummary(string DeviceId, string ModelId, uint ModelVe
 /// <summary>Merges stored reports per device and overall, per model version (exact: <see cref="StatsCounters.MergeFrom"/>).</summary>
 public static class StatsSummary
 {
-    /// <summary>Builds per-device and merged summaries.</summary>
+    /// <summary>Builds per-device and merged summaries from whole reports.</summary>
     /// <param name="reports">Stored reports.</param>
     /// <returns>Per (model, version): each device, then the merge of all devices.</returns>
-    public static IReadOnlyList<DeviceSummary> Build(IEnumerable<StoredReport> reports)
+    public static IReadOnlyList<DeviceSummary> Build(IEnumerable<StoredReport> reports) =>
+        Build(reports.Select(r => r.Report).Where(r => r.Counters != null).Select(r => new WindowAggregate(r.DeviceId, r.ModelId, r.ModelVersion, 1, r.Samples?.Length ?? 0, r.DriftAlarms, r.Counters)));
+
+    /// <summary>Builds per-device and merged summaries from a store's aggregated windows (<see cref="IStatsStore.Windows"/>).</summary>
+    /// <param name="windows">Windows, in any order.</param>
+    /// <returns>Per (model, version): each device, then the merge of all devices.</returns>
+    public static IReadOnlyList<DeviceSummary> Build(IEnumerable<WindowAggregate> windows)
     {
-        var result = new List<DeviceSummary>();
-        foreach (var model in reports.Select(r => r.Report).Where(r => r.Counters != null).GroupBy(r => (r.ModelId, r.ModelVersion)).OrderBy(g => g.Key.ModelId, StringComparer.Ordinal).ThenBy(g => g.Key.ModelVersion))
+        ArgumentNullException.ThrowIfNull(windows);
+        var devices = new Dictionary<(string ModelId, uint ModelVersion, string DeviceId), DeviceSummary>();
+        foreach (WindowAggregate w in windows)
         {
-            var devices = model.GroupBy(r => r.DeviceId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Merge(g.Key, g.ToList())).ToList();
-            result.AddRange(devices);
-            result.Add(Merge(DeviceSummary.AllDevices, model.ToList()));
+            var key = (w.ModelId, w.ModelVersion, w.DeviceId);
+            devices[key] = devices.TryGetValue(key, out DeviceSummary? sum) ? Add(sum, w.Reports, w.Counters, w.Samples, w.DriftAlarms) : Add(new DeviceSummary(w.DeviceId, w.ModelId, w.ModelVersion, 0, Empty(w.Counters), 0, 0), w.Reports, w.Counters, w.Samples, w.DriftAlarms);
+        }
+
+        var result = new List<DeviceSummary>();
+        foreach (var model in devices.Values.GroupBy(d => (d.ModelId, d.ModelVersion)).OrderBy(g => g.Key.ModelId, StringComparer.Ordinal).ThenBy(g => g.Key.ModelVersion))
+        {
+            DeviceSummary[] rows = [.. model.OrderBy(d => d.DeviceId, StringComparer.Ordinal)];
+            result.AddRange(rows);
+            DeviceSummary all = new(DeviceSummary.AllDevices, model.Key.ModelId, model.Key.ModelVersion, 0, Empty(rows[0].Counters), 0, 0);
+            result.Add(rows.Aggregate(all, (a, d) => Add(a, d.Reports, d.Counters, d.Samples, d.DriftAlarms)));
         }
 
         return result;
@@ -58,6 +73,14 @@ public static class StatsSummary
         }
 
         return new DeviceSummary(deviceId, reports[0].ModelId, reports[0].ModelVersion, reports.Count, merged, reports.Sum(r => r.Samples?.Length ?? 0), reports.Sum(r => r.DriftAlarms));
+    }
+
+    private static StatsCounters Empty(StatsCounters shape) => new(shape.ClassCount, shape.FeatureCount, shape.FeatureBins);
+
+    private static DeviceSummary Add(DeviceSummary sum, int reports, StatsCounters counters, int samples, int driftAlarms)
+    {
+        sum.Counters.MergeFrom(counters);
+        return sum with { Reports = sum.Reports + reports, Samples = sum.Samples + samples, DriftAlarms = sum.DriftAlarms + driftAlarms };
     }
 
     /// <summary>JSON of the summaries (counts, shares, histograms).</summary>

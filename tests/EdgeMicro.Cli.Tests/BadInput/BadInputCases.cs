@@ -130,6 +130,17 @@ public static class BadInputCases
         "2 | Required command was not provided | stats",
         "2 | --devices must be between | stats bench --mqtt 127.0.0.1:1 --devices 0",
         "2 | --reports must be between | stats bench --mqtt 127.0.0.1:1 --reports -1",
+        "2 | --store: a password on the command line | stats pull --mqtt 127.0.0.1:1 --store postgres://fleet:secret@127.0.0.1:1/fleet",
+        "2 | --store: a password on the command line | stats show --store postgres://fleet:secret@127.0.0.1/fleet",
+        "2 | --store: a password on the command line | stats show --store Host=127.0.0.1;Username=fleet;Password=secret;Database=fleet",
+        "2 | --store: not a PostgreSQL URL | stats show --store postgres://fleet@[bad/fleet",
+        "3 | cannot open the PostgreSQL statistics store | stats show --store postgres://fleet@127.0.0.1:1/fleet",
+        "3 | cannot open the PostgreSQL statistics store | stats pull --mqtt 127.0.0.1:1 --store postgres://fleet@127.0.0.1:1/fleet",
+        "2 | --share-group 'a/b': a group name must be | stats pull --mqtt 127.0.0.1:1 --share-group a/b --store ~/new.db",
+        "2 | --share-group '+': a group name must be | stats pull --mqtt 127.0.0.1:1 --share-group + --store ~/new.db",
+        "2 | --since soon: expected a time | stats show --store ~/store.db --since soon",
+        "2 | --since -5h: expected a time | stats show --store ~/store.db --since -5h",
+        "1 | --device and --devices exclude each other | stats show --store ~/store.db --device a --devices b",
 
         // ---------------------------------------------------------------- balance
         "1 | no statistics store | balance --store ~/missing.db --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/plan",
@@ -156,6 +167,9 @@ public static class BadInputCases
         "1 | is a file, not a directory | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/user.txt",
         "1 | EdgeMicro did not write | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/project",
         "2 | Option '--budget' is required | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --out ~/plan",
+        "2 | --store: a password on the command line | balance --store postgres://fleet:secret@127.0.0.1/fleet --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/plan",
+        "2 | --since yesterday: expected a time | balance --store ~/store.db --model $wine --train $wcal --holdout $wtest --budget 10 --since yesterday --out ~/plan",
+        "3 | cannot open the PostgreSQL statistics store | balance --store postgres://fleet@127.0.0.1:1/fleet --model $wine --train $wcal --holdout $wtest --budget 10 --out ~/plan",
 
         // ---------------------------------------------------------------- labels import
         "1 | no such file (samples file) | labels import ~/missing.csv --train ~/wtrain.csv --model $wine",
