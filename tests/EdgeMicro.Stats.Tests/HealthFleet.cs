@@ -96,7 +96,10 @@ public sealed class HealthFleet : IDisposable
         double[] usable = prior.Select((p, c) => labels.Contains(c) ? p : 0).ToArray();
         usable = usable.Select(p => p / usable.Sum()).ToArray();
         Classifier classifier = DigitsModel.NewClassifier();
-        var stats = new DeviceStatistics(DigitsModel.Blob, (uint)seed);
+        // Every sample enters the feature statistics: the pools here are a few hundred distinct readings replayed
+        // thousands of times, and the device's content-hash subsample (1 in 4 by reading) would keep only a quarter of
+        // them at every repeat (a sensor stream rarely repeats a reading exactly; RepeatRate scales c by the subsample).
+        var stats = new DeviceStatistics(DigitsModel.Blob, (uint)seed) { FeatureStride = 1 };
         using var store = new StatsStore(StorePath);
         uint seq = 1;
         int labelCount = 0;

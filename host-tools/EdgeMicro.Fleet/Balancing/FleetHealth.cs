@@ -75,7 +75,7 @@ public static class FleetHealth
         var fleetPairs = RepeatRate.Count(reports, k);
         StatsCounters all = StatsSummary.Merge(DeviceSummary.AllDevices, counted).Counters;
         double[] priorVariance = fleetPrior.Low.Zip(fleetPrior.High, (lo, hi) => Math.Pow((hi - lo) / 3.92, 2)).ToArray();
-        Expectation fleetExpected = reference.Expected(fleetPrior.Prior, RepeatRate.PerClass(fleetPairs, fleetPairs, all.Predicted), priorVariance);
+        Expectation fleetExpected = reference.Expected(fleetPrior.Prior, RepeatRate.PerClass(fleetPairs, fleetPairs, all), priorVariance);
         var features = DataHealth.Features(reference, fleetExpected, all, d, fractionBits, names);
 
         var byDevice = counted.GroupBy(r => r.DeviceId).ToList();
@@ -84,8 +84,8 @@ public static class FleetHealth
         {
             StatsCounters c = StatsSummary.Merge(g.Key, g.ToList()).Counters;
             double[] prior = calibration.Em(c.ConfidenceHistogram);
-            Expectation expected = reference.Expected(prior, RepeatRate.PerClass(RepeatRate.Count(reports.Where(r => r.DeviceId == g.Key), k), fleetPairs, c.Predicted));
-            double rate = expected.RepeatRate;
+            Expectation expected = reference.Expected(prior, RepeatRate.PerClass(RepeatRate.Count(reports.Where(r => r.DeviceId == g.Key), k), fleetPairs, c), EmVariance(prior, c));
+            double rate = expected.RepeatRate / RepeatRate.Subsample(c);
             var h = DataHealth.Features(reference, expected, c, d * byDevice.Count, fractionBits, names);
             FeatureHealth worst = h.OrderByDescending(Ratio).First();
             var drifting = h.Where(f => f.Drift).OrderByDescending(Ratio).Select(f => f.Name).ToList();
@@ -112,12 +112,12 @@ public static class FleetHealth
         foreach (var g in byWindow)
         {
             StatsCounters c = StatsSummary.Merge("window", g.ToList()).Counters;
-            var h = DataHealth.Features(reference, reference.Expected(calibration.Em(c.ConfidenceHistogram), RepeatRate.PerClass(RepeatRate.Count(g, k), fleetPairs, c.Predicted)), c, d * byWindow.Count, fractionBits, names);
+            var h = DataHealth.Features(reference, reference.Expected(calibration.Em(c.ConfidenceHistogram), RepeatRate.PerClass(RepeatRate.Count(g, k), fleetPairs, c)), c, d * byWindow.Count, fractionBits, names);
             var ratios = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (var one in g.GroupBy(r => r.DeviceId))
             {
                 StatsCounters dc = StatsSummary.Merge(one.Key, one.ToList()).Counters;
-                var dh = DataHealth.Features(reference, reference.Expected(calibration.Em(dc.ConfidenceHistogram), RepeatRate.PerClass(RepeatRate.Count(one, k), fleetPairs, dc.Predicted)), dc, d, fractionBits, names);
+                var dh = DataHealth.Features(reference, reference.Expected(calibration.Em(dc.ConfidenceHistogram), RepeatRate.PerClass(RepeatRate.Count(one, k), fleetPairs, dc)), dc, d, fractionBits, names);
                 ratios[one.Key] = dh.Select(Ratio).DefaultIfEmpty(0).Max();
             }
 
@@ -126,8 +126,17 @@ public static class FleetHealth
 
         string method = "training reweighted to the estimated class prior (fleet: the plan's prior; device, window: its EM prior); threshold chi2(1 - 1 % / tests) x (1/n_eff + 1/m + c), Bonferroni over features x scopes";
         var ordered = devices.OrderBy(x => x.Status == "ok" ? 1 : 0).ThenByDescending(x => x.Drifting.Count + x.Saturated.Count + x.Stuck.Count).ThenByDescending(x => x.MaxPsiRatio).ThenBy(x => x.DeviceId, StringComparer.Ordinal).ToList();
-        return (features, new HealthReport(method, fleetExpected.RepeatRate, fleetPairs.Pairs.Sum(), ordered, windows));
+        return (features, new HealthReport(method, fleetExpected.RepeatRate / RepeatRate.Subsample(all), fleetPairs.Pairs.Sum(), ordered, windows));
     }
+
+    /// <summary>The variance of a scope's own EM prior, at least the multinomial one of its inferences, q (1 - q) / n
+    /// (the scope's prior is estimated from its own counts; without it a device whose prior EM misses by a few
+    /// hundredths shows that as drift).</summary>
+    /// <param name="prior">The scope's EM prior.</param>
+    /// <param name="counters">The scope's counters.</param>
+    /// <returns>Per class variance.</returns>
+    private static double[] EmVariance(IReadOnlyList<double> prior, StatsCounters counters) =>
+        prior.Select(q => q * (1 - q) / Math.Max(1, counters.InferenceCount)).ToArray();
 
     /// <summary>One line per finding of a scope, strongest drift first.</summary>
     /// <param name="features">The scope's feature health.</param>

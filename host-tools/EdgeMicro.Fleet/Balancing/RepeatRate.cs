@@ -37,23 +37,38 @@ public static class RepeatRate
         return (pairs, identical);
     }
 
-    /// <summary>Per class y, mu_y^2 c_y: the scope's c_y shrunk toward the fleet's by <see cref="PriorPairs"/> pseudo-pairs,
-    /// the fleet's toward its rate over every class the same way (few reservoir pairs per class).</summary>
+    /// <summary>N, the device's feature-statistics subsampling: inferences per feature sample (1 when it kept every one).</summary>
+    /// <param name="counters">Merged counters of a scope.</param>
+    /// <returns>N, at least 1.</returns>
+    public static double Subsample(StatsCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return counters.FeatureSampleCount == 0 ? 1 : Math.Max(1, counters.InferenceCount / (double)counters.FeatureSampleCount);
+    }
+
+    /// <summary>Per class y, mu_y^2 c_y of the feature statistics' subsample: the scope's c_y shrunk toward the fleet's by
+    /// <see cref="PriorPairs"/> pseudo-pairs, the fleet's toward its rate over every class the same way (few reservoir
+    /// pairs per class). The device keeps a reading in its feature statistics by its content hash (about 1 in N, N =
+    /// inferences / feature samples), so a reading is in the subsample at every repeat or at none: two subsampled
+    /// readings are identical N times as often as two stream readings (sum over the kept readings of p_r^2 / (1/N)^2
+    /// with a 1/N share of sum p_r^2), and c_y is scaled by N.</summary>
     /// <param name="scope">Pairs and identical pairs of the scope.</param>
     /// <param name="fleet">Pairs and identical pairs of the fleet (the scope itself for the fleet).</param>
-    /// <param name="predicted">Predicted counts of the scope.</param>
+    /// <param name="counters">The scope's merged counters (predicted counts, inferences and feature samples).</param>
     /// <returns>The per-class terms; their sum is c.</returns>
-    public static double[] PerClass((long[] Pairs, long[] Identical) scope, (long[] Pairs, long[] Identical) fleet, IReadOnlyList<int> predicted)
+    public static double[] PerClass((long[] Pairs, long[] Identical) scope, (long[] Pairs, long[] Identical) fleet, StatsCounters counters)
     {
-        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(counters);
+        IReadOnlyList<int> predicted = counters.Predicted;
         double total = predicted.Sum(v => (double)v);
         double pooled = fleet.Pairs.Sum() == 0 ? 0 : fleet.Identical.Sum() / (double)fleet.Pairs.Sum();
+        double subsample = Subsample(counters);
         return Enumerable.Range(0, predicted.Count).Select(y =>
         {
             double cf = (fleet.Identical[y] + (PriorPairs * pooled)) / (fleet.Pairs[y] + PriorPairs);
             double cy = (scope.Identical[y] + (PriorPairs * cf)) / (scope.Pairs[y] + PriorPairs);
             double mu = total == 0 ? 0 : predicted[y] / total;
-            return mu * mu * cy;
+            return Math.Min(1, mu * mu * cy * subsample);
         }).ToArray();
     }
 }
