@@ -28,9 +28,9 @@ internal sealed class BenchCommand : Command
 
     private int Execute(ParseResult parse)
     {
-        string root = ExampleRunner.NewRoot();
+        using ExampleRoot root = ExampleRunner.NewRoot();
         string[]? only = parse.GetValue(Only)?.Split(',', StringSplitOptions.TrimEntries);
-        var all = ExampleManifest.Load(parse.GetValue(Manifest)!, root);
+        var all = ExampleManifest.Load(parse.GetValue(Manifest)!, root.Path);
         string[] unknown = [.. (only ?? []).Where(n => !all.Any(e => e.Name == n))];
         if (unknown.Length > 0)
         {
@@ -38,7 +38,7 @@ internal sealed class BenchCommand : Command
         }
 
         var examples = all.Where(e => only == null || only.Contains(e.Name)).ToList();
-        List<BenchmarkResult> results = ExampleRunner.Run(parse, root, examples, "Benchmarking", e => ModelBenchmark.Run(e));
+        List<BenchmarkResult> results = ExampleRunner.Run(parse, examples, "Benchmarking", e => ModelBenchmark.Run(e));
 
         TextWriter stdout = parse.InvocationConfiguration.Output;
         if (parse.GetValue(Json))

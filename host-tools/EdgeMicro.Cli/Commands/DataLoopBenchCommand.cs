@@ -32,8 +32,8 @@ internal sealed class DataLoopBenchCommand : Command
 
     private int Execute(ParseResult parse)
     {
-        string root = ExampleRunner.NewRoot();
-        var all = ExampleManifest.Load(parse.GetValue(_manifest)!, root);
+        using ExampleRoot root = ExampleRunner.NewRoot();
+        var all = ExampleManifest.Load(parse.GetValue(_manifest)!, root.Path);
         string[]? only = parse.GetValue(_only)?.Split(',', StringSplitOptions.TrimEntries);
         string[] unknown = [.. (only ?? []).Where(n => !all.Any(e => e.Name == n))];
         if (unknown.Length > 0)
@@ -43,7 +43,7 @@ internal sealed class DataLoopBenchCommand : Command
 
         var examples = only == null ? all.GroupBy(e => e.TestPath).Select(g => g.First()).ToList() : all.Where(e => only.Contains(e.Name)).ToList();
         var protocol = new DataLoopProtocol(Seeds: parse.GetValue(_seeds), Budget: parse.GetValue(_budget), FirstSeed: parse.GetValue(_firstSeed), Window: parse.GetValue(_window));
-        List<DataLoopResult> results = ExampleRunner.Run(parse, root, examples, "Data loop", e =>
+        List<DataLoopResult> results = ExampleRunner.Run(parse, examples, "Data loop", e =>
         {
             ConvertPipeline.Run(e);
             return DataLoopBenchmark.Run(e.Name!, ModelFile.Load(e.OutputDirectory).Blob, e.TestPath!, protocol);
