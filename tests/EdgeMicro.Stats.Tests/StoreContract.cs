@@ -82,6 +82,7 @@ public abstract class StoreContract
             var expected = reports.Where(r => (q.Devices == null || q.Devices.Contains(r.Report.DeviceId)) && (q.ModelVersion == null || r.Report.ModelVersion == q.ModelVersion) && (q.ModelId == null || r.Report.ModelId == q.ModelId)
                 && (q.Since == null || string.CompareOrdinal(r.ReceivedUtc, q.Since.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture)) >= 0));
             Assert.Equal(StatsSummary.ToJson(StatsSummary.Build(expected)), StatsSummary.ToJson(StatsSummary.Build(store.Windows(q))));
+            Assert.Equal(expected.Select(r => (r.Report.DeviceId, r.Report.ReportSequence, r.ReceivedUtc)), store.Reports(q).Select(r => (r.Report.DeviceId, r.Report.ReportSequence, r.ReceivedUtc)));
         }
 
         Assert.Equal(6, StatsSummary.Build(store.Windows(StatsQuery.All)).Count); // one model version: 5 devices and their merge

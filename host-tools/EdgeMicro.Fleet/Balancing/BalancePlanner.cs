@@ -66,7 +66,7 @@ public static class BalancePlanner
             windows = [.. store.Windows(query)];
             samples = store.Samples(query);
             driftAlarms = store.DriftAlarms(query);
-            reports = HealthReports(store, query);
+            reports = [.. store.Reports(query).Select(r => r.Report)]; // the data-health trend needs each report
         }
 
         ClassOntology? ontology = o.OntologyPath == null ? null : ClassOntology.Load(o.OntologyPath, names);
@@ -139,18 +139,6 @@ public static class BalancePlanner
             labelIssues, merged.ConfidentDisagreement.Sum(), (int)driftAlarms, picks, confidenceAll, marginAll, merged.Confusion, train.FeatureNames, priors,
             TrainingHeader(o.TrainPath), o.LabelColumn, FineLabelReport.Build(o.TrainPath, ontology, names, trainCounts), healthReport);
     }
-
-    /// <summary>The reports the data-health breakdown reads (per device and per report window: its trend and repeat
-    /// rate need each report, not the hourly aggregates), in arrival order, filtered like <paramref name="query"/>.</summary>
-    /// <param name="store">The store.</param>
-    /// <param name="query">Model version, devices and time range.</param>
-    /// <returns>The reports.</returns>
-    private static List<StatsReport> HealthReports(IStatsStore store, StatsQuery query) =>
-        store.Reports()
-            .Where(r => r.Report.ModelId == query.ModelId && r.Report.ModelVersion == query.ModelVersion && r.Report.ClassCount == query.ClassCount && r.Report.FeatureCount == query.FeatureCount)
-            .Where(r => query.Devices == null || query.Devices.Contains(r.Report.DeviceId))
-            .Where(r => query.Since == null || !DateTime.TryParse(r.ReceivedUtc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out DateTime at) || at >= query.Since)
-            .Select(r => r.Report).ToList();
 
     /// <summary>The boot of every stored report: per device, in arrival order, the count of window-numbering restarts before it.</summary>
     /// <param name="stored">Reports in arrival order.</param>

@@ -95,6 +95,12 @@ public interface IStatsStore : IDisposable
     /// <returns>The reports.</returns>
     IReadOnlyList<StoredReport> Reports(string? deviceId = null);
 
+    /// <summary>Reads the whole reports a query selects (model version, devices, time range), oldest first, filtered in
+    /// SQL: for readers that need each report, such as the data-health trend per report window.</summary>
+    /// <param name="query">The selection.</param>
+    /// <returns>The reports.</returns>
+    IReadOnlyList<StoredReport> Reports(StatsQuery query);
+
     /// <summary>Reads the aggregated windows the query selects (in no particular order).</summary>
     /// <param name="query">Selection.</param>
     /// <returns>The windows, streamed.</returns>

@@ -65,6 +65,24 @@ public abstract partial class SqlStatsStore
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<StoredReport> Reports(StatsQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using DbCommand cmd = Command(string.Empty);
+        cmd.CommandText = $"SELECT payload, received_utc FROM reports WHERE 1 = 1{Filter(cmd, query, string.Empty)}{(query.Since == null ? string.Empty : " AND received_utc >= @since")} ORDER BY id";
+        Param(cmd, "@since", DbType.String, query.Since?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        var result = new List<StoredReport>();
+        using DbDataReader reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            byte[] payload = (byte[])reader[0];
+            result.Add(new StoredReport(StatsFormat.Read(payload, 0, payload.Length), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<StoredSample> Samples(StatsQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
