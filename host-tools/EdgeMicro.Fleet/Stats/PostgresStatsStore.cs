@@ -130,7 +130,16 @@ public sealed class PostgresStatsStore : SqlStatsStore
 
     private static NpgsqlConnection Open(string connectionString, string location)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // The store runs the same few statements for every batch: let Npgsql prepare them on the server (parsed and
+        // planned once per connection instead of once per row), unless the connection string chose otherwise.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        var connection = new NpgsqlConnection(builder.ConnectionString);
         try
         {
             connection.Open();
