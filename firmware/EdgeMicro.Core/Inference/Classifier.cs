@@ -176,7 +176,20 @@ namespace EdgeMicro.Core.Inference
         /// <param name="sample">The raw sample.</param>
         public void Classify(int[] sample)
         {
-            Classify(sample, null);
+            if (_network != null)
+            {
+                int[] r = _headResult;
+                _network.RunNetwork(sample, _input, _layers, _outputTable, _networkOutput, r);
+                _output = _networkOutput;
+                _predicted = r[0];
+                _runnerUp = r[1];
+                _confidence = r[2];
+                _margin = r[3];
+                return;
+            }
+
+            QuantizeInput(sample);
+            Run(null);
         }
 
         /// <summary>Classifies one raw sample and copies each layer's output into <paramref name="capture"/> (host use).
@@ -186,15 +199,9 @@ namespace EdgeMicro.Core.Inference
         /// <param name="capture">Per-layer destination arrays, or null.</param>
         public void Classify(int[] sample, sbyte[][] capture)
         {
-            if (_network != null && capture == null)
+            if (capture == null)
             {
-                int[] r = _headResult;
-                _network.RunNetwork(sample, _input, _layers, _outputTable, _networkOutput, r);
-                _output = _networkOutput;
-                _predicted = r[0];
-                _runnerUp = r[1];
-                _confidence = r[2];
-                _margin = r[3];
+                Classify(sample);
                 return;
             }
 

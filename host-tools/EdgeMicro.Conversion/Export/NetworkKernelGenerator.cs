@@ -19,8 +19,8 @@ namespace EdgeMicro.Conversion.Export;
 /// l2 = (a + 2^41 + 2^20) &gt;&gt; 42 (the added constants make the lower lanes non-negative, so no borrow crosses a
 /// lane). With the weights in code the offset 2^41 + 2^20 joins the bias constant, l0 + 2^20 = a &amp; (2^21 - 1),
 /// l1 + 2^20 = (a &gt;&gt; 21) &amp; (2^21 - 1), l2 = a &gt;&gt; 42, and the 2^20 * M of lanes 0 and 1 leaves through
-/// the rounding constant (exact modulo 2^64, and the true sum fits in 63 bits). A value in range costs one unsigned
-/// test (layers without a raised floor) or two compares (ReLU-like layers, where the floor is common).</para>
+/// the rounding constant (exact modulo 2^64, and the true sum fits in 63 bits). A logit in range costs one unsigned
+/// test, a hidden activation two compares (ReLU layers clamp often).</para>
 /// <para>Limits: only SWAR3 Dense layers with the output zero point folded (no LeakyRelu), a specialized input quantizer
 /// and a softmax head; the locals of all layers' inputs and the logits must stay under <see cref="MaxLocals"/>
 /// (nanoFramework: 255 per method) and the packed words under <see cref="MaxWords"/> (the method duplicates the
@@ -79,6 +79,11 @@ internal static class NetworkKernelGenerator
         for (int i = 0; i < layers.Length; i++)
         {
             sb.Append("\n                && Accepts(").Append(N(i)).Append(", layers[").Append(N(i)).Append("])");
+            if (!code)
+            {
+                // The shifts are IL constants (a shift by a variable costs 5 more IL: the array read and C#'s & 63).
+                sb.Append("\n                && SameInts(layers[").Append(N(i)).Append("].Shift, new int[] { ").Append(string.Join(", ", layers[i].Shift.Select(N))).Append(" })");
+            }
         }
 
         sb.AppendLine(";");
@@ -87,7 +92,8 @@ internal static class NetworkKernelGenerator
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public void RunNetwork(int[] sample, sbyte[] q, PreparedLayer[] layers, int[] table, sbyte[] output, int[] result)");
         sb.AppendLine("        {");
-        sb.AppendLine("            long lo = -128, hi = 127, half = 128, span = 255, a;");
+        // Long constants that fit in 32 bits cost two IL (ldc.i4; conv.i8), a local one.
+        sb.Append("            long lo = -128, hi = 127, half = 128, span = 255, a, ").AppendLine(code ? "mask = 2097151;" : "c20 = 1048576;");
         for (int i = 0; i < layers.Length; i++)
         {
             sb.Append("            long ").Append(string.Join(", ", Enumerable.Range(0, layers[i].InputLength).Select(k => X(i, k)))).AppendLine(";");
@@ -144,8 +150,9 @@ internal static class NetworkKernelGenerator
             sb.Append(Indent).AppendLine("lo = p.ActivationMin; hi = p.ActivationMax; span = hi - lo;");
         }
 
-        // A raised floor (ReLU) clamps often: two compares beat the unsigned test plus the clamp there.
-        bool floor = p.ActivationMin > -128;
+        // Hidden layers (ReLU-like) clamp often: two compares (6 IL on every path) beat the unsigned test (5 IL in
+        // range, 10-11 clamped) there; the logits rarely clamp.
+        bool floor = !last;
         for (int g = 0; g < p.RowGroups; g++)
         {
             if (code)
@@ -180,7 +187,7 @@ internal static class NetworkKernelGenerator
                 }
 
                 string d = last ? Y(o) : X(i + 1, o);
-                sb.Append(Indent).Append(d).Append(" = ").Append(code ? CodeRequant(p, o, lane) : DataRequant(o, lane)).AppendLine(";");
+                sb.Append(Indent).Append(d).Append(" = ").Append(code ? CodeRequant(p, o, lane) : DataRequant(o, lane, p.Shift[o])).AppendLine(";");
                 sb.Append(Indent).Append(floor
                     ? "if (" + d + " < lo) { " + d + " = lo; } else if (" + d + " > hi) { " + d + " = hi; }"
                     : "if ((ulong)(" + d + " - lo) > (ulong)span) { " + d + " = " + d + " < lo ? lo : hi; }").AppendLine();
@@ -195,15 +202,15 @@ internal static class NetworkKernelGenerator
     /// <summary>2^41 + 2^20: added to a row group's sum so that the lower two lanes read as non-negative fields.</summary>
     private const long LaneOffset = (1L << 41) + (1L << 20);
 
-    private static string DataRequant(int o, int lane)
+    private static string DataRequant(int o, int lane, int shift)
     {
         string l = lane switch
         {
             0 => "((a << 43) >> 43)",
-            1 => "(((a + 1048576L) << 22) >> 43)",
+            1 => "(((a + c20) << 22) >> 43)",
             _ => "((a + 2199024304128L) >> 42)",
         };
-        return "((" + l + " * m[" + N(o) + "]) + r[" + N(o) + "]) >> s[" + N(o) + "]";
+        return "((" + l + " * m[" + N(o) + "]) + r[" + N(o) + "]) >> " + N(shift);
     }
 
     private static string CodeRequant(PreparedLayer p, int o, int lane)
@@ -211,12 +218,30 @@ internal static class NetworkKernelGenerator
         // a holds the lane offset: lanes 0 and 1 read as l + 2^20, whose 2^20 * M leaves through the rounding term.
         string l = lane switch
         {
-            0 => "(a & 2097151L)",
-            1 => "((a >> 21) & 2097151L)",
+            0 => "(a & mask)",
+            1 => "((a >> 21) & mask)",
             _ => "(a >> 42)",
         };
         long multiplier = p.Multiplier[o];
         long rounding = unchecked(p.RoundingWithZeroPoint[o] - (lane < 2 ? multiplier << 20 : 0));
-        return "((" + l + " * " + L(multiplier) + ") + " + L(rounding) + ") >> " + N(p.Shift[o]);
+        int shift = p.Shift[o];
+
+        // A multiplier under 2^31 is ldc.i4; conv.i8: scaled by 2^k (rounding too, shift + k) it is one ldc.i8, and
+        // floor((l*M + R) * 2^k / 2^(S+k)) is the same value while |l| * M * 2^k + |R| * 2^k stays under 2^62.
+        int k = 0;
+        while ((multiplier << k) <= int.MaxValue && (multiplier << k) >= int.MinValue && k < 8)
+        {
+            k++;
+        }
+
+        double bound = (Math.Abs((double)multiplier) * Math.Pow(2, 21 + k)) + (Math.Abs((double)rounding) * Math.Pow(2, k));
+        if (k > 0 && k < 8 && shift + k <= 62 && bound < 4.6e18)
+        {
+            multiplier <<= k;
+            rounding <<= k;
+            shift += k;
+        }
+
+        return "((" + l + " * " + L(multiplier) + ") + " + L(rounding) + ") >> " + N(shift);
     }
 }
