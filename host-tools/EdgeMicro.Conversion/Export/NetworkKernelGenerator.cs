@@ -92,8 +92,7 @@ internal static class NetworkKernelGenerator
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public void RunNetwork(int[] sample, sbyte[] q, PreparedLayer[] layers, int[] table, sbyte[] output, int[] result)");
         sb.AppendLine("        {");
-        // Long constants that fit in 32 bits cost two IL (ldc.i4; conv.i8), a local one.
-        sb.Append("            long lo = -128, hi = 127, half = 128, span = 255, a, ").AppendLine(code ? "mask = 2097151;" : "c20 = 1048576;");
+        sb.AppendLine("            long lo = -128, hi = 127, half = 128, span = 255, a;");
         for (int i = 0; i < layers.Length; i++)
         {
             sb.Append("            long ").Append(string.Join(", ", Enumerable.Range(0, layers[i].InputLength).Select(k => X(i, k)))).AppendLine(";");
@@ -105,7 +104,6 @@ internal static class NetworkKernelGenerator
         {
             sb.AppendLine("            PreparedLayer p;");
             sb.AppendLine("            long[] w, b, m, r;");
-            sb.AppendLine("            int[] s;");
         }
 
         sb.AppendLine("            unchecked");
@@ -140,14 +138,14 @@ internal static class NetworkKernelGenerator
         sb.Append(Indent).Append("// layer ").Append(N(i)).Append(": Dense ").Append(N(n)).Append(" -> ").Append(N(p.OutChannels)).AppendLine(", SWAR3");
         if (code)
         {
-            sb.Append(Indent).Append("lo = ").Append(N(p.ActivationMin)).Append("; hi = ").Append(N(p.ActivationMax)).Append("; span = ")
-                .Append(N(p.ActivationMax - p.ActivationMin)).AppendLine(";");
+            sb.Append(Indent).Append("lo = ").Append(N(p.ActivationMin)).Append("; hi = ").Append(N(p.ActivationMax))
+                .Append(last ? "; span = " + N(p.ActivationMax - p.ActivationMin) + ";" : ";").AppendLine();
         }
         else
         {
             sb.Append(Indent).Append("p = layers[").Append(N(i)).AppendLine("];");
-            sb.Append(Indent).AppendLine("w = p.PackedWeights; b = p.PackedBias; m = p.Multiplier; r = p.RoundingWithZeroPoint; s = p.Shift;");
-            sb.Append(Indent).AppendLine("lo = p.ActivationMin; hi = p.ActivationMax; span = hi - lo;");
+            sb.Append(Indent).AppendLine("w = p.PackedWeights; b = p.PackedBias; m = p.Multiplier; r = p.RoundingWithZeroPoint;");
+            sb.Append(Indent).AppendLine(last ? "lo = p.ActivationMin; hi = p.ActivationMax; span = hi - lo;" : "lo = p.ActivationMin; hi = p.ActivationMax;");
         }
 
         // Hidden layers (ReLU-like) clamp often: two compares (6 IL on every path) beat the unsigned test (5 IL in
@@ -207,7 +205,7 @@ internal static class NetworkKernelGenerator
         string l = lane switch
         {
             0 => "((a << 43) >> 43)",
-            1 => "(((a + c20) << 22) >> 43)",
+            1 => "(((a + 1048576L) << 22) >> 43)",
             _ => "((a + 2199024304128L) >> 42)",
         };
         return "((" + l + " * m[" + N(o) + "]) + r[" + N(o) + "]) >> " + N(shift);
@@ -218,30 +216,13 @@ internal static class NetworkKernelGenerator
         // a holds the lane offset: lanes 0 and 1 read as l + 2^20, whose 2^20 * M leaves through the rounding term.
         string l = lane switch
         {
-            0 => "(a & mask)",
-            1 => "((a >> 21) & mask)",
+            0 => "(a & 2097151L)",
+            1 => "((a >> 21) & 2097151L)",
             _ => "(a >> 42)",
         };
         long multiplier = p.Multiplier[o];
         long rounding = unchecked(p.RoundingWithZeroPoint[o] - (lane < 2 ? multiplier << 20 : 0));
         int shift = p.Shift[o];
-
-        // A multiplier under 2^31 is ldc.i4; conv.i8: scaled by 2^k (rounding too, shift + k) it is one ldc.i8, and
-        // floor((l*M + R) * 2^k / 2^(S+k)) is the same value while |l| * M * 2^k + |R| * 2^k stays under 2^62.
-        int k = 0;
-        while ((multiplier << k) <= int.MaxValue && (multiplier << k) >= int.MinValue && k < 8)
-        {
-            k++;
-        }
-
-        double bound = (Math.Abs((double)multiplier) * Math.Pow(2, 21 + k)) + (Math.Abs((double)rounding) * Math.Pow(2, k));
-        if (k > 0 && k < 8 && shift + k <= 62 && bound < 4.6e18)
-        {
-            multiplier <<= k;
-            rounding <<= k;
-            shift += k;
-        }
-
         return "((" + l + " * " + L(multiplier) + ") + " + L(rounding) + ") >> " + N(shift);
     }
 }
