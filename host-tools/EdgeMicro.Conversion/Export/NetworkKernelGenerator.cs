@@ -92,7 +92,9 @@ internal static class NetworkKernelGenerator
         sb.AppendLine("        /// <inheritdoc/>");
         sb.AppendLine("        public void RunNetwork(int[] sample, sbyte[] q, PreparedLayer[] layers, int[] table, sbyte[] output, int[] result)");
         sb.AppendLine("        {");
-        sb.AppendLine("            long lo = -128, hi = 127, half = 128, span = 255, a;");
+        // The lane constants 2^20 and 2^21 - 1 in locals: measured 8 (data) and 20 (code) IL fewer per digits inference
+        // than as literals (C# emits a 32-bit long constant as ldc.i4; conv.i8).
+        sb.Append("            long lo = -128, hi = 127, half = 128, span = 255, a, ").AppendLine(code ? "mask = 2097151;" : "c20 = 1048576;");
         for (int i = 0; i < layers.Length; i++)
         {
             sb.Append("            long ").Append(string.Join(", ", Enumerable.Range(0, layers[i].InputLength).Select(k => X(i, k)))).AppendLine(";");
@@ -205,7 +207,7 @@ internal static class NetworkKernelGenerator
         string l = lane switch
         {
             0 => "((a << 43) >> 43)",
-            1 => "(((a + 1048576L) << 22) >> 43)",
+            1 => "(((a + c20) << 22) >> 43)",
             _ => "((a + 2199024304128L) >> 42)",
         };
         return "((" + l + " * m[" + N(o) + "]) + r[" + N(o) + "]) >> " + N(shift);
@@ -216,8 +218,8 @@ internal static class NetworkKernelGenerator
         // a holds the lane offset: lanes 0 and 1 read as l + 2^20, whose 2^20 * M leaves through the rounding term.
         string l = lane switch
         {
-            0 => "(a & 2097151L)",
-            1 => "((a >> 21) & 2097151L)",
+            0 => "(a & mask)",
+            1 => "((a >> 21) & mask)",
             _ => "(a >> 42)",
         };
         long multiplier = p.Multiplier[o];
