@@ -15,6 +15,8 @@ namespace EdgeMicro.Conversion.Export;
 /// per-position kernel (<see cref="ConvKernelGenerator"/>), pools an unrolled one (<see cref="PoolKernelGenerator"/>).
 /// Layers not specialized: grouped Conv, pools over <see cref="PoolKernelGenerator.MaxUnrolledTaps"/> taps, LeakyRelu, SWAR2
 /// packing or shifts over 54, and Dense layers with more than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals).
+/// A model made only of SWAR3 Dense layers also gets one fused method for the whole inference
+/// (<see cref="NetworkKernelGenerator"/>, <see cref="ISpecializedNetwork"/>).
 /// </summary>
 public static class KernelGenerator
 {
