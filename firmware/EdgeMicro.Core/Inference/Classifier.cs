@@ -16,6 +16,8 @@ namespace EdgeMicro.Core.Inference
         private readonly ISpecializedKernel _special;
         private readonly ISpecializedInput _specialInput;
         private readonly ISpecializedHead _specialHead;
+        private readonly ISpecializedNetwork _network;
+        private readonly sbyte[] _networkOutput;
         private readonly int[] _headResult;
         private readonly int[] _outputTable;
         private readonly bool[] _useSpecial;
@@ -41,7 +43,8 @@ namespace EdgeMicro.Core.Inference
         /// <param name="model">The model (validated here).</param>
         /// <param name="special">Generated kernels for some layers, or null; when it also implements
         /// <see cref="ISpecializedInput"/> or <see cref="ISpecializedHead"/> and accepts the model, it quantizes the
-        /// input or evaluates the head too.</param>
+        /// input or evaluates the head too; when it implements <see cref="ISpecializedNetwork"/> and accepts the whole
+        /// model, <see cref="Classify(int[])"/> runs the whole inference in its one fused method.</param>
         public Classifier(ModelDefinition model, ISpecializedKernel special)
         {
             ModelValidator.Validate(model);
@@ -89,6 +92,9 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
+            ISpecializedNetwork network = special as ISpecializedNetwork;
+            _network = network != null && network.AcceptsNetwork(model, _layers) ? network : null;
+            _networkOutput = ((layerCount - 1) & 1) == 0 ? _bufferA : _bufferB;
             ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch);
         }
 
@@ -109,7 +115,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 19;
+        public const int InstanceFields = 21;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -170,14 +176,35 @@ namespace EdgeMicro.Core.Inference
         /// <param name="sample">The raw sample.</param>
         public void Classify(int[] sample)
         {
-            Classify(sample, null);
+            if (_network != null)
+            {
+                int[] r = _headResult;
+                _network.RunNetwork(sample, _input, _layers, _outputTable, _networkOutput, r);
+                _output = _networkOutput;
+                _predicted = r[0];
+                _runnerUp = r[1];
+                _confidence = r[2];
+                _margin = r[3];
+                return;
+            }
+
+            QuantizeInput(sample);
+            Run(null);
         }
 
-        /// <summary>Classifies one raw sample and copies each layer's output into <paramref name="capture"/> (host use).</summary>
+        /// <summary>Classifies one raw sample and copies each layer's output into <paramref name="capture"/> (host use).
+        /// Without capture, a fused generated network (<see cref="ISpecializedNetwork"/>) runs the whole inference when
+        /// the kernel accepted the model; with capture, the stages run one by one.</summary>
         /// <param name="sample">The raw sample.</param>
         /// <param name="capture">Per-layer destination arrays, or null.</param>
         public void Classify(int[] sample, sbyte[][] capture)
         {
+            if (capture == null)
+            {
+                Classify(sample);
+                return;
+            }
+
             QuantizeInput(sample);
             Run(capture);
         }

@@ -43,12 +43,13 @@ public static class CompiledWeightsGenerator
     {
         bool IsCompiled(PreparedLayer p) => CompiledWeightsGenerator.IsCompiled(p) && !(asData?[Array.IndexOf(layers, p)] ?? false);
 
+        bool fused = NetworkKernelGenerator.IsFused(layers, model, IsCompiled);
         var sb = new StringBuilder();
         KernelSource.Open(
             sb, "EdgeMicro kernel with the weights compiled in (edgemicro convert --weights code); do not edit.", provenance,
             "Bit-exact with EdgeMicro.Core.Inference.DenseKernel/ConvKernel (same SWAR words, lanes and rounding).",
             "Layer kernels with this model's weights as IL constants (flash, not heap).", className,
-            KernelSource.Interfaces(model != null), "EdgeMicro.Core.Format", "EdgeMicro.Core.Inference", "EdgeMicro.Core.Model");
+            KernelSource.Interfaces(model != null, fused), "EdgeMicro.Core.Format", "EdgeMicro.Core.Inference", "EdgeMicro.Core.Model");
         var padded = new List<int>();
         for (int i = 0; i < layers.Length; i++)
         {
@@ -110,6 +111,10 @@ public static class CompiledWeightsGenerator
         {
             InputKernelGenerator.Emit(sb, model);
             HeadKernelGenerator.Emit(sb, model);
+            if (fused)
+            {
+                NetworkKernelGenerator.Emit(sb, layers, model, code: true);
+            }
         }
 
         for (int i = 0; i < layers.Length; i++)

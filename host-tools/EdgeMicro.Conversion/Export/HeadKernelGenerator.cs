@@ -50,6 +50,42 @@ internal static class HeadKernelGenerator
         sb.AppendLine("        }");
     }
 
+    /// <summary>Emits the softmax head on logits held in long locals (the fused network of
+    /// <see cref="NetworkKernelGenerator"/>) in its own block, reading the method's <c>table</c> and writing
+    /// <c>result</c>: the same arithmetic as <c>EvaluateHead</c> (the locals hold int8 values).</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="n">Output count (2 to 256).</param>
+    /// <param name="y">Name of logit j's local.</param>
+    internal static void SoftmaxOnLocals(StringBuilder sb, string indent, int n, Func<int, string> y)
+    {
+        sb.Append(indent).AppendLine("{");
+        string i2 = indent + "    ";
+        sb.Append(i2).AppendLine("int top = 0, second = -1;");
+        sb.Append(i2).Append("long qTop = ").Append(y(0)).AppendLine(", qSecond = int.MinValue;");
+        for (int j = 1; j < n; j++)
+        {
+            sb.Append(i2).Append("if (").Append(y(j)).Append(" > qTop) { second = top; qSecond = qTop; top = ").Append(N(j)).Append("; qTop = ").Append(y(j)).AppendLine("; }");
+            sb.Append(i2).Append("else if (").Append(y(j)).Append(" > qSecond) { second = ").Append(N(j)).Append("; qSecond = ").Append(y(j)).AppendLine("; }");
+        }
+
+        sb.Append(i2).Append("long sum = table[(int)(qTop - ").Append(y(0)).Append(")]");
+        for (int j = 1; j < n; j++)
+        {
+            sb.Append(j % 4 == 0 ? "\n" + i2 + "    " : " ").Append("+ table[(int)(qTop - ").Append(y(j)).Append(")]");
+        }
+
+        sb.AppendLine(";");
+        sb.Append(i2).AppendLine("long halfSum = sum >> 1;"); // sum > 0 (T[0] = 2^16 is in it): sum / 2 == sum >> 1
+        sb.Append(i2).AppendLine("int confidence = (int)((2147483648L + halfSum) / sum);");
+        sb.Append(i2).AppendLine("int runnerUp = (int)((((long)table[(int)(qTop - qSecond)] << 15) + halfSum) / sum);");
+        sb.Append(i2).AppendLine("result[0] = top;");
+        sb.Append(i2).AppendLine("result[1] = second;");
+        sb.Append(i2).AppendLine("result[2] = confidence;");
+        sb.Append(i2).AppendLine("result[3] = confidence - runnerUp;");
+        sb.Append(indent).AppendLine("}");
+    }
+
     private static void Softmax(StringBuilder sb, string indent, int n)
     {
         sb.Append(indent).AppendLine("int top = 0, second = -1, qTop = q[0], qSecond = int.MinValue, v;");

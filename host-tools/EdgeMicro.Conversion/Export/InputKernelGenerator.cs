@@ -79,8 +79,11 @@ internal static class InputKernelGenerator
         sb.AppendLine("        }");
     }
 
-    /// <summary>The expression of element j: ((x * M + rounding) &gt;&gt; S) + zp.</summary>
-    private static string Element(ModelDefinition m, int j)
+    /// <summary>The expression of element j: ((x * M + rounding) &gt;&gt; S) + zp (before the clamp).</summary>
+    /// <param name="m">The model.</param>
+    /// <param name="j">Model-input element.</param>
+    /// <returns>C# long expression over <c>sample</c>.</returns>
+    internal static string Element(ModelDefinition m, int j)
     {
         int source = m.InputGather == null ? j : m.InputGather[j];
         int multiplier = m.InputMultiplier[j], shift = m.InputShift[j], zp = m.InputZeroPoint[j];

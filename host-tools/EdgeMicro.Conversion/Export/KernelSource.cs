@@ -37,9 +37,10 @@ internal static class KernelSource
     /// <summary>The interfaces a generated kernel implements: the layer kernel, and with the model's input quantizer and
     /// output head generated too, <c>ISpecializedInput</c> and <c>ISpecializedHead</c>.</summary>
     /// <param name="inputAndHead">True when the input quantizer and head are generated.</param>
+    /// <param name="network">True when the whole inference is generated as one method too (<c>ISpecializedNetwork</c>).</param>
     /// <returns>The base list.</returns>
-    public static string Interfaces(bool inputAndHead) =>
-        inputAndHead ? "ISpecializedKernel, ISpecializedInput, ISpecializedHead" : "ISpecializedKernel";
+    public static string Interfaces(bool inputAndHead, bool network = false) =>
+        (inputAndHead ? "ISpecializedKernel, ISpecializedInput, ISpecializedHead" : "ISpecializedKernel") + (inputAndHead && network ? ", ISpecializedNetwork" : string.Empty);
 
     /// <summary>Writes <c>Accepts</c> and <c>Run</c> as switches over the layer index.</summary>
     /// <param name="sb">Destination.</param>

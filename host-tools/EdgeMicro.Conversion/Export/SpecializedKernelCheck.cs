@@ -6,8 +6,9 @@ namespace EdgeMicro.Conversion.Export;
 /// <summary>Checks that a generated specialized kernel is bit-exact with the generic kernels on real samples.</summary>
 public static class SpecializedKernelCheck
 {
-    /// <summary>Runs both on every sample and compares every layer's outputs and the head's results; throws on the
-    /// first difference.</summary>
+    /// <summary>Runs both on every sample and compares every layer's outputs and the head's results, stage by stage
+    /// and through the kernel's fused whole inference (when it has one: quantized input, last outputs, head); throws
+    /// on the first difference.</summary>
     /// <param name="model">The model.</param>
     /// <param name="kernel">The compiled kernel.</param>
     /// <param name="samples">Raw fixed-point samples.</param>
@@ -35,6 +36,17 @@ public static class SpecializedKernelCheck
                 || generic.ConfidenceQ15 != special.ConfidenceQ15 || generic.MarginQ15 != special.MarginQ15)
             {
                 throw new InvalidOperationException($"internal error: specialized kernel {kernel.TypeName} differs from the generic kernel on sample {n}, output head");
+            }
+
+            // Without capture the fused whole-inference method runs when the kernel has one (ISpecializedNetwork).
+            special.Classify(samples[n]);
+            int outputs = model.Layers[^1].OutputLength;
+            if (!generic.QuantizedInput.AsSpan(0, model.InputLength).SequenceEqual(special.QuantizedInput.AsSpan(0, model.InputLength))
+                || !generic.Outputs.AsSpan(0, outputs).SequenceEqual(special.Outputs.AsSpan(0, outputs))
+                || generic.PredictedClass != special.PredictedClass || generic.RunnerUpClass != special.RunnerUpClass
+                || generic.ConfidenceQ15 != special.ConfidenceQ15 || generic.MarginQ15 != special.MarginQ15)
+            {
+                throw new InvalidOperationException($"internal error: specialized kernel {kernel.TypeName} differs from the generic kernel on sample {n} in the whole inference");
             }
         }
     }
