@@ -172,6 +172,13 @@ namespace EdgeMicro.Core.Inference
             get { return _output; }
         }
 
+        /// <summary>Gets a value indicating whether <see cref="Classify(int[])"/> runs a fused generated network
+        /// (<see cref="ISpecializedNetwork"/>, one method for the whole inference) instead of the stages one by one.</summary>
+        public bool FusedNetwork
+        {
+            get { return _network != null; }
+        }
+
         /// <summary>Classifies one raw sample (FeatureCount values in Q(InputFractionBits) fixed point).</summary>
         /// <param name="sample">The raw sample.</param>
         public void Classify(int[] sample)

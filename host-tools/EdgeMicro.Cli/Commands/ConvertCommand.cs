@@ -94,7 +94,7 @@ internal sealed class ConvertCommand : Command
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
         table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("whole-inference IL / MAC (specialized, generic)", $"{r.IlPerMac:F2}, {r.GenericIlPerMac:F2}");
-        table.AddRow("kernel-only IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}; {ReportWriter.Pct(r.OutsideKernelsShare)} of the inference outside the kernels");
+        table.AddRow("kernel-only IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}; {ReportWriter.Pct(r.OutsideKernelsShare)} of the inference outside the kernels" + (r.FusedNetwork ? $" (stage by stage; fused into one method: {r.IlPerInference:N0} IL)" : string.Empty));
         table.AddRow("estimated ESP32 latency", $"{r.EstimatedEsp32Ms:F2} ms ({r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2})");
         console.Write(table);
         var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "SQNR dB", "sat.", "SWAR", "IL/MAC");

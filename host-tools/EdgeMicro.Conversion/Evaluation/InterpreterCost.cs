@@ -9,8 +9,14 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// <param name="InputIl">IL of the input quantization.</param>
 /// <param name="LayerIl">IL of each layer (kernel plus the classifier's dispatch).</param>
 /// <param name="HeadIl">IL of the output head.</param>
-public sealed record InterpreterCost(double IlPerInference, double KernelIlPerInference, long Macs, double InputIl, double[] LayerIl, double HeadIl)
+/// <param name="Fused">True when <c>Classify</c> runs one fused generated method for the whole inference
+/// (<c>ISpecializedNetwork</c>): <see cref="IlPerInference"/> is then that method's cost, while the stage figures
+/// (input, layers, head, kernel-only) are the stage-by-stage path's, which a fused method cannot be split into.</param>
+public sealed record InterpreterCost(double IlPerInference, double KernelIlPerInference, long Macs, double InputIl, double[] LayerIl, double HeadIl, bool Fused = false)
 {
+    /// <summary>IL of the stages run one by one (input, every layer, head): the whole inference unless <see cref="Fused"/>.</summary>
+    public double StagedIl => InputIl + LayerIl.Sum() + HeadIl;
+
     /// <summary>Microseconds per executed IL instruction on an ESP32 at 240 MHz: midpoint of the cost model
     /// (nanoCLR needs ~40 host instructions per IL op; an in-order LX6 running from flash cache ~35-75 cycles,
     /// i.e. 0.15-0.3 us; see the README's cost model section). Calibrate on hardware.</summary>
@@ -28,11 +34,19 @@ public sealed record InterpreterCost(double IlPerInference, double KernelIlPerIn
     /// <summary>Layer-kernel IL per MAC (kernels alone).</summary>
     public double KernelIlPerMac => Macs == 0 ? 0 : KernelIlPerInference / Macs;
 
-    /// <summary>IL per inference outside the Dense/Conv kernels (input quantization, pools, head, dispatch).</summary>
-    public double OutsideKernelsIl => IlPerInference - KernelIlPerInference;
+    /// <summary>IL per inference outside the Dense/Conv kernels (input quantization, pools, head, dispatch); of the
+    /// stage-by-stage path when <see cref="Fused"/>.</summary>
+    public double OutsideKernelsIl => (Fused ? StagedIl : IlPerInference) - KernelIlPerInference;
 
-    /// <summary>Share of the inference outside the Dense/Conv kernels (0-1).</summary>
-    public double OutsideKernelsShare => IlPerInference == 0 ? 0 : OutsideKernelsIl / IlPerInference;
+    /// <summary>Share of the inference outside the Dense/Conv kernels (0-1); of the stage-by-stage path when <see cref="Fused"/>.</summary>
+    public double OutsideKernelsShare
+    {
+        get
+        {
+            double whole = Fused ? StagedIl : IlPerInference;
+            return whole == 0 ? 0 : OutsideKernelsIl / whole;
+        }
+    }
 
     /// <summary>Estimated ESP32 latency in ms (midpoint).</summary>
     public double EstimatedMs => IlPerInference * MicrosecondsPerIl / 1000;

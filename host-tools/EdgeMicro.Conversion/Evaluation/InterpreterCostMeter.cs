@@ -54,7 +54,7 @@ public static class InterpreterCostMeter
         // Kernel-only = the Dense/Conv layers (generic or generated kernel, its padding and dispatch); pools, input
         // quantization and head are outside, whether generated or generic.
         double kernelIl = layers.Where((_, i) => core.LayerKinds[i] == LayerKind.Dense || core.LayerKinds[i] == LayerKind.Conv).Sum() / n;
-        return new InterpreterCost(total, kernelIl, core.Macs, input / n, layers.Select(l => l / n).ToArray(), head / n);
+        return new InterpreterCost(total, kernelIl, core.Macs, input / n, layers.Select(l => l / n).ToArray(), head / n, core.Fused);
     }
 
     /// <summary>
@@ -131,6 +131,8 @@ public static class InterpreterCostMeter
         public int[] LayerKinds { get; }
 
         public long Macs { get; }
+
+        public bool Fused => (bool)_classifierType.GetProperty(nameof(EdgeMicro.Core.Inference.Classifier.FusedNetwork))!.GetValue(Classifier)!;
 
         public Type Type(Type hostType) => _core.GetType(hostType.FullName!, throwOnError: true)!;
 

@@ -99,8 +99,17 @@ public sealed class ConversionReport
     /// <summary>Executed IL of the output head per inference.</summary>
     public required double HeadIl { get; init; }
 
-    /// <summary>Share of the whole inference outside the Dense/Conv kernels (0-1, specialized).</summary>
+    /// <summary>Share of the whole inference outside the Dense/Conv kernels (0-1, specialized); of the stage-by-stage
+    /// path when <see cref="FusedNetwork"/> (a fused method cannot be split into stages).</summary>
     public required double OutsideKernelsShare { get; init; }
+
+    /// <summary>Whether the specialized build runs the whole inference as one fused generated method (input, layers
+    /// and head, activations in locals); <see cref="IlPerInference"/> is then that method's cost.</summary>
+    public bool FusedNetwork { get; init; }
+
+    /// <summary>Executed IL of the stages run one by one (input, layers, head), specialized: the figures
+    /// <see cref="InputIl"/>, <see cref="HeadIl"/> and the per-layer IL add up to it.</summary>
+    public double StagedIlPerInference { get; init; }
 
     /// <summary>Whole inference IL per MAC with the generic kernels only.</summary>
     public required double GenericIlPerMac { get; init; }

@@ -99,6 +99,8 @@ public static class ReportBuilder
             InputIl = Math.Round(r.Special.InputIl, 1),
             HeadIl = Math.Round(r.Special.HeadIl, 1),
             OutsideKernelsShare = Math.Round(r.Special.OutsideKernelsShare, 4),
+            FusedNetwork = r.Special.Fused,
+            StagedIlPerInference = Math.Round(r.Special.StagedIl, 1),
             GenericIlPerMac = Math.Round(r.Generic.IlPerMac, 3),
             EstimatedEsp32Ms = Math.Round(r.Special.EstimatedMs, 3),
             EstimatedEsp32MsRange = [Math.Round(r.Special.EstimatedMsLow, 3), Math.Round(r.Special.EstimatedMsHigh, 3)],

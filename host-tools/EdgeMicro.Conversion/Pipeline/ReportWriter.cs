@@ -42,7 +42,12 @@ public static class ReportWriter
         Row(sb, "executed IL per inference (specialized / generic)", $"{r.IlPerInference:N0} / {r.GenericIlPerInference:N0}");
         Row(sb, "whole-inference IL per MAC (specialized / generic)", $"{r.IlPerMac:F2} / {r.GenericIlPerMac:F2}");
         Row(sb, "kernel-only IL per MAC (specialized / generic)", $"{r.KernelIlPerMac:F2} / {r.GenericKernelIlPerMac:F2}");
-        Row(sb, "IL outside the layer kernels", $"{Pct(r.OutsideKernelsShare)} (input quantization {r.InputIl:N0}, output head {r.HeadIl:N0})");
+        if (r.FusedNetwork)
+        {
+            Row(sb, "whole inference fused into one generated method", $"yes: {r.IlPerInference:N0} IL; run stage by stage the same kernels take {r.StagedIlPerInference:N0} IL, split below");
+        }
+
+        Row(sb, r.FusedNetwork ? "IL outside the layer kernels (stage by stage)" : "IL outside the layer kernels", $"{Pct(r.OutsideKernelsShare)} (input quantization {r.InputIl:N0}, output head {r.HeadIl:N0})");
         Row(sb, "estimated ESP32 latency (240 MHz)", $"{r.EstimatedEsp32Ms:F2} ms (range {r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2}); generic kernels {r.GenericEstimatedEsp32Ms:F2} ms");
         sb.AppendLine();
         sb.AppendLine("## Layers");
