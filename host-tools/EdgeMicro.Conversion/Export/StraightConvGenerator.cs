@@ -1,0 +1,327 @@
+using System.Text;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
+using static EdgeMicro.Conversion.Export.KernelGenerator;
+
+namespace EdgeMicro.Conversion.Export;
+
+/// <summary>
+/// Emits a Conv layer (any groups, depthwise included; 1-D is height 1) as straight-line code: the whole input is
+/// loaded once into locals as x - zp_in[c] (so a padded tap is a real zero and is simply left out, no padded buffer),
+/// and each output position of each packed row group is one sum <c>a = b + x_i * W_k + ...</c> over the in-bounds
+/// taps only, followed by inline requantization. Weights used at two or more positions are held in locals per row
+/// group (loaded from the packed rows in data mode, IL constants in code mode), so a SWAR3 term costs
+/// <c>ldloc x; ldloc w; mul; add</c>: 4 IL for 3 MACs.
+/// <para>Contract: the same as <see cref="ConvKernel"/>, bit for bit. The accumulator lanes are the same integers:
+/// Bias[o] + sum over in-bounds taps of W * (x - zp_in) equals the generic kernel's folded bias plus its sum over the
+/// padded window (a padded tap reads zp_in). The bias comes from the definition's raw <c>Bias</c>, packed lane by lane
+/// modulo 2^64 as <see cref="SwarPacker"/> does. Lane extraction: every used lane below the top used one gets
+/// 2^(b-1) added to its bias (b = 21 or 32 lane bits; lanes are in [-2^(b-1), 2^(b-1)), which the SWAR packing
+/// guarantees), so it is a plain unsigned field <c>(a &gt;&gt; b*j) &amp; (2^b - 1)</c> with no borrow from the lane
+/// below, and the offset is taken back in the rounding term: ((lane + 2^(b-1)) * M + R - M * 2^(b-1)) &gt;&gt; S is
+/// exactly (lane * M + R) &gt;&gt; S (64-bit arithmetic is exact modulo 2^64 and the true sum fits); the top used lane
+/// is <c>a &gt;&gt; b*j</c> (arithmetic shift; nothing above it). Rounding, zero point and clamp as
+/// <see cref="Requantizer"/>.</para>
+/// </summary>
+internal static class StraightConvGenerator
+{
+    /// <summary>Most locals the method may declare (nanoFramework allows 255).</summary>
+    public const int MaxLocals = 245;
+
+    /// <summary>Most estimated bytecode per layer (the assembly holds 64 KB with the table, the other layers and the app).</summary>
+    public const int MaxBytes = 24_000;
+
+    /// <summary>Most outputs requantized in straight-line code (about 40 B of bytecode each); a layer with more
+    /// stores its SWAR accumulators in a static long[] (8 B per output position) and requantizes them in one loop per
+    /// row group (about 6 more IL per output, a few hundred bytes of code).</summary>
+    public const int MaxStraightOutputs = 160;
+
+    /// <summary>Says whether the layer is emitted straight-line (its input and one row group's weights fit the
+    /// locals, and its code a share of the assembly).</summary>
+    /// <param name="l">A Conv layer.</param>
+    /// <returns>True when it fits.</returns>
+    public static bool Fits(LayerDefinition l)
+    {
+        if (l.Kind != LayerKind.Conv || l.Groups < 1 || l.InChannels % l.Groups != 0 || l.OutChannels % l.Groups != 0)
+        {
+            return false;
+        }
+
+        int inputs = l.InChannels * l.InHeight * l.InWidth, taps = l.WeightsPerOutput;
+        if (inputs + taps + l.InChannels + 24 > MaxLocals)
+        {
+            return false;
+        }
+
+        // Estimated with three lanes per word (two-lane layers come out larger; the assembly check places layers).
+        int outPerGroup = l.OutChannels / l.Groups, rowGroups = l.Groups * ((outPerGroup + 2) / 3);
+        long outputs = (long)l.OutChannels * l.OutHeight * l.OutWidth;
+        long terms = (long)rowGroups * ValidPairs(l);
+        long bytes = (terms * 6) + (LoopsRequant(l) ? rowGroups * ((l.OutHeight * l.OutWidth * 6) + 200) : outputs * 40) + (inputs * 8) + ((long)rowGroups * taps * 8) + 400;
+        return bytes <= MaxBytes;
+    }
+
+    /// <summary>Whether the requantization runs as a loop over a static accumulator buffer (see <see cref="MaxStraightOutputs"/>).</summary>
+    private static bool LoopsRequant(LayerDefinition l) => l.OutChannels * l.OutHeight * l.OutWidth > MaxStraightOutputs && l.OutHeight * l.OutWidth > 1;
+
+    /// <summary>Emits the method: data mode <c>static void Conv{i}(PreparedLayer p, sbyte[] input, sbyte[] output,
+    /// sbyte[] padded)</c> (padded unused), code mode <c>void Conv{i}(sbyte[] input, sbyte[] output)</c>.</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="index">Layer index.</param>
+    /// <param name="p">Prepared layer.</param>
+    /// <param name="constants">True for weights and requantization as IL constants (code mode).</param>
+    public static void Emit(StringBuilder sb, int index, PreparedLayer p, bool constants)
+    {
+        LayerDefinition l = p.Definition;
+        const string I = "            ";
+        int taps = l.WeightsPerOutput, plane = l.OutHeight * l.OutWidth, inPlane = l.InHeight * l.InWidth;
+        int inPerGroup = l.InChannels / l.Groups, outPerGroup = l.OutChannels / l.Groups, lanes = p.Lanes;
+        bool folded = p.RoundingWithZeroPoint != null, loop = LoopsRequant(l);
+        if (loop)
+        {
+            sb.Append("        private static readonly long[] _acc").Append(N(index)).Append(" = new long[").Append(N(plane)).AppendLine("];");
+            sb.AppendLine();
+        }
+
+        sb.Append("        private ").Append(constants ? string.Empty : "static ").Append("void Conv").Append(N(index))
+            .AppendLine(constants ? "(sbyte[] input, sbyte[] output)" : "(PreparedLayer p, sbyte[] input, sbyte[] output, sbyte[] padded)");
+        sb.AppendLine("        {");
+        List<int>[] windows = Windows(l);
+        int[] uses = new int[taps];
+        foreach (List<int> window in windows)
+        {
+            for (int j = 0; j < window.Count; j += 2)
+            {
+                uses[window[j]]++;
+            }
+        }
+
+        if (constants)
+        {
+            sb.Append(I).Append("long lo = ").Append(N(p.ActivationMin)).Append(", hi = ").Append(N(p.ActivationMax)).AppendLine(";");
+        }
+        else
+        {
+            sb.Append(I).Append("long[] w = p.PackedWeights, m = p.Multiplier, r = p.").Append(folded ? "RoundingWithZeroPoint" : "Rounding").AppendLine(";");
+            sb.Append(I).AppendLine("int[] s = p.Shift, bias = p.Definition.Bias, zp = p.Definition.InputZeroPoints;");
+            sb.Append(I).Append("long lo = p.ActivationMin, hi = p.ActivationMax").Append(folded ? string.Empty : ", zo = p.OutputZeroPoint").AppendLine(";");
+            sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, l.InChannels).Select(c => "z" + N(c) + " = zp[" + N(c) + "]"))).AppendLine(";");
+        }
+
+        int perWord = Math.Min(lanes, outPerGroup);
+        sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "m" + N(j) + ", r" + N(j)))).AppendLine(";");
+        sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "s" + N(j)))).AppendLine(";");
+        if (loop)
+        {
+            sb.Append(I).Append("long[] acc = _acc").Append(N(index)).AppendLine(";");
+        }
+
+        var used = new SortedSet<int>();
+        for (int g = 0; g < l.Groups; g++)
+        {
+            foreach (List<int> window in windows)
+            {
+                for (int j = 1; j < window.Count; j += 2)
+                {
+                    used.Add((g * inPerGroup * inPlane) + window[j]);
+                }
+            }
+        }
+
+        sb.Append(I).AppendLine("unchecked");
+        sb.Append(I).AppendLine("{");
+        string J = I + "    ";
+        foreach (int i in used)
+        {
+            int c = i / inPlane;
+            string z = constants ? N(l.InputZeroPoints[c]) : "z" + N(c);
+            sb.Append(J).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).Append(']').Append(z == "0" ? string.Empty : " - " + z).AppendLine(";");
+        }
+
+        // Code mode: a tap whose words are all zero is never used.
+        var hoisted = Enumerable.Range(0, taps)
+            .Where(k => uses[k] >= 2 && (!constants || Enumerable.Range(0, p.RowGroups).Any(t => p.PackedWeights[(t * p.Stride) + k] != 0))).ToList();
+        if (hoisted.Count > 0)
+        {
+            sb.Append(J).Append("long ").Append(string.Join(", ", hoisted.Select(k => "c" + N(k)))).AppendLine(";");
+        }
+
+        sb.Append(J).AppendLine("long a, b, v;");
+        for (int g = 0; g < l.Groups; g++)
+        {
+            for (int t = g * p.RowGroupsPerGroup; t < (g + 1) * p.RowGroupsPerGroup; t++)
+            {
+                int first = (g * outPerGroup) + ((t - (g * p.RowGroupsPerGroup)) * lanes);
+                int count = Math.Min(lanes, ((g + 1) * outPerGroup) - first);
+                var group = new RowGroupShape(t, g * inPerGroup * inPlane, first, count, plane, loop, constants);
+                RowGroup(sb, J, p, group, windows, hoisted, constants);
+            }
+        }
+
+        sb.Append(I).AppendLine("}");
+        sb.AppendLine("        }");
+    }
+
+    /// <summary>One packed row group: its index, the first input of its convolution group, its output channels
+    /// (first, count), the output plane, whether its requantization loops and whether constants are IL literals.</summary>
+    private sealed record RowGroupShape(int Index, int ChannelBase, int First, int Count, int Plane, bool Loop, bool Constants);
+
+    private static string L(long v) => CompiledWeightsGenerator.L(v);
+
+    private static void RowGroup(StringBuilder sb, string J, PreparedLayer p, RowGroupShape rg, List<int>[] windows, List<int> hoisted, bool constants)
+    {
+        bool folded = p.RoundingWithZeroPoint != null;
+        int bits = p.Lanes == 3 ? 21 : 32, t = rg.Index, first = rg.First, count = rg.Count;
+        long half = 1L << (bits - 1);
+        sb.Append(J).Append("// row group ").Append(N(t)).Append(": output channels ").Append(N(first)).Append("..").Append(N(first + count - 1)).AppendLine();
+        string[] weight = new string[p.Definition.WeightsPerOutput];
+        for (int k = 0; k < weight.Length; k++)
+        {
+            int at = (t * p.Stride) + k;
+            long word = p.PackedWeights[at];
+            string value = constants ? L(word) : "w[" + N(at) + "]";
+            if (constants && word == 0)
+            {
+                weight[k] = null!;
+            }
+            else if (hoisted.Contains(k))
+            {
+                sb.Append(J).Append('c').Append(N(k)).Append(" = ").Append(value).AppendLine(";");
+                weight[k] = "c" + N(k);
+            }
+            else
+            {
+                weight[k] = value;
+            }
+        }
+
+        long offset = 0;
+        for (int j = 0; j < count - 1; j++)
+        {
+            offset += half << (bits * j);
+        }
+
+        if (constants)
+        {
+            long b = offset;
+            unchecked
+            {
+                for (int j = 0; j < count; j++)
+                {
+                    b += (long)p.Definition.Bias[first + j] << (bits * j);
+                }
+            }
+
+            sb.Append(J).Append("b = ").Append(L(b)).AppendLine(";");
+        }
+        else
+        {
+            sb.Append(J).Append("b = ").Append(string.Join(" + ", Enumerable.Range(0, count).Select(j => j == 0 ? "(long)bias[" + N(first) + "]" : "((long)bias[" + N(first + j) + "] << " + N(bits * j) + ")")));
+            sb.AppendLine(offset == 0 ? ";" : " + " + L(offset) + ";");
+        }
+
+        for (int j = 0; j < count; j++)
+        {
+            int o = first + j;
+            if (constants)
+            {
+                long m = p.Multiplier[o], r = folded ? p.RoundingWithZeroPoint![o] : p.Rounding[o];
+                r = j < count - 1 ? unchecked(r - (m << (bits - 1))) : r;
+                sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r))
+                    .Append("; s").Append(N(j)).Append(" = ").Append(N(p.Shift[o])).AppendLine(";");
+            }
+            else
+            {
+                string rounding = j < count - 1 ? "r[" + N(o) + "] - (m[" + N(o) + "] << " + N(bits - 1) + ")" : "r[" + N(o) + "]";
+                sb.Append(J).Append('m').Append(N(j)).Append(" = m[").Append(N(o)).Append("]; r").Append(N(j)).Append(" = ").Append(rounding)
+                    .Append("; s").Append(N(j)).Append(" = s[").Append(N(o)).AppendLine("];");
+            }
+        }
+
+        for (int pos = 0; pos < windows.Length; pos++)
+        {
+            sb.Append(J).Append(rg.Loop ? "acc[" + N(pos) + "] = b" : "a = b");
+            List<int> window = windows[pos];
+            int terms = 0;
+            for (int j = 0; j < window.Count; j += 2)
+            {
+                string w = weight[window[j]];
+                if (w != null)
+                {
+                    sb.Append(terms++ % 6 == 5 ? "\n" + J + "    " : " ").Append("+ (x").Append(N(rg.ChannelBase + window[j + 1])).Append(" * ").Append(w).Append(')');
+                }
+            }
+
+            sb.AppendLine(";");
+            if (!rg.Loop)
+            {
+                Requantize(sb, J, p, rg, bits, o => N((o * rg.Plane) + pos));
+            }
+        }
+
+        if (rg.Loop)
+        {
+            sb.Append(J).Append("for (int i = 0; i < ").Append(N(rg.Plane)).AppendLine("; i++)");
+            sb.Append(J).AppendLine("{");
+            sb.Append(J).AppendLine("    a = acc[i];");
+            Requantize(sb, J + "    ", p, rg, bits, o => o * rg.Plane == 0 ? "i" : "i + " + N(o * rg.Plane));
+            sb.Append(J).AppendLine("}");
+        }
+    }
+
+    /// <summary>Emits the lane extraction, requantization and clamped store of the row group's channels from <c>a</c>.</summary>
+    private static void Requantize(StringBuilder sb, string J, PreparedLayer p, RowGroupShape rg, int bits, Func<int, string> index)
+    {
+        string zo = p.RoundingWithZeroPoint != null ? string.Empty : " + " + (rg.Constants ? N(p.OutputZeroPoint) : "zo");
+        for (int j = 0; j < rg.Count; j++)
+        {
+            int o = rg.First + j;
+            string lane = j == 0 ? "a" : "(a >> " + N(bits * j) + ")";
+            if (j < rg.Count - 1)
+            {
+                lane = "(" + lane + " & " + L((1L << bits) - 1) + ")";
+            }
+
+            sb.Append(J).Append("v = (((").Append(lane).Append(" * m").Append(N(j)).Append(") + r").Append(N(j)).Append(") >> s").Append(N(j)).Append(')').Append(zo).AppendLine(";");
+            sb.Append(J).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+        }
+    }
+
+    /// <summary>Per output position (row-major): the in-bounds taps as pairs (tap index k in packed-weight order,
+    /// input offset from the group's first channel).</summary>
+    private static List<int>[] Windows(LayerDefinition l)
+    {
+        int inPerGroup = l.InChannels / l.Groups;
+        var windows = new List<int>[l.OutHeight * l.OutWidth];
+        for (int oy = 0; oy < l.OutHeight; oy++)
+        {
+            for (int ox = 0; ox < l.OutWidth; ox++)
+            {
+                var window = new List<int>();
+                int k = 0;
+                for (int ic = 0; ic < inPerGroup; ic++)
+                {
+                    for (int ky = 0; ky < l.KernelHeight; ky++)
+                    {
+                        int y = (oy * l.StrideHeight) - l.PadTop + (ky * l.DilationHeight);
+                        for (int kx = 0; kx < l.KernelWidth; kx++, k++)
+                        {
+                            int x = (ox * l.StrideWidth) - l.PadLeft + (kx * l.DilationWidth);
+                            if (y >= 0 && y < l.InHeight && x >= 0 && x < l.InWidth)
+                            {
+                                window.Add(k);
+                                window.Add((((ic * l.InHeight) + y) * l.InWidth) + x);
+                            }
+                        }
+                    }
+                }
+
+                windows[(oy * l.OutWidth) + ox] = window;
+            }
+        }
+
+        return windows;
+    }
+
+    private static long ValidPairs(LayerDefinition l) => Windows(l).Sum(wd => (long)wd.Count / 2);
+}
