@@ -80,7 +80,7 @@ internal static class StraightConvGenerator
         LayerDefinition l = p.Definition;
         const string I = "            ";
         int taps = l.WeightsPerOutput, plane = l.OutHeight * l.OutWidth, inPlane = l.InHeight * l.InWidth;
-        int inPerGroup = l.InChannels / l.Groups, outPerGroup = l.OutChannels / l.Groups, lanes = p.Lanes;
+        int inPerGroup = l.InChannels / l.Groups;
         bool folded = p.RoundingWithZeroPoint != null, loop = LoopsRequant(l);
         if (loop)
         {
@@ -113,7 +113,8 @@ internal static class StraightConvGenerator
             sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, l.InChannels).Select(c => "z" + N(c) + " = zp[" + N(c) + "]"))).AppendLine(";");
         }
 
-        int perWord = Math.Min(lanes, outPerGroup);
+        List<ConvSwarWord> words = ConvSwarWords.Plan(p, constants);
+        int perWord = words.Max(wd => wd.Rows.Length);
         sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "m" + N(j) + ", r" + N(j)))).AppendLine(";");
         sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "s" + N(j)))).AppendLine(";");
         if (loop)
@@ -144,60 +145,59 @@ internal static class StraightConvGenerator
         }
 
         // Code mode: a tap whose words are all zero is never used.
-        var hoisted = Enumerable.Range(0, taps)
-            .Where(k => uses[k] >= 2 && (!constants || Enumerable.Range(0, p.RowGroups).Any(t => p.PackedWeights[(t * p.Stride) + k] != 0))).ToList();
+        var hoisted = Enumerable.Range(0, taps).Where(k => uses[k] >= 2 && (!constants || words.Any(wd => wd.Values![k] != 0))).ToList();
         if (hoisted.Count > 0)
         {
             sb.Append(J).Append("long ").Append(string.Join(", ", hoisted.Select(k => "c" + N(k)))).AppendLine(";");
         }
 
-        // The lane mask in a local: 2 bytes of bytecode per use instead of 9 (same IL count).
-        sb.Append(J).Append(perWord > 1 ? "long a, b, v, k = " + L((1L << (lanes == 3 ? 21 : 32)) - 1) + ";" : "long a, b, v;").AppendLine();
-        for (int g = 0; g < l.Groups; g++)
+        // The lane masks in locals: 2 bytes of bytecode per use instead of 9 (same IL count).
+        sb.Append(J).Append("long a, b, v");
+        foreach (int bits in words.Where(wd => wd.Rows.Length > 1).Select(wd => wd.Bits).Distinct())
         {
-            for (int t = g * p.RowGroupsPerGroup; t < (g + 1) * p.RowGroupsPerGroup; t++)
-            {
-                int first = (g * outPerGroup) + ((t - (g * p.RowGroupsPerGroup)) * lanes);
-                int count = Math.Min(lanes, ((g + 1) * outPerGroup) - first);
-                var group = new RowGroupShape(t, g * inPerGroup * inPlane, first, count, plane, loop, constants);
-                RowGroup(sb, J, p, group, windows, hoisted, constants);
-            }
+            sb.Append(", k").Append(N(bits)).Append(" = ").Append(L((1L << bits) - 1));
+        }
+
+        sb.AppendLine(";");
+        foreach (ConvSwarWord word in words)
+        {
+            RowGroup(sb, J, p, word, new Layout(plane, loop, constants), windows, hoisted);
         }
 
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
     }
 
-    /// <summary>One packed row group: its index, the first input of its convolution group, its output channels
-    /// (first, count), the output plane, whether its requantization loops and whether constants are IL literals.</summary>
-    private sealed record RowGroupShape(int Index, int ChannelBase, int First, int Count, int Plane, bool Loop, bool Constants);
+    /// <summary>How the method is laid out: the output plane, whether requantization loops over the accumulator
+    /// buffer and whether weights and requantization constants are IL literals.</summary>
+    private sealed record Layout(int Plane, bool Loop, bool Constants);
 
     private static string L(long v) => CompiledWeightsGenerator.L(v);
 
-    private static void RowGroup(StringBuilder sb, string J, PreparedLayer p, RowGroupShape rg, List<int>[] windows, List<int> hoisted, bool constants)
+    private static void RowGroup(StringBuilder sb, string J, PreparedLayer p, ConvSwarWord word, Layout layout, List<int>[] windows, List<int> hoisted)
     {
-        bool folded = p.RoundingWithZeroPoint != null;
-        int bits = p.Lanes == 3 ? 21 : 32, t = rg.Index, first = rg.First, count = rg.Count;
+        bool folded = p.RoundingWithZeroPoint != null && word.Bits == (p.Lanes == 3 ? 21 : 32);
+        int bits = word.Bits, count = word.Rows.Length;
         long half = 1L << (bits - 1);
-        sb.Append(J).Append("// row group ").Append(N(t)).Append(": output channels ").Append(N(first)).Append("..").Append(N(first + count - 1)).AppendLine();
+        sb.Append(J).Append("// output channels ").Append(string.Join(", ", word.Rows.Select(N))).Append(" (").Append(N(bits)).AppendLine("-bit lanes)");
         string[] weight = new string[p.Definition.WeightsPerOutput];
         for (int k = 0; k < weight.Length; k++)
         {
-            int at = (t * p.Stride) + k;
-            long word = p.PackedWeights[at];
-            string value = constants ? L(word) : "w[" + N(at) + "]";
-            if (constants && word == 0)
+            int at = (word.PackedIndex * p.Stride) + k;
+            long value = layout.Constants ? word.Values![k] : 0;
+            string text = layout.Constants ? L(value) : "w[" + N(at) + "]";
+            if (layout.Constants && value == 0)
             {
                 weight[k] = null!;
             }
             else if (hoisted.Contains(k))
             {
-                sb.Append(J).Append('c').Append(N(k)).Append(" = ").Append(value).AppendLine(";");
+                sb.Append(J).Append('c').Append(N(k)).Append(" = ").Append(text).AppendLine(";");
                 weight[k] = "c" + N(k);
             }
             else
             {
-                weight[k] = value;
+                weight[k] = text;
             }
         }
 
@@ -207,14 +207,14 @@ internal static class StraightConvGenerator
             offset += half << (bits * j);
         }
 
-        if (constants)
+        if (layout.Constants)
         {
             long b = offset;
             unchecked
             {
                 for (int j = 0; j < count; j++)
                 {
-                    b += (long)p.Definition.Bias[first + j] << (bits * j);
+                    b += (long)p.Definition.Bias[word.Rows[j]] << (bits * j);
                 }
             }
 
@@ -222,15 +222,16 @@ internal static class StraightConvGenerator
         }
         else
         {
-            sb.Append(J).Append("b = ").Append(string.Join(" + ", Enumerable.Range(0, count).Select(j => j == 0 ? "(long)bias[" + N(first) + "]" : "((long)bias[" + N(first + j) + "] << " + N(bits * j) + ")")));
+            sb.Append(J).Append("b = ").Append(string.Join(" + ", Enumerable.Range(0, count).Select(j => j == 0 ? "(long)bias[" + N(word.Rows[0]) + "]" : "((long)bias[" + N(word.Rows[j]) + "] << " + N(bits * j) + ")")));
             sb.AppendLine(offset == 0 ? ";" : " + " + L(offset) + ";");
         }
 
         for (int j = 0; j < count; j++)
         {
-            int o = first + j;
-            if (constants)
+            int o = word.Rows[j];
+            if (layout.Constants)
             {
+                // A generated word may use other lanes than the layer's packing: its zero point is then added after the shift.
                 long m = p.Multiplier[o], r = folded ? p.RoundingWithZeroPoint![o] : p.Rounding[o];
                 r = j < count - 1 ? unchecked(r - (m << (bits - 1))) : r;
                 sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r))
@@ -246,7 +247,7 @@ internal static class StraightConvGenerator
 
         for (int pos = 0; pos < windows.Length; pos++)
         {
-            sb.Append(J).Append(rg.Loop ? "acc[" + N(pos) + "] = b" : "a = b");
+            sb.Append(J).Append(layout.Loop ? "acc[" + N(pos) + "] = b" : "a = b");
             List<int> window = windows[pos];
             int terms = 0;
             for (int j = 0; j < window.Count; j += 2)
@@ -254,42 +255,42 @@ internal static class StraightConvGenerator
                 string w = weight[window[j]];
                 if (w != null)
                 {
-                    sb.Append(terms++ % 6 == 5 ? "\n" + J + "    " : " ").Append("+ (x").Append(N(rg.ChannelBase + window[j + 1])).Append(" * ").Append(w).Append(')');
+                    sb.Append(terms++ % 6 == 5 ? "\n" + J + "    " : " ").Append("+ (x").Append(N(word.ChannelBase + window[j + 1])).Append(" * ").Append(w).Append(')');
                 }
             }
 
             sb.AppendLine(";");
-            if (!rg.Loop)
+            if (!layout.Loop)
             {
-                Requantize(sb, J, p, rg, bits, o => N((o * rg.Plane) + pos));
+                Requantize(sb, J, p, word, folded, layout.Constants, o => N((o * layout.Plane) + pos));
             }
         }
 
-        if (rg.Loop)
+        if (layout.Loop)
         {
-            sb.Append(J).Append("for (int i = 0; i < ").Append(N(rg.Plane)).AppendLine("; i++)");
+            sb.Append(J).Append("for (int i = 0; i < ").Append(N(layout.Plane)).AppendLine("; i++)");
             sb.Append(J).AppendLine("{");
             sb.Append(J).AppendLine("    a = acc[i];");
-            Requantize(sb, J + "    ", p, rg, bits, o => o * rg.Plane == 0 ? "i" : "i + " + N(o * rg.Plane));
+            Requantize(sb, J + "    ", p, word, folded, layout.Constants, o => o * layout.Plane == 0 ? "i" : "i + " + N(o * layout.Plane));
             sb.Append(J).AppendLine("}");
         }
     }
 
-    /// <summary>Emits the lane extraction, requantization and clamped store of the row group's channels from <c>a</c>.</summary>
-    private static void Requantize(StringBuilder sb, string J, PreparedLayer p, RowGroupShape rg, int bits, Func<int, string> index)
+    /// <summary>Emits the lane extraction, requantization and clamped store of the word's channels from <c>a</c>.</summary>
+    private static void Requantize(StringBuilder sb, string J, PreparedLayer p, ConvSwarWord word, bool folded, bool constants, Func<int, string> index)
     {
-        string zo = p.RoundingWithZeroPoint != null ? string.Empty : " + " + (rg.Constants ? N(p.OutputZeroPoint) : "zo");
-        for (int j = 0; j < rg.Count; j++)
+        string zo = folded ? string.Empty : " + " + (constants ? N(p.OutputZeroPoint) : "zo");
+        int bits = word.Bits, count = word.Rows.Length;
+        for (int j = 0; j < count; j++)
         {
-            int o = rg.First + j;
             string lane = j == 0 ? "a" : "(a >> " + N(bits * j) + ")";
-            if (j < rg.Count - 1)
+            if (j < count - 1)
             {
-                lane = "(" + lane + " & k)";
+                lane = "(" + lane + " & k" + N(bits) + ")";
             }
 
             sb.Append(J).Append("v = (((").Append(lane).Append(" * m").Append(N(j)).Append(") + r").Append(N(j)).Append(") >> s").Append(N(j)).Append(')').Append(zo).AppendLine(";");
-            sb.Append(J).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+            sb.Append(J).Append("output[").Append(index(word.Rows[j])).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
         }
     }
 
