@@ -22,6 +22,10 @@ namespace EdgeMicro.Conversion.Export;
 /// exactly (lane * M + R) &gt;&gt; S (64-bit arithmetic is exact modulo 2^64 and the true sum fits); the top used lane
 /// is <c>a &gt;&gt; b*j</c> (arithmetic shift; nothing above it). Rounding, zero point and clamp as
 /// <see cref="Requantizer"/>.</para>
+/// <para>Code mode: the words are planned by <see cref="ConvSwarWords"/> (three lanes wherever a row provably fits),
+/// the sums read raw inputs and start from a constant bias per position with the zero points of its in-bounds taps
+/// folded in (the same integers), and words are IL constants in the sums when the method stays under
+/// <see cref="MaxBytes"/> that way (else held in locals per word).</para>
 /// </summary>
 internal static class StraightConvGenerator
 {
@@ -60,13 +64,16 @@ internal static class StraightConvGenerator
 
     /// <summary>Estimated bytecode of the method (three lanes per word; two-lane layers come out larger, and the
     /// assembly check places layers).</summary>
-    private static long EstimatedBytes(LayerDefinition l, bool loop)
+    /// <param name="l">The layer.</param>
+    /// <param name="loop">Whether requantization loops.</param>
+    /// <param name="termBytes">Bytes per SWAR term: 6 with the weight in a local, 13 with an <c>ldc.i8</c>.</param>
+    private static long EstimatedBytes(LayerDefinition l, bool loop, int termBytes = 6)
     {
         int inputs = l.InChannels * l.InHeight * l.InWidth, plane = l.OutHeight * l.OutWidth;
         int outPerGroup = l.OutChannels / l.Groups, rowGroups = l.Groups * ((outPerGroup + 2) / 3);
         long terms = (long)rowGroups * ValidPairs(l);
         long requant = loop ? rowGroups * ((plane * 6) + 200) : (long)l.OutChannels * plane * 40;
-        return (terms * 6) + requant + (inputs * 8) + ((long)rowGroups * l.WeightsPerOutput * 8) + 400;
+        return (terms * termBytes) + requant + (inputs * 8) + ((long)rowGroups * l.WeightsPerOutput * 8) + 400;
     }
 
     /// <summary>Emits the method: data mode <c>static void Conv{i}(PreparedLayer p, sbyte[] input, sbyte[] output,
@@ -140,19 +147,23 @@ internal static class StraightConvGenerator
         foreach (int i in used)
         {
             int c = i / inPlane;
-            string z = constants ? N(l.InputZeroPoints[c]) : "z" + N(c);
+            // Code mode folds the zero points into a constant bias per position instead.
+            string z = constants ? "0" : "z" + N(c);
             sb.Append(J).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).Append(']').Append(z == "0" ? string.Empty : " - " + z).AppendLine(";");
         }
 
         // Code mode: a tap whose words are all zero is never used.
-        var hoisted = Enumerable.Range(0, taps).Where(k => uses[k] >= 2 && (!constants || words.Any(wd => wd.Values![k] != 0))).ToList();
+        // Code mode: no IL is saved by a local (ldloc and ldc.i8 are one instruction each), only bytecode, so words are
+        // IL constants in the sums when the method stays under the size budget that way.
+        bool literal = constants && EstimatedBytes(l, loop, 13) <= MaxBytes;
+        var hoisted = Enumerable.Range(0, taps).Where(k => !literal && uses[k] >= 2 && (!constants || words.Any(wd => wd.Values![k] != 0))).ToList();
         if (hoisted.Count > 0)
         {
             sb.Append(J).Append("long ").Append(string.Join(", ", hoisted.Select(k => "c" + N(k)))).AppendLine(";");
         }
 
         // The lane masks in locals: 2 bytes of bytecode per use instead of 9 (same IL count).
-        sb.Append(J).Append("long a, b, v");
+        sb.Append(J).Append(constants ? "long a, v" : "long a, b, v");
         foreach (int bits in words.Where(wd => wd.Rows.Length > 1).Select(wd => wd.Bits).Distinct())
         {
             sb.Append(", k").Append(N(bits)).Append(" = ").Append(L((1L << bits) - 1));
@@ -207,6 +218,7 @@ internal static class StraightConvGenerator
             offset += half << (bits * j);
         }
 
+        long bias = 0;
         if (layout.Constants)
         {
             long b = offset;
@@ -218,7 +230,7 @@ internal static class StraightConvGenerator
                 }
             }
 
-            sb.Append(J).Append("b = ").Append(L(b)).AppendLine(";");
+            bias = b;
         }
         else
         {
@@ -247,8 +259,8 @@ internal static class StraightConvGenerator
 
         for (int pos = 0; pos < windows.Length; pos++)
         {
-            sb.Append(J).Append(layout.Loop ? "acc[" + N(pos) + "] = b" : "a = b");
             List<int> window = windows[pos];
+            sb.Append(J).Append(layout.Loop ? "acc[" + N(pos) + "] = " : "a = ").Append(layout.Constants ? L(PositionBias(p.Definition, word, window, bias)) : "b");
             int terms = 0;
             for (int j = 0; j < window.Count; j += 2)
             {
@@ -274,6 +286,23 @@ internal static class StraightConvGenerator
             Requantize(sb, J + "    ", p, word, folded, layout.Constants, o => o * layout.Plane == 0 ? "i" : "i + " + N(o * layout.Plane));
             sb.Append(J).AppendLine("}");
         }
+    }
+
+    /// <summary>Code mode: the word's bias at one position with the input zero points of its in-bounds taps folded in
+    /// (the sums then read raw inputs): bias - sum_k zp_in(c(k)) * word_k, modulo 2^64.</summary>
+    private static long PositionBias(LayerDefinition l, ConvSwarWord word, List<int> window, long bias)
+    {
+        int inPlane = l.InHeight * l.InWidth;
+        unchecked
+        {
+            for (int j = 0; j < window.Count; j += 2)
+            {
+                int c = (word.ChannelBase + window[j + 1]) / inPlane;
+                bias -= l.InputZeroPoints[c] * word.Values![window[j]];
+            }
+        }
+
+        return bias;
     }
 
     /// <summary>Emits the lane extraction, requantization and clamped store of the word's channels from <c>a</c>.</summary>
