@@ -50,7 +50,8 @@ internal static class StraightConvGenerator
         }
 
         int inputs = l.InChannels * l.InHeight * l.InWidth, taps = l.WeightsPerOutput;
-        if (inputs + taps + l.InChannels + 24 > MaxLocals)
+        // x per input, a weight per tap, a zero point per channel, and at most 26 others (arrays, lanes, temporaries).
+        if (inputs + taps + l.InChannels + 26 > MaxLocals)
         {
             return false;
         }
