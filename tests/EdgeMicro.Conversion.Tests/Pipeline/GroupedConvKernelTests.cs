@@ -10,7 +10,8 @@ using B = EdgeMicro.TestKit.OnnxModelBuilder;
 namespace EdgeMicro.Conversion.Tests.Pipeline;
 
 /// <summary>Grouped and depthwise Conv get a specialized (straight-line) method in data and code mode, bit-exact
-/// with the generic kernel on every layer's output; so do padded, strided and dilated one-group layers.</summary>
+/// with the generic kernel on every layer's output (on calibration-like rows and on saturating ones); so do padded,
+/// strided and dilated one-group layers.</summary>
 public sealed class GroupedConvKernelTests
 {
     public static TheoryData<string, int, int, int, int, int, int> Shapes() => new()
@@ -64,6 +65,9 @@ public sealed class GroupedConvKernelTests
         int fractionBits = RawSamples.ChooseFractionBits(rows.SelectMany(r => r).Max(Math.Abs));
         var request = new QuantizationRequest(model, "grouped", 1, ["a", "b", "c"], Normalization.Identity(features), layout, fractionBits, rows);
         BudgetedModel m = BudgetedQuantizer.Quantize(request, "grouped.onnx", new ConvertOptions { ModelPath = "", CalibrationPath = "", OutputDirectory = "" }.RamBudgetBytes);
-        return (m.Quantized, m.Classifier, rows.Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
+        // Besides the calibration rows: saturating rows of random signs, so accumulators reach far into their lanes.
+        double big = rows.SelectMany(r => r).Max(Math.Abs);
+        double[][] extreme = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, features).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
+        return (m.Quantized, m.Classifier, rows.Concat(extreme).Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
     }
 }
