@@ -124,7 +124,17 @@ internal static class StraightConvGenerator
         List<ConvSwarWord> words = ConvSwarWords.Plan(p, constants);
         int perWord = words.Max(wd => wd.Rows.Length);
         sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "m" + N(j) + ", r" + N(j)))).AppendLine(";");
-        sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "s" + N(j)))).AppendLine(";");
+        if (constants)
+        {
+            // Code mode: shifts are literals (a shift by a local costs "& 63" too: 2 IL more per output), and the clamp
+            // thresholds of each lane are locals (a literal that fits 32 bits costs ldc.i4 + conv.i8).
+            sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "t" + N(j) + " = 0, u" + N(j) + " = 0"))).AppendLine(";");
+        }
+        else
+        {
+            sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "s" + N(j)))).AppendLine(";");
+        }
+
         if (loop)
         {
             sb.Append(I).Append("long[] acc = _acc").Append(N(index)).AppendLine(";");
@@ -245,10 +255,14 @@ internal static class StraightConvGenerator
             if (layout.Constants)
             {
                 // A generated word may use other lanes than the layer's packing: its zero point is then added after the shift.
-                long m = p.Multiplier[o], r = folded ? p.RoundingWithZeroPoint![o] : p.Rounding[o];
-                r = j < count - 1 ? unchecked(r - (m << (bits - 1))) : r;
-                sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r))
-                    .Append("; s").Append(N(j)).Append(" = ").Append(N(p.Shift[o])).AppendLine(";");
+                (long m, long r) = ClampThresholds.LaneConstants(p, word, j, folded);
+                sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r));
+                if (ClampThresholds.Of(p, word, j, folded) is { } t)
+                {
+                    sb.Append("; t").Append(N(j)).Append(" = ").Append(L(t.Low)).Append("; u").Append(N(j)).Append(" = ").Append(L(t.High));
+                }
+
+                sb.AppendLine(";");
             }
             else
             {
@@ -319,7 +333,18 @@ internal static class StraightConvGenerator
                 lane = "(" + lane + " & k" + N(bits) + ")";
             }
 
-            sb.Append(J).Append("v = (((").Append(lane).Append(" * m").Append(N(j)).Append(") + r").Append(N(j)).Append(") >> s").Append(N(j)).Append(')').Append(zo).AppendLine(";");
+            string shift = constants ? N(p.Shift[word.Rows[j]]) : "s" + N(j);
+            string Requantized(string x) => "(((" + x + " * m" + N(j) + ") + r" + N(j) + ") >> " + shift + ")" + zo;
+            if (constants && ClampThresholds.Of(p, word, j, folded) != null)
+            {
+                // Code mode: the clamp tests the lane against the thresholds where requantization reaches lo and hi,
+                // so a clamped output (half of them after a ReLU) skips the multiply and shift.
+                sb.Append(J).Append("output[").Append(index(word.Rows[j])).Append("] = (sbyte)((v = ").Append(lane).Append(") < t").Append(N(j))
+                    .Append(" ? lo : (v > u").Append(N(j)).Append(" ? hi : ").Append(Requantized("v")).AppendLine("));");
+                continue;
+            }
+
+            sb.Append(J).Append("v = ").Append(Requantized(lane)).AppendLine(";");
             sb.Append(J).Append("output[").Append(index(word.Rows[j])).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
         }
     }
