@@ -109,15 +109,18 @@ internal static class StraightConvGenerator
             }
         }
 
-        if (constants)
-        {
-            sb.Append(I).Append("long lo = ").Append(N(p.ActivationMin)).Append(", hi = ").Append(N(p.ActivationMax)).AppendLine(";");
-        }
-        else
+        // The most used locals first: slots 0-3 load and store in one byte (ldloc.0-3) instead of two.
+        sb.Append(I).Append("long v, a, lo = ").Append(constants ? N(p.ActivationMin) : "p.ActivationMin").Append(", hi = ")
+            .Append(constants ? N(p.ActivationMax) : "p.ActivationMax").AppendLine(";");
+        if (!constants)
         {
             sb.Append(I).Append("long[] w = p.PackedWeights, m = p.Multiplier, r = p.").Append(folded ? "RoundingWithZeroPoint" : "Rounding").AppendLine(";");
             sb.Append(I).AppendLine("int[] s = p.Shift, bias = p.Definition.Bias, zp = p.Definition.InputZeroPoints;");
-            sb.Append(I).Append("long lo = p.ActivationMin, hi = p.ActivationMax").Append(folded ? string.Empty : ", zo = p.OutputZeroPoint").AppendLine(";");
+            if (!folded)
+            {
+                sb.Append(I).AppendLine("long zo = p.OutputZeroPoint;");
+            }
+
             sb.Append(I).Append("int ").Append(string.Join(", ", Enumerable.Range(0, l.InChannels).Select(c => "z" + N(c) + " = zp[" + N(c) + "]"))).AppendLine(";");
         }
 
@@ -174,13 +177,17 @@ internal static class StraightConvGenerator
         }
 
         // The lane masks in locals: 2 bytes of bytecode per use instead of 9 (same IL count).
-        sb.Append(J).Append(constants ? "long a, v" : "long a, b, v");
-        foreach (int bits in words.Where(wd => wd.Rows.Length > 1).Select(wd => wd.Bits).Distinct())
+        var declarators = new List<string>();
+        if (!constants)
         {
-            sb.Append(", k").Append(N(bits)).Append(" = ").Append(L((1L << bits) - 1));
+            declarators.Add("b");
         }
 
-        sb.AppendLine(";");
+        declarators.AddRange(words.Where(wd => wd.Rows.Length > 1).Select(wd => wd.Bits).Distinct().Select(bits => "k" + N(bits) + " = " + L((1L << bits) - 1)));
+        if (declarators.Count > 0)
+        {
+            sb.Append(J).Append("long ").Append(string.Join(", ", declarators)).AppendLine(";");
+        }
         foreach (ConvSwarWord word in words)
         {
             RowGroup(sb, J, p, word, new Layout(plane, loop, constants), windows, hoisted);
