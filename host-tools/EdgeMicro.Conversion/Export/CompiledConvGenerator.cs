@@ -23,6 +23,12 @@ internal static class CompiledConvGenerator
     public static void Conv(StringBuilder sb, int index, PreparedLayer p, bool padded)
     {
         LayerDefinition l = p.Definition;
+        if (StraightConvGenerator.Fits(l))
+        {
+            StraightConvGenerator.Emit(sb, index, p, constants: true);
+            return;
+        }
+
         const string I = "            ";
         int ph = padded ? l.InHeight + l.PadTop + l.PadBottom : l.InHeight;
         int pw = padded ? l.InWidth + l.PadLeft + l.PadRight : l.InWidth;

@@ -29,7 +29,7 @@ public static class CompiledWeightsGenerator
     public static bool IsCompiled(PreparedLayer p) =>
         p.Definition.NegativeMultiplier == null && p.PackedWeights != null && (p.Lanes == 2 || p.Lanes == 3)
         && (p.Definition.Kind == LayerKind.Dense ? p.InputLength <= KernelGenerator.MaxInputs
-            : p.Definition.Kind == LayerKind.Conv && p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= KernelGenerator.MaxInputs);
+            : p.Definition.Kind == LayerKind.Conv && (StraightConvGenerator.Fits(p.Definition) || (p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= KernelGenerator.MaxInputs)));
 
     /// <summary>Generates the kernel source.</summary>
     /// <param name="layers">The prepared layers of the int8 model (from a <see cref="Classifier"/>).</param>
@@ -53,7 +53,7 @@ public static class CompiledWeightsGenerator
         var padded = new List<int>();
         for (int i = 0; i < layers.Length; i++)
         {
-            if (IsCompiled(layers[i]) && layers[i].Definition.Kind == LayerKind.Conv && HasPadding(layers[i].Definition))
+            if (IsCompiled(layers[i]) && layers[i].Definition.Kind == LayerKind.Conv && HasPadding(layers[i].Definition) && !StraightConvGenerator.Fits(layers[i].Definition))
             {
                 padded.Add(i);
                 sb.Append("        private readonly sbyte[] _padded").Append(N(i)).Append(" = new sbyte[").Append(N(PaddedLength(layers[i].Definition))).AppendLine("];");

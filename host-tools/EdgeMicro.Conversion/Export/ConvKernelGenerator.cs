@@ -32,14 +32,23 @@ internal static class ConvKernelGenerator
     public static string AcceptsCondition(PreparedLayer p)
     {
         int[] shape = EdgeMicro.Core.Format.ModelTable.ToShape(p.Definition);
-        return "layer.Definition.Kind == LayerKind.Conv && " + PackingCondition(p) + " && SameShape(layer.Definition, new int[] { " + string.Join(", ", shape.Take(19).Select(N)) + " })";
+        string bias = StraightConvGenerator.Fits(p.Definition) ? " && layer.Definition.Bias != null" : string.Empty;
+        return "layer.Definition.Kind == LayerKind.Conv && " + PackingCondition(p) + bias + " && SameShape(layer.Definition, new int[] { " + string.Join(", ", shape.Take(19).Select(N)) + " })";
     }
 
     /// <summary>Length of the padded input buffer a Conv layer needs (0 when it does not pad or is not a Conv).</summary>
     /// <param name="l">The layer.</param>
     /// <returns>C x (H + pads) x (W + pads), or 0.</returns>
     public static int PaddedLength(LayerDefinition l) =>
-        l.Kind == LayerKind.Conv && Pads(l) ? l.InChannels * PaddedHeight(l) * PaddedWidth(l) : 0;
+        l.Kind == LayerKind.Conv && Pads(l) && !StraightConvGenerator.Fits(l) ? l.InChannels * PaddedHeight(l) * PaddedWidth(l) : 0;
+
+    /// <summary>Says whether a Conv layer gets a specialized method (data or code mode): straight-line
+    /// (<see cref="StraightConvGenerator"/>, any groups) when it fits, else the per-position loop of one group.</summary>
+    /// <param name="l">The layer.</param>
+    /// <returns>True when specialized.</returns>
+    public static bool IsSpecialized(LayerDefinition l) =>
+        l.Kind == LayerKind.Conv && (StraightConvGenerator.Fits(l)
+            || (l.Groups == 1 && l.WeightsPerOutput <= KernelGenerator.MaxInputs && PaddedLength(l) <= MaxPaddedLength));
 
     /// <summary>Emits the method.</summary>
     /// <param name="sb">Destination.</param>
@@ -48,6 +57,12 @@ internal static class ConvKernelGenerator
     public static void Conv(StringBuilder sb, int index, PreparedLayer p)
     {
         LayerDefinition l = p.Definition;
+        if (StraightConvGenerator.Fits(l))
+        {
+            StraightConvGenerator.Emit(sb, index, p, constants: false);
+            return;
+        }
+
         const string I = "            ";
         bool pads = Pads(l);
         int taps = l.WeightsPerOutput, plane = l.OutHeight * l.OutWidth, width = pads ? PaddedWidth(l) : l.InWidth;

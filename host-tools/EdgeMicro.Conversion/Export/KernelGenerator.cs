@@ -29,8 +29,7 @@ public static class KernelGenerator
     public static bool IsSpecialized(PreparedLayer p) =>
         PoolKernelGenerator.IsSpecialized(p.Definition) || (p.NegativeMultiplier == null && (p.Definition.Kind == LayerKind.Dense
             ? p.InputLength <= MaxInputs
-            : p.Definition.Kind == LayerKind.Conv && p.Definition.Groups == 1 && p.Definition.WeightsPerOutput <= MaxInputs
-                && ConvKernelGenerator.PaddedLength(p.Definition) <= ConvKernelGenerator.MaxPaddedLength));
+            : ConvKernelGenerator.IsSpecialized(p.Definition)));
 
     /// <summary>Condition that a prepared Dense/Conv layer has the packing the generated method was written for.</summary>
     /// <param name="p">Prepared layer.</param>

@@ -48,7 +48,9 @@ internal static class PoolKernelGenerator
         sb.Append("        private static void Pool").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
         sb.AppendLine("        {");
         sb.Append(I).AppendLine("int[] zp = p.Definition.InputZeroPoints;");
-        sb.Append(I).AppendLine("int r, v;");
+        bool max = l.Kind == LayerKind.MaxPool;
+        // An unclamped max stays an int8: sbyte locals need no conversion at the store.
+        sb.Append(I).AppendLine(max && !clamp ? "sbyte r, v;" : "int r, v;");
         if (clamp)
         {
             sb.Append(I).AppendLine("int lo = p.ActivationMin, hi = p.ActivationMax;");
@@ -61,7 +63,16 @@ internal static class PoolKernelGenerator
                 for (int ox = 0; ox < l.OutWidth; ox++)
                 {
                     int[] taps = InBoundsTaps(l, c, oy, ox, out int padded);
-                    if (l.Kind == LayerKind.MaxPool)
+                    int at = (((c * l.OutHeight) + oy) * l.OutWidth) + ox;
+                    if (max && !clamp && taps.Length == 2)
+                    {
+                        // Two taps: one conditional over the elements, no locals (13.5 IL instead of 17).
+                        sb.Append(I).Append("output[").Append(N(at)).Append("] = input[").Append(N(taps[1])).Append("] > input[").Append(N(taps[0]))
+                            .Append("] ? input[").Append(N(taps[1])).Append("] : input[").Append(N(taps[0])).AppendLine("];");
+                        continue;
+                    }
+
+                    if (max)
                     {
                         Max(sb, I, taps, l.ActivationMin);
                     }
@@ -70,8 +81,8 @@ internal static class PoolKernelGenerator
                         Average(sb, I, l, c, taps, padded);
                     }
 
-                    string result = clamp ? "(r < lo ? lo : (r > hi ? hi : r))" : "r";
-                    sb.Append(I).Append("output[").Append(N((((c * l.OutHeight) + oy) * l.OutWidth) + ox)).Append("] = (sbyte)").Append(result).AppendLine(";");
+                    string result = clamp ? "(sbyte)(r < lo ? lo : (r > hi ? hi : r))" : (max ? "r" : "(sbyte)r");
+                    sb.Append(I).Append("output[").Append(N(at)).Append("] = ").Append(result).AppendLine(";");
                 }
             }
         }
