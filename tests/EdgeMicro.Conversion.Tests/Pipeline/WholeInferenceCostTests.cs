@@ -9,8 +9,8 @@ namespace EdgeMicro.Conversion.Tests.Pipeline;
 /// Whole-inference executed IL (input quantization, every layer, head: what a device pays per inference) with the
 /// generated data-mode kernel, per devkit model. Executed IL is exact and deterministic (the Cecil counter), so these
 /// are ceilings, not timings. The ceilings are the figures this generator reached (README bench table) plus ~2%:
-/// a change that makes any model slower fails here. The Dense models (fused whole-inference method) are held to issue
-/// 13's goals: 3.5 IL/MAC in data mode, 2.6 with the weights in code.
+/// a change that makes any model slower fails here. The models of >= 1,000 MACs are held to issue
+/// 13's goals: 3.5 IL/MAC in data mode, 2.6 with the weights in code (digits_conv1d in code mode: not reached, held at 2.76).
 /// </summary>
 [Collection(DevkitCollection.Name)]
 public sealed class WholeInferenceCostTests(DevkitConversions conversions, ITestOutputHelper output)
@@ -20,18 +20,22 @@ public sealed class WholeInferenceCostTests(DevkitConversions conversions, ITest
     {
         { "digits_mlp", 3.50 },    // 5.37
         { "digits_matmul", 3.50 }, // 5.37
-        { "digits_cnn", 4.50 },    // 10.48
-        { "digits_cnn_bn", 4.50 }, // 10.48
-        { "digits_conv1d", 4.70 }, // 9.92
+        { "digits_cnn", 2.75 },    // 10.48 (straight-line Conv: 2.67)
+        { "digits_cnn_bn", 2.75 }, // 10.48
+        { "digits_conv1d", 3.45 }, // 9.92 (straight-line Conv: 3.38)
         { "satellite_mlp", 3.50 }, // 4.95
     };
 
-    /// <summary>Whole IL/MAC ceiling in code mode (issue 13's goal) of the Dense models of >= 1,000 MACs.</summary>
+    /// <summary>Whole IL/MAC ceiling in code mode: issue 13's goal (2.6) where it is reached, the reached figure + ~2%
+    /// where not (digits_conv1d).</summary>
     public static TheoryData<string, double> CodeCeilings => new()
     {
         { "digits_mlp", 2.60 },    // 3.07 before the fused method
         { "digits_matmul", 2.60 }, // 3.07
         { "satellite_mlp", 2.60 }, // 3.20
+        { "digits_cnn", 2.60 },    // 3.77 before the straight-line Conv (2.43)
+        { "digits_cnn_bn", 2.60 }, // 3.77
+        { "digits_conv1d", 2.76 }, // 3.58 (2.70; goal 2.6 not reached)
     };
 
     [Theory]
