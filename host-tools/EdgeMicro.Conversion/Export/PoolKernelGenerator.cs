@@ -49,12 +49,10 @@ internal static class PoolKernelGenerator
         sb.AppendLine("        {");
         sb.Append(I).AppendLine("int[] zp = p.Definition.InputZeroPoints;");
         bool max = l.Kind == LayerKind.MaxPool;
-        // An unclamped max stays an int8: sbyte locals need no conversion at the store.
-        sb.Append(I).AppendLine(max && !clamp ? "sbyte r, v;" : "int r, v;");
-        if (clamp)
-        {
-            sb.Append(I).AppendLine("int lo = p.ActivationMin, hi = p.ActivationMax;");
-        }
+        // The body first: its locals are declared only when a window uses them (every window of a 2-tap max pool is
+        // one conditional without locals, and nanoFramework's compiler build treats an unused local as an error).
+        var body = new StringBuilder();
+        bool locals = false;
 
         for (int c = 0; c < l.InChannels; c++)
         {
@@ -67,25 +65,39 @@ internal static class PoolKernelGenerator
                     if (max && !clamp && taps.Length == 2)
                     {
                         // Two taps: one conditional over the elements, no locals (13.5 IL instead of 17).
-                        sb.Append(I).Append("output[").Append(N(at)).Append("] = input[").Append(N(taps[1])).Append("] > input[").Append(N(taps[0]))
+                        body.Append(I).Append("output[").Append(N(at)).Append("] = input[").Append(N(taps[1])).Append("] > input[").Append(N(taps[0]))
                             .Append("] ? input[").Append(N(taps[1])).Append("] : input[").Append(N(taps[0])).AppendLine("];");
                         continue;
                     }
 
+                    locals = true;
                     if (max)
                     {
-                        Max(sb, I, taps, l.ActivationMin);
+                        Max(body, I, taps, l.ActivationMin);
                     }
                     else
                     {
-                        Average(sb, I, l, c, taps, padded);
+                        Average(body, I, l, c, taps, padded);
                     }
 
                     string result = clamp ? "(sbyte)(r < lo ? lo : (r > hi ? hi : r))" : (max ? "r" : "(sbyte)r");
-                    sb.Append(I).Append("output[").Append(N(at)).Append("] = ").Append(result).AppendLine(";");
+                    body.Append(I).Append("output[").Append(N(at)).Append("] = ").Append(result).AppendLine(";");
                 }
             }
         }
+
+        if (locals)
+        {
+            // An unclamped max stays an int8: sbyte locals need no conversion at the store.
+            bool usesV = body.ToString().Contains(" v = ", StringComparison.Ordinal);
+            sb.Append(I).Append(max && !clamp ? "sbyte r" : "int r").AppendLine(usesV ? ", v;" : ";");
+            if (clamp)
+            {
+                sb.Append(I).AppendLine("int lo = p.ActivationMin, hi = p.ActivationMax;");
+            }
+        }
+
+        sb.Append(body);
 
         sb.AppendLine("        }");
     }
