@@ -69,20 +69,7 @@ internal static class HeadKernelGenerator
             sb.Append(i2).Append("else if (").Append(y(j)).Append(" > qSecond) { second = ").Append(N(j)).Append("; qSecond = ").Append(y(j)).AppendLine("; }");
         }
 
-        sb.Append(i2).Append("long sum = table[(int)(qTop - ").Append(y(0)).Append(")]");
-        for (int j = 1; j < n; j++)
-        {
-            sb.Append(j % 4 == 0 ? "\n" + i2 + "    " : " ").Append("+ table[(int)(qTop - ").Append(y(j)).Append(")]");
-        }
-
-        sb.AppendLine(";");
-        sb.Append(i2).AppendLine("long halfSum = sum >> 1;"); // sum > 0 (T[0] = 2^16 is in it): sum / 2 == sum >> 1
-        sb.Append(i2).AppendLine("int confidence = (int)((2147483648L + halfSum) / sum);");
-        sb.Append(i2).AppendLine("int runnerUp = (int)((((long)table[(int)(qTop - qSecond)] << 15) + halfSum) / sum);");
-        sb.Append(i2).AppendLine("result[0] = top;");
-        sb.Append(i2).AppendLine("result[1] = second;");
-        sb.Append(i2).AppendLine("result[2] = confidence;");
-        sb.Append(i2).AppendLine("result[3] = confidence - runnerUp;");
+        Confidence(sb, i2, n, j => "(int)(qTop - " + y(j) + ")", "(int)(qTop - qSecond)");
         sb.Append(indent).AppendLine("}");
     }
 
@@ -96,16 +83,28 @@ internal static class HeadKernelGenerator
             sb.Append(indent).Append("else if (v > qSecond) { second = ").Append(N(j)).AppendLine("; qSecond = v; }");
         }
 
-        sb.Append(indent).Append("long sum = table[qTop - q[0]]");
+        Confidence(sb, indent, n, j => "qTop - q[" + N(j) + "]", "qTop - qSecond");
+    }
+
+    /// <summary>The softmax sum over the table, the Q15 confidence and margin, and the four results (shared by the
+    /// array and the locals form of the head).</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="n">Classes.</param>
+    /// <param name="distance">The table index of class j (qTop minus its logit).</param>
+    /// <param name="runnerUpDistance">The table index of the runner-up.</param>
+    private static void Confidence(StringBuilder sb, string indent, int n, Func<int, string> distance, string runnerUpDistance)
+    {
+        sb.Append(indent).Append("long sum = table[").Append(distance(0)).Append(']');
         for (int j = 1; j < n; j++)
         {
-            sb.Append(j % 4 == 0 ? "\n" + indent + "    " : " ").Append("+ table[qTop - q[").Append(N(j)).Append("]]");
+            sb.Append(j % 4 == 0 ? "\n" + indent + "    " : " ").Append("+ table[").Append(distance(j)).Append(']');
         }
 
         sb.AppendLine(";");
-        sb.Append(indent).AppendLine("long half = sum >> 1;"); // sum > 0 (T[0] = 2^16 is in it): sum / 2 == sum >> 1
-        sb.Append(indent).AppendLine("int confidence = (int)((2147483648L + half) / sum);");
-        sb.Append(indent).AppendLine("int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + half) / sum);");
+        sb.Append(indent).AppendLine("long halfSum = sum >> 1;"); // sum > 0 (T[0] = 2^16 is in it): sum / 2 == sum >> 1
+        sb.Append(indent).AppendLine("int confidence = (int)((2147483648L + halfSum) / sum);");
+        sb.Append(indent).Append("int runnerUp = (int)((((long)table[").Append(runnerUpDistance).AppendLine("] << 15) + halfSum) / sum);");
         sb.Append(indent).AppendLine("result[0] = top;");
         sb.Append(indent).AppendLine("result[1] = second;");
         sb.Append(indent).AppendLine("result[2] = confidence;");
