@@ -12,8 +12,11 @@ namespace EdgeMicro.Conversion.Export;
 /// <param name="Rows">Output channels, lane by lane.</param>
 /// <param name="Bits">Lane width: 21 (three lanes) or 32 (two).</param>
 /// <param name="PackedIndex">Row group in the prepared layer's packing (data mode), or -1.</param>
-/// <param name="Values">Word per tap, sum_j W[Rows[j], k] * 2^(Bits * j) modulo 2^64 (code mode), or null.</param>
-internal sealed record ConvSwarWord(int ChannelBase, int[] Rows, int Bits, int PackedIndex, long[]? Values);
+/// <param name="Values">Word per tap, sum_j W[Rows[j], k] * 2^(Base + Bits * j) modulo 2^64 (code mode), or null.</param>
+/// <param name="Base">Bit where lane 0 starts: 0, or 32 for a generated word of one row (its accumulator is then
+/// <c>a &gt;&gt; 32</c>, exact for an int32 accumulator, and its weights are IL constants wider than 32 bits: one
+/// ldc.i8 instead of ldc.i4 + conv.i8 per term).</param>
+internal sealed record ConvSwarWord(int ChannelBase, int[] Rows, int Bits, int PackedIndex, long[]? Values, int Base = 0);
 
 /// <summary>
 /// Chooses the SWAR words of a straight-line Conv.
@@ -51,18 +54,22 @@ internal static class ConvSwarWords
             }
 
             var rows = Enumerable.Range(g * outPerGroup, outPerGroup).ToList();
-            var three = rows.Where(o => FitsThreeLanes(l, o)).ToList();
+            // Rows with the fewest zero weights take the top lanes: a word whose top lane weight is zero fits 32 bits and
+            // costs ldc.i4 + conv.i8 (2 IL) instead of one ldc.i8.
+            var three = rows.Where(o => FitsThreeLanes(l, o)).OrderByDescending(o => ZeroWeights(l, o)).ThenBy(o => o).ToList();
             int full = three.Count / 3 * 3;
-            for (int i = 0; i < full; i += 3)
+            int triples = full / 3;
+            for (int i = 0; i < triples; i++)
             {
-                words.Add(Generated(l, channelBase, [three[i], three[i + 1], three[i + 2]], 21));
+                words.Add(Generated(l, channelBase, [three[i], three[triples + i], three[(2 * triples) + i]], 21, 0));
             }
 
             // The rest two to a word (a row alone in a word is its top lane: any width).
             var rest = rows.Except(three.Take(full)).ToList();
             for (int i = 0; i < rest.Count; i += 2)
             {
-                words.Add(Generated(l, channelBase, [.. rest.Skip(i).Take(2)], 32));
+                int[] pair = [.. rest.Skip(i).Take(2)];
+                words.Add(Generated(l, channelBase, pair, 32, pair.Length == 1 ? 32 : 0));
             }
         }
 
@@ -89,17 +96,19 @@ internal static class ConvSwarWords
         return low >= -Lane3Limit && high < Lane3Limit;
     }
 
-    private static ConvSwarWord Generated(LayerDefinition l, int channelBase, int[] rows, int bits)
+    private static int ZeroWeights(LayerDefinition l, int o) => Enumerable.Range(0, l.WeightsPerOutput).Count(k => SwarPacker.WeightAt(l, o, k) == 0);
+
+    private static ConvSwarWord Generated(LayerDefinition l, int channelBase, int[] rows, int bits, int lane0)
     {
         var values = new long[l.WeightsPerOutput];
         for (int k = 0; k < values.Length; k++)
         {
             for (int j = 0; j < rows.Length; j++)
             {
-                values[k] = unchecked(values[k] + ((long)SwarPacker.WeightAt(l, rows[j], k) << (bits * j)));
+                values[k] = unchecked(values[k] + ((long)SwarPacker.WeightAt(l, rows[j], k) << (lane0 + (bits * j))));
             }
         }
 
-        return new ConvSwarWord(channelBase, rows, bits, -1, values);
+        return new ConvSwarWord(channelBase, rows, bits, -1, values, lane0);
     }
 }

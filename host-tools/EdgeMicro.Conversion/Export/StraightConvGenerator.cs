@@ -244,7 +244,7 @@ internal static class StraightConvGenerator
             {
                 for (int j = 0; j < count; j++)
                 {
-                    b += (long)p.Definition.Bias[word.Rows[j]] << (bits * j);
+                    b += (long)p.Definition.Bias[word.Rows[j]] << (word.Base + (bits * j));
                 }
             }
 
@@ -334,7 +334,8 @@ internal static class StraightConvGenerator
         int bits = word.Bits, count = word.Rows.Length;
         for (int j = 0; j < count; j++)
         {
-            string lane = j == 0 ? "a" : "(a >> " + N(bits * j) + ")";
+            int at = word.Base + (bits * j);
+            string lane = at == 0 ? "a" : "(a >> " + N(at) + ")";
             if (j < count - 1)
             {
                 lane = "(" + lane + " & k" + N(bits) + ")";
