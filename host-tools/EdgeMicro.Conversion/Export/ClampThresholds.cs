@@ -15,18 +15,31 @@ internal static class ClampThresholds
 {
     private const long Bound = 1L << 61;
 
-    /// <summary>The lane's multiplier and rounding term as the generated code uses them (the rounding of a lane
-    /// read with a mask carries minus m * 2^(bits-1), the lane's offset).</summary>
+    /// <summary>The lane's multiplier, rounding term and the zero point still to add after the shift, as the generated
+    /// code uses them. The rounding of a lane read with a mask carries minus m * 2^(bits-1) (the lane's offset); an
+    /// output zero point not folded by the layer is folded here as zo * 2^s (exact: a multiple of 2^s commutes with the
+    /// floor shift) when t * m + r + zo * 2^s provably stays within 2^62 for every lane value t.</summary>
     /// <param name="p">Prepared layer.</param>
     /// <param name="word">The SWAR word.</param>
     /// <param name="j">Lane.</param>
-    /// <param name="folded">Whether the output zero point is folded into the rounding term.</param>
-    /// <returns>Multiplier and rounding term.</returns>
-    public static (long Multiplier, long Rounding) LaneConstants(PreparedLayer p, ConvSwarWord word, int j, bool folded)
+    /// <param name="folded">Whether the layer's rounding term already holds the output zero point.</param>
+    /// <returns>Multiplier, rounding term and zero point after the shift.</returns>
+    public static (long Multiplier, long Rounding, long AfterShift) LaneConstants(PreparedLayer p, ConvSwarWord word, int j, bool folded)
     {
-        int o = word.Rows[j];
+        int o = word.Rows[j], s = p.Shift[o];
         long m = p.Multiplier[o], r = folded ? p.RoundingWithZeroPoint![o] : p.Rounding[o];
-        return (m, j < word.Rows.Length - 1 ? unchecked(r - (m << (word.Bits - 1))) : r);
+        bool masked = j < word.Rows.Length - 1;
+        r = masked ? unchecked(r - (m << (word.Bits - 1))) : r;
+        long zo = folded ? 0 : p.OutputZeroPoint;
+        if (zo == 0 || s < 0 || s > 48)
+        {
+            return (m, r, zo);
+        }
+
+        (long low, long high) = ConvSwarWords.AccumulatorRange(p.Definition, o);
+        Int128 t = masked ? (Int128)1 << word.Bits : Int128.Max(Int128.Abs(low), Int128.Abs(high));
+        Int128 worst = (t * Int128.Abs(m)) + Int128.Abs(r) + (Int128.Abs(zo) << s);
+        return worst < ((Int128)1 << 62) ? (m, r + (zo << s), 0) : (m, r, zo);
     }
 
     /// <summary>The lane's clamp thresholds, or null when its multiplier is not positive.</summary>
@@ -37,9 +50,8 @@ internal static class ClampThresholds
     /// <returns>(Low, High) or null.</returns>
     public static (long Low, long High)? Of(PreparedLayer p, ConvSwarWord word, int j, bool folded)
     {
-        (long m, long r) = LaneConstants(p, word, j, folded);
+        (long m, long r, long zo) = LaneConstants(p, word, j, folded);
         int s = p.Shift[word.Rows[j]];
-        long zo = folded ? 0 : p.OutputZeroPoint;
         if (m <= 0 || s < 0 || s > 100)
         {
             return null;

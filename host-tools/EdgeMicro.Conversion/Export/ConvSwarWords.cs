@@ -83,6 +83,17 @@ internal static class ConvSwarWords
     /// <returns>True when three 21-bit lanes are exact for it.</returns>
     public static bool FitsThreeLanes(LayerDefinition l, int o)
     {
+        (long low, long high) = AccumulatorRange(l, o);
+        return low >= -Lane3Limit && high < Lane3Limit;
+    }
+
+    /// <summary>Bounds of row o's accumulator, Bias[o] + sum over any subset of taps of W[o, k] * (x - zp_in) with x in
+    /// [InputMin, InputMax].</summary>
+    /// <param name="l">The layer.</param>
+    /// <param name="o">Output channel.</param>
+    /// <returns>Least and greatest value.</returns>
+    public static (long Low, long High) AccumulatorRange(LayerDefinition l, int o)
+    {
         int area = l.KernelHeight * l.KernelWidth, inPerGroup = l.InChannels / l.Groups, group = o / (l.OutChannels / l.Groups);
         long low = l.Bias[o], high = l.Bias[o];
         for (int k = 0; k < l.WeightsPerOutput; k++)
@@ -93,7 +104,7 @@ internal static class ConvSwarWords
             high += Math.Max(0, Math.Max(a, c));
         }
 
-        return low >= -Lane3Limit && high < Lane3Limit;
+        return (low, high);
     }
 
     private static int ZeroWeights(LayerDefinition l, int o) => Enumerable.Range(0, l.WeightsPerOutput).Count(k => SwarPacker.WeightAt(l, o, k) == 0);

@@ -262,7 +262,7 @@ internal static class StraightConvGenerator
             if (layout.Constants)
             {
                 // A generated word may use other lanes than the layer's packing: its zero point is then added after the shift.
-                (long m, long r) = ClampThresholds.LaneConstants(p, word, j, folded);
+                (long m, long r, _) = ClampThresholds.LaneConstants(p, word, j, folded);
                 sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r));
                 if (ClampThresholds.Of(p, word, j, folded) is { } t)
                 {
@@ -342,6 +342,13 @@ internal static class StraightConvGenerator
             }
 
             string shift = constants ? N(p.Shift[word.Rows[j]]) : "s" + N(j);
+            if (constants)
+            {
+                // The zero point is in r when LaneConstants could fold it.
+                long after = ClampThresholds.LaneConstants(p, word, j, folded).AfterShift;
+                zo = after == 0 ? string.Empty : " + " + N((int)after);
+            }
+
             string Requantized(string x) => "(((" + x + " * m" + N(j) + ") + r" + N(j) + ") >> " + shift + ")" + zo;
             if (constants && ClampThresholds.Of(p, word, j, folded) != null)
             {
