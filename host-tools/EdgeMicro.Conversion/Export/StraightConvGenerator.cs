@@ -354,8 +354,9 @@ internal static class StraightConvGenerator
             {
                 // Code mode: the clamp tests the lane against the thresholds where requantization reaches lo and hi,
                 // so a clamped output (half of them after a ReLU) skips the multiply and shift.
-                sb.Append(J).Append("output[").Append(index(word.Rows[j])).Append("] = (sbyte)((v = ").Append(lane).Append(") < t").Append(N(j))
-                    .Append(" ? lo : (v > u").Append(N(j)).Append(" ? hi : ").Append(Requantized("v")).AppendLine("));");
+                // The in-range value is the true arm of both tests: the compiler places it last, so it needs no branch out.
+                sb.Append(J).Append("output[").Append(index(word.Rows[j])).Append("] = (sbyte)((v = ").Append(lane).Append(") >= t").Append(N(j))
+                    .Append(" ? (v <= u").Append(N(j)).Append(" ? ").Append(Requantized("v")).AppendLine(" : hi) : lo);");
                 continue;
             }
 
