@@ -63,6 +63,26 @@ internal static class ClampThresholds
         return (low, high);
     }
 
+    /// <summary>The lane's thresholds and which of the two tests can ever be true: a lane whose values provably stay
+    /// at or above Low (at or below High) for every input needs no low (high) test. Null without thresholds.</summary>
+    /// <param name="p">Prepared layer.</param>
+    /// <param name="word">The SWAR word.</param>
+    /// <param name="j">Lane.</param>
+    /// <param name="folded">Whether the output zero point is folded into the rounding term.</param>
+    /// <returns>(Low, High, TestLow, TestHigh) or null.</returns>
+    public static (long Low, long High, bool TestLow, bool TestHigh)? Plan(PreparedLayer p, ConvSwarWord word, int j, bool folded)
+    {
+        if (Of(p, word, j, folded) is not { } t)
+        {
+            return null;
+        }
+
+        // A masked lane holds the accumulator plus 2^(bits-1); the top lane holds it as it is.
+        (long low, long high) = ConvSwarWords.AccumulatorRange(p.Definition, word.Rows[j]);
+        long offset = j < word.Rows.Length - 1 ? 1L << (word.Bits - 1) : 0;
+        return (t.Low, t.High, low + offset < t.Low, high + offset > t.High);
+    }
+
     /// <summary>Least t in [-2^61, 2^61] where the monotone predicate holds (2^61 when it holds nowhere).</summary>
     private static long Least(Func<long, bool> holds)
     {

@@ -131,7 +131,17 @@ internal static class StraightConvGenerator
         {
             // Code mode: shifts are literals (a shift by a local costs "& 63" too: 2 IL more per output), and the clamp
             // thresholds of each lane are locals (a literal that fits 32 bits costs ldc.i4 + conv.i8).
-            sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, perWord).Select(j => "t" + N(j) + " = 0, u" + N(j) + " = 0"))).AppendLine(";");
+            // Only the thresholds some lane tests (no unused local).
+            var plans = words.SelectMany(wd => Enumerable.Range(0, wd.Rows.Length).Select(j => (j, plan: ClampThresholds.Plan(p, wd, j, WordFolded(p, wd))))).ToList();
+            var thresholds = Enumerable.Range(0, perWord).SelectMany(j => new[]
+            {
+                plans.Any(x => x.j == j && x.plan is { TestLow: true }) ? "t" + N(j) + " = 0" : null,
+                plans.Any(x => x.j == j && x.plan is { TestHigh: true }) ? "u" + N(j) + " = 0" : null,
+            }).Where(d => d != null).ToList();
+            if (thresholds.Count > 0)
+            {
+                sb.Append(I).Append("long ").Append(string.Join(", ", thresholds)).AppendLine(";");
+            }
         }
         else
         {
@@ -205,7 +215,7 @@ internal static class StraightConvGenerator
 
     private static void RowGroup(StringBuilder sb, string J, PreparedLayer p, ConvSwarWord word, Layout layout, List<int>[] windows, List<int> hoisted)
     {
-        bool folded = p.RoundingWithZeroPoint != null && word.Bits == (p.Lanes == 3 ? 21 : 32);
+        bool folded = WordFolded(p, word);
         int bits = word.Bits, count = word.Rows.Length;
         long half = 1L << (bits - 1);
         sb.Append(J).Append("// output channels ").Append(string.Join(", ", word.Rows.Select(N))).Append(" (").Append(N(bits)).AppendLine("-bit lanes)");
@@ -264,9 +274,9 @@ internal static class StraightConvGenerator
                 // A generated word may use other lanes than the layer's packing: its zero point is then added after the shift.
                 (long m, long r, _) = ClampThresholds.LaneConstants(p, word, j, folded);
                 sb.Append(J).Append('m').Append(N(j)).Append(" = ").Append(L(m)).Append("; r").Append(N(j)).Append(" = ").Append(L(r));
-                if (ClampThresholds.Of(p, word, j, folded) is { } t)
+                if (ClampThresholds.Plan(p, word, j, folded) is { } t)
                 {
-                    sb.Append("; t").Append(N(j)).Append(" = ").Append(L(t.Low)).Append("; u").Append(N(j)).Append(" = ").Append(L(t.High));
+                    sb.Append(t.TestLow ? "; t" + N(j) + " = " + L(t.Low) : string.Empty).Append(t.TestHigh ? "; u" + N(j) + " = " + L(t.High) : string.Empty);
                 }
 
                 sb.AppendLine(";");
@@ -327,6 +337,9 @@ internal static class StraightConvGenerator
         return bias;
     }
 
+    /// <summary>Whether the layer's rounding terms hold the output zero point for this word (its lanes are the packing's).</summary>
+    private static bool WordFolded(PreparedLayer p, ConvSwarWord word) => p.RoundingWithZeroPoint != null && word.Bits == (p.Lanes == 3 ? 21 : 32);
+
     /// <summary>Emits the lane extraction, requantization and clamped store of the word's channels from <c>a</c>.</summary>
     private static void Requantize(StringBuilder sb, string J, PreparedLayer p, ConvSwarWord word, bool folded, bool constants, Func<int, string> index)
     {
@@ -350,13 +363,17 @@ internal static class StraightConvGenerator
             }
 
             string Requantized(string x) => "(((" + x + " * m" + N(j) + ") + r" + N(j) + ") >> " + shift + ")" + zo;
-            if (constants && ClampThresholds.Of(p, word, j, folded) != null)
+            if (constants && ClampThresholds.Plan(p, word, j, folded) is { } plan)
             {
                 // Code mode: the clamp tests the lane against the thresholds where requantization reaches lo and hi,
                 // so a clamped output (half of them after a ReLU) skips the multiply and shift.
                 // The in-range value is the true arm of both tests: the compiler places it last, so it needs no branch out.
-                sb.Append(J).Append("output[").Append(index(word.Rows[j])).Append("] = (sbyte)((v = ").Append(lane).Append(") >= t").Append(N(j))
-                    .Append(" ? (v <= u").Append(N(j)).Append(" ? ").Append(Requantized("v")).AppendLine(" : hi) : lo);");
+                // A test the lane's accumulator bounds can never meet is left out.
+                string value = !plan.TestLow && !plan.TestHigh ? Requantized(lane) : Requantized("v");
+                string high = plan.TestHigh ? "(v <= u" + N(j) + " ? " + value + " : hi)" : value;
+                string store = plan.TestLow ? "((v = " + lane + ") >= t" + N(j) + " ? " + high + " : lo)"
+                    : plan.TestHigh ? "((v = " + lane + ") <= u" + N(j) + " ? " + value + " : hi)" : "(" + value + ")";
+                sb.Append(J).Append("output[").Append(index(word.Rows[j])).Append("] = (sbyte)").Append(store).AppendLine(";");
                 continue;
             }
 
