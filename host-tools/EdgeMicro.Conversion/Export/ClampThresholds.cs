@@ -57,9 +57,23 @@ internal static class ClampThresholds
             return null;
         }
 
+        return Of(m, r, s, zo, p.ActivationMin, p.ActivationMax);
+    }
+
+    /// <summary>The thresholds of f(t) = ((t * m + r) &gt;&gt; s) + zo against [lo, hi], for m &gt; 0: Low is the least t
+    /// with f(t) &gt;= lo, High the greatest t with f(t) &lt;= hi (searched in [-2^61, 2^61], exactly).</summary>
+    /// <param name="m">Multiplier (positive).</param>
+    /// <param name="r">Rounding term.</param>
+    /// <param name="s">Shift.</param>
+    /// <param name="zo">Zero point added after the shift.</param>
+    /// <param name="lo">Clamp floor.</param>
+    /// <param name="hi">Clamp ceiling.</param>
+    /// <returns>(Low, High).</returns>
+    public static (long Low, long High) Of(long m, long r, int s, long zo, int lo, int hi)
+    {
         Int128 F(long t) => ((((Int128)t * m) + r) >> s) + zo;
-        long low = Least(t => F(t) >= p.ActivationMin);
-        long high = Least(t => F(t) > p.ActivationMax) - 1;
+        long low = Least(t => F(t) >= lo);
+        long high = Least(t => F(t) > hi) - 1;
         return (low, high);
     }
 
