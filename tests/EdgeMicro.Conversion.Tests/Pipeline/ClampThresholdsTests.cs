@@ -1,36 +1,13 @@
 using EdgeMicro.Conversion.Export;
-using EdgeMicro.Conversion.Pipeline;
-using EdgeMicro.Conversion.Tests.Support;
-using Xunit.Abstractions;
 
 namespace EdgeMicro.Conversion.Tests.Pipeline;
 
 /// <summary>
-/// Code-mode Conv requantization as thresholds on the SWAR lane (<see cref="ClampThresholds"/>), and issue 13's
-/// code-mode target (whole-inference IL/MAC &lt;= 2.6) for the devkit Conv models, which the thresholds, literal
-/// shifts, folded zero points and 64-bit weight constants brought there.
+/// Code-mode Conv requantization as thresholds on the SWAR lane (<see cref="ClampThresholds"/>): the same result as
+/// the clamped requantization for every lane value (its IL ceilings are in <see cref="WholeInferenceCostTests"/>).
 /// </summary>
-[Collection(DevkitCollection.Name)]
-public sealed class ConvCodeModeCostTests(DevkitConversions conversions, ITestOutputHelper output)
+public sealed class ClampThresholdsTests
 {
-    /// <summary>Code-mode whole IL/MAC ceiling per Conv model (issue 13: 2.6; measured in the comment).</summary>
-    public static TheoryData<string, double> Ceilings => new()
-    {
-        { "digits_cnn", 2.45 },     // 2.375
-        { "digits_cnn_bn", 2.45 },  // 2.375
-        { "digits_conv1d", 2.60 },  // 2.552
-    };
-
-    [Theory]
-    [MemberData(nameof(Ceilings))]
-    public void CodeMode_WholeInference_OfTheConvModels_StaysUnderIssue13sTarget(string key, double ceiling)
-    {
-        ConversionReport r = conversions.GetCode(key).Report;
-
-        output.WriteLine(FormattableString.Invariant($"{key}: code mode {r.IlPerMac:F3} IL/MAC"));
-        Assert.True(r.IlPerMac <= ceiling, FormattableString.Invariant($"{key}: {r.IlPerMac:F3} IL/MAC in code mode; ceiling {ceiling:F2}"));
-    }
-
     [Fact]
     public void Thresholds_GiveTheClampedRequantizationOfEveryLaneValue()
     {
