@@ -38,17 +38,31 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract, I
     /// report in the hour: with the version 2 index the planner scanned every device's window of the hour on a fresh
     /// table, so ingest slowed in proportion to the fleet (found by tests/soak/fleet-scale.sh: 250 reports/s per puller).
     /// </summary>
-    [Fact]
-    public void AddBatch_WhenAnHourHoldsManyDevices_LooksUpEachWindowByItsWholeKey()
+    /// <param name="fromVersion2">The store was written by a build of schema version 2 (its index) and is migrated
+    /// when this build opens it.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddBatch_WhenAnHourHoldsManyDevices_LooksUpEachWindowByItsWholeKey(bool fromVersion2)
     {
-        using (IStatsStore store = Open("many-devices"))
+        string name = fromVersion2 ? "many-devices-v2" : "many-devices";
+        Open(name).Dispose();
+        using var c = new NpgsqlConnection(server.ConnectionString(_databases[name]));
+        c.Open();
+        if (fromVersion2)
         {
+            using NpgsqlCommand downgrade = c.CreateCommand();
+            downgrade.CommandText = "DROP INDEX windows_by_hour; CREATE INDEX windows_by_hour ON windows (model_id, model_version, hour); DELETE FROM schema_version WHERE version = 3";
+            downgrade.ExecuteNonQuery();
+        }
+
+        using (IStatsStore store = Open(name))
+        {
+            Assert.Equal(StoreSchema.Latest, store.SchemaVersion);
             var shape = new ReportShape(4, 8, 1);
             store.AddBatch([.. Enumerable.Range(0, 2000).Select(d => $"dev-{d:D4}").Select(d => new InboundMessage(TopicLayout.Of(d, TopicLayout.StatsLeaf), shape.Report(d, 0)))]);
         }
 
-        using var c = new NpgsqlConnection(server.ConnectionString(_databases["many-devices"]));
-        c.Open();
         using NpgsqlCommand hour = c.CreateCommand();
         hour.CommandText = "SELECT MIN(hour) FROM windows";
         string h = (string)hour.ExecuteScalar()!;
