@@ -133,7 +133,8 @@ public sealed class PostgresStatsStore : SqlStatsStore
         // The store runs the same few statements for every batch: let Npgsql prepare them on the server (parsed and
         // planned once per connection instead of once per row), unless the connection string chose otherwise.
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase)))
         {
             builder.MaxAutoPrepare = 32;
             builder.AutoPrepareMinUsages = 2;
