@@ -149,20 +149,23 @@ public sealed class FormatTests
     }
 
     [Theory]
-    [InlineData("padding")]
+    [InlineData("unused lane")]
     [InlineData("bias")]
     public void ModelTable_WhenPackedDataOutsideTheChecksummedWeightsIsCorrupted_ThrowsModelFormatException(string where)
     {
-        // The CRC covers the int8 weights the lanes decode to; row padding and the packed bias are checked against them.
+        // The CRC covers the int8 weights the lanes decode to; the unused lanes of a last row group with fewer rows than
+        // lanes and the packed bias are checked against them (rows are stored unpadded, so there is no row padding).
         (ModelDefinition packed, uint checksum, LayerDefinition? found) = Enumerable.Range(1, 200)
             .Select(seed => RandomModels.Create(seed))
             .Select(m => (Packed: SwarPacker.PackModel(m), Checksum: ModelSerializer.Checksum(m)))
-            .Select(x => (x.Packed, x.Checksum, Layer: x.Packed.Layers.FirstOrDefault(l => l.PackedWeights != null && l.PackedStride > l.WeightsPerOutput)))
+            .Select(x => (x.Packed, x.Checksum, Layer: x.Packed.Layers.FirstOrDefault(l => l.PackedWeights != null && l.Kind == LayerKind.Dense && l.OutChannels % l.PackedLanes != 0)))
             .First(x => x.Layer != null);
         LayerDefinition l = found!;
-        if (where == "padding")
+        if (where == "unused lane")
         {
-            l.PackedWeights[l.PackedStride - 1] = 1;
+            // The top lane of the last row group's first word belongs to no row.
+            int lastGroup = l.PackedRowGroups(l.PackedLanes) - 1;
+            l.PackedWeights[lastGroup * l.PackedStride] += 1L << ((l.PackedLanes - 1) * (l.PackedLanes == 3 ? 21 : 32));
         }
         else
         {

@@ -106,7 +106,7 @@ namespace EdgeMicro.Core.Inference
         {
             long[] w = p.PackedWeights, bias = p.PackedBias, m = p.Multiplier, r = p.RoundingWithZeroPoint;
             int[] s = p.Shift;
-            int stride = p.Stride, perGroup = p.RowGroupsPerGroup;
+            int stride = p.Stride, whole = stride & ~7, perGroup = p.RowGroupsPerGroup;
             long lo = p.ActivationMin, hi = p.ActivationMax;
             int o = g * outPerGroup, end = o + outPerGroup;
             int at = (o * plane) + position;
@@ -117,10 +117,16 @@ namespace EdgeMicro.Core.Inference
                 for (int last = t + perGroup; t < last; t++)
                 {
                     long acc = bias[t];
-                    for (int i = 0; i < stride; i += 8, j += 8)
+                    int i = 0;
+                    for (; i < whole; i += 8, j += 8)
                     {
                         acc += (patch[i] * w[j]) + (patch[i + 1] * w[j + 1]) + (patch[i + 2] * w[j + 2]) + (patch[i + 3] * w[j + 3])
                             + (patch[i + 4] * w[j + 4]) + (patch[i + 5] * w[j + 5]) + (patch[i + 6] * w[j + 6]) + (patch[i + 7] * w[j + 7]);
+                    }
+
+                    for (; i < stride; i++, j++)
+                    {
+                        acc += patch[i] * w[j];
                     }
 
                     long l = (acc << 43) >> 43;
@@ -154,7 +160,7 @@ namespace EdgeMicro.Core.Inference
         private static void DotLaneWriter(PreparedLayer p, long[] patch, int g, int outPerGroup, sbyte[] output, int plane, int position)
         {
             long[] w = p.PackedWeights, bias = p.PackedBias;
-            int stride = p.Stride, perGroup = p.RowGroupsPerGroup;
+            int stride = p.Stride, whole = stride & ~7, perGroup = p.RowGroupsPerGroup;
             int rowEnd = (g + 1) * outPerGroup;
             unchecked
             {
@@ -163,10 +169,16 @@ namespace EdgeMicro.Core.Inference
                     int row = g * perGroup;
                     long acc = bias[row + t];
                     int j = (row + t) * stride;
-                    for (int i = 0; i < stride; i += 8, j += 8)
+                    int i = 0;
+                    for (; i < whole; i += 8, j += 8)
                     {
                         acc += (patch[i] * w[j]) + (patch[i + 1] * w[j + 1]) + (patch[i + 2] * w[j + 2]) + (patch[i + 3] * w[j + 3])
                             + (patch[i + 4] * w[j + 4]) + (patch[i + 5] * w[j + 5]) + (patch[i + 6] * w[j + 6]) + (patch[i + 7] * w[j + 7]);
+                    }
+
+                    for (; i < stride; i++, j++)
+                    {
+                        acc += patch[i] * w[j];
                     }
 
                     LaneWriter.Write(p, acc, (g * outPerGroup) + (t * p.Lanes), rowEnd, output, plane, position);

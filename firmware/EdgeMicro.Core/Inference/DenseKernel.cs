@@ -12,8 +12,8 @@ namespace EdgeMicro.Core.Inference
     /// 8-way unrolled loop (12-13 IL per term). Narrow layers read the int8 input directly (one conv.i8 per term);
     /// wide layers (more than 12 row groups) first widen the input once into the long scratch buffer, which is cheaper
     /// than a conversion per row group. Lane extraction and requantization are straight-line with every field hoisted.
-    /// Rows past the last output of the final group and inputs past n hit zero weights. Input buffers must hold
-    /// <see cref="PreparedLayer.Stride"/> values (the classifier sizes them so).</para>
+    /// Rows past the last output of the final group hit zero lanes; a row is read as whole blocks of 8 then a remainder
+    /// loop, so rows are stored unpadded (<see cref="PreparedLayer.Stride"/> = inputs).</para>
     /// </summary>
     public static class DenseKernel
     {
@@ -22,7 +22,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Runs the layer.</summary>
         /// <param name="p">Prepared layer.</param>
-        /// <param name="input">int8 input, at least Stride values (InputLength meaningful).</param>
+        /// <param name="input">int8 input, at least Stride (= InputLength) values.</param>
         /// <param name="output">int8 output, OutChannels values.</param>
         /// <param name="x">Scratch of at least <see cref="PreparedLayer.ScratchLength"/> longs.</param>
         public static void Run(PreparedLayer p, sbyte[] input, sbyte[] output, long[] x)
@@ -35,7 +35,7 @@ namespace EdgeMicro.Core.Inference
 
             long[] w = p.PackedWeights, bias = p.PackedBias, m = p.Multiplier, r = p.RoundingWithZeroPoint;
             int[] s = p.Shift;
-            int stride = p.Stride, groups = p.RowGroups, outC = p.OutChannels;
+            int stride = p.Stride, whole = stride & ~7, groups = p.RowGroups, outC = p.OutChannels;
             long lo = p.ActivationMin, hi = p.ActivationMax;
             bool widen = groups > WidenAboveRowGroups;
             if (widen)
@@ -54,18 +54,30 @@ namespace EdgeMicro.Core.Inference
                     long acc = bias[g];
                     if (widen)
                     {
-                        for (int i = 0; i < stride; i += 8, j += 8)
+                        int i = 0;
+                        for (; i < whole; i += 8, j += 8)
                         {
                             acc += (x[i] * w[j]) + (x[i + 1] * w[j + 1]) + (x[i + 2] * w[j + 2]) + (x[i + 3] * w[j + 3])
                                 + (x[i + 4] * w[j + 4]) + (x[i + 5] * w[j + 5]) + (x[i + 6] * w[j + 6]) + (x[i + 7] * w[j + 7]);
                         }
+
+                        for (; i < stride; i++, j++)
+                        {
+                            acc += x[i] * w[j];
+                        }
                     }
                     else
                     {
-                        for (int i = 0; i < stride; i += 8, j += 8)
+                        int i = 0;
+                        for (; i < whole; i += 8, j += 8)
                         {
                             acc += (input[i] * w[j]) + (input[i + 1] * w[j + 1]) + (input[i + 2] * w[j + 2]) + (input[i + 3] * w[j + 3])
                                 + (input[i + 4] * w[j + 4]) + (input[i + 5] * w[j + 5]) + (input[i + 6] * w[j + 6]) + (input[i + 7] * w[j + 7]);
+                        }
+
+                        for (; i < stride; i++, j++)
+                        {
+                            acc += input[i] * w[j];
                         }
                     }
 
@@ -97,7 +109,7 @@ namespace EdgeMicro.Core.Inference
         private static void RunWithLaneWriter(PreparedLayer p, sbyte[] input, sbyte[] output, long[] x)
         {
             long[] w = p.PackedWeights, bias = p.PackedBias;
-            int stride = p.Stride, groups = p.RowGroups, outC = p.OutChannels, lanes = p.Lanes;
+            int stride = p.Stride, whole = stride & ~7, groups = p.RowGroups, outC = p.OutChannels, lanes = p.Lanes;
             for (int i = 0; i < stride; i++)
             {
                 x[i] = input[i];
@@ -109,10 +121,16 @@ namespace EdgeMicro.Core.Inference
                 for (int g = 0; g < groups; g++)
                 {
                     long acc = bias[g];
-                    for (int i = 0; i < stride; i += 8, j += 8)
+                    int i = 0;
+                    for (; i < whole; i += 8, j += 8)
                     {
                         acc += (x[i] * w[j]) + (x[i + 1] * w[j + 1]) + (x[i + 2] * w[j + 2]) + (x[i + 3] * w[j + 3])
                             + (x[i + 4] * w[j + 4]) + (x[i + 5] * w[j + 5]) + (x[i + 6] * w[j + 6]) + (x[i + 7] * w[j + 7]);
+                    }
+
+                    for (; i < stride; i++, j++)
+                    {
+                        acc += x[i] * w[j];
                     }
 
                     LaneWriter.Write(p, acc, g * lanes, outC, output, 1, 0);

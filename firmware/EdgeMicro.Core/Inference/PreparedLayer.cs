@@ -22,10 +22,10 @@ namespace EdgeMicro.Core.Inference
         /// <summary>The row groups per convolution group (Conv) or <see cref="RowGroups"/> (Dense).</summary>
         public int RowGroupsPerGroup;
 
-        /// <summary>The packed row length: weights per output rounded up to a multiple of 8.</summary>
+        /// <summary>The packed row length: the weights per output (rows are stored unpadded).</summary>
         public int Stride;
 
-        /// <summary>The packed weights, [RowGroups][Stride]; padding weights are zero.</summary>
+        /// <summary>The packed weights, [RowGroups][Stride]; lanes past a group's last row are zero.</summary>
         public long[] PackedWeights;
 
         /// <summary>The packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane.</summary>

@@ -157,10 +157,11 @@ namespace EdgeMicro.Core.Model
             get { return OutChannels * OutHeight * OutWidth; }
         }
 
-        /// <summary>Gets the packed row length: weights per output rounded up to a multiple of 8 (the SWAR layout).</summary>
+        /// <summary>Gets the packed row length: the weights per output, unpadded (the SWAR layout stores each row group's
+        /// words back to back; the generic kernels' 8-way loops finish a row with a remainder loop).</summary>
         public int PackedStride
         {
-            get { return (WeightsPerOutput + 7) & ~7; }
+            get { return WeightsPerOutput; }
         }
 
         /// <summary>Number of packed row groups (words per input) for a lane count: ceil(rows per group / lanes) x groups.</summary>
