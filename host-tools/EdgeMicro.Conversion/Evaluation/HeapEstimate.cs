@@ -5,7 +5,8 @@ using EdgeMicro.Data;
 
 namespace EdgeMicro.Conversion.Evaluation;
 
-/// <summary>Heap of one prepared layer in each packing the core may choose (<see cref="SwarPacker"/>).</summary>
+/// <summary>Heap of one layer in each packing the core may choose (<see cref="SwarPacker"/>): its packed weights and
+/// biases in the table and its prepared layer.</summary>
 /// <param name="Name">Layer name.</param>
 /// <param name="ThreeLanes">SWAR3 (accumulators within 21 bits) with the output zero point folded into the rounding terms.</param>
 /// <param name="ThreeLanesUnfolded">SWAR3 without the folded rounding terms (a shift above 54 or LeakyRelu).</param>
@@ -21,13 +22,14 @@ public sealed record LayerHeap(string Name, int ThreeLanes, int ThreeLanesUnfold
 
 /// <summary>
 /// Device heap of a model estimated from its layer shapes alone, before calibration: the core's own
-/// <c>HeapBytes</c> figures (<see cref="ModelDefinition.HeapBytes"/> + <see cref="Classifier.HeapBytes"/>, the same sum
-/// <c>convert</c> checks against the budget after quantization) of placeholder layers with the real array sizes.
+/// <c>HeapBytes</c> figures (<see cref="ModelDefinition.HeapBytes"/> of the compiled-in table, weights packed once, +
+/// <see cref="Classifier.HeapBytes"/> of the classifier reading it: the same sum <c>convert</c> checks against the
+/// budget after quantization) of placeholder layers with the real array sizes.
 /// Only the packing of each layer depends on the quantized values, so the figure after calibration lies in
 /// [<see cref="LowBytes"/>, <see cref="HighBytes"/>] and equals <see cref="ModelBytes"/> + <see cref="ClassifierBaseBytes"/>
 /// + one of each layer's three <see cref="LayerHeap"/> figures.
 /// </summary>
-/// <param name="ModelBytes">The model definition (exact: arrays do not depend on values).</param>
+/// <param name="ModelBytes">The table without its packed weights and biases (exact: these arrays do not depend on values).</param>
 /// <param name="ClassifierBaseBytes">The classifier without its prepared layers (activations, scratch, tables; exact).</param>
 /// <param name="Layers">Each prepared layer's heap per packing.</param>
 public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IReadOnlyList<LayerHeap> Layers)
@@ -52,12 +54,25 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
         var layers = new LayerHeap[stages.Count];
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = new LayerHeap(stages[i].Layer.Name, folded.Layers[i].HeapBytes, unfolded.Layers[i].HeapBytes, wide.Layers[i].HeapBytes);
+            layers[i] = new LayerHeap(stages[i].Layer.Name, LayerBytes(folded, i), LayerBytes(unfolded, i), LayerBytes(wide, i));
         }
 
-        long layerBytes = folded.Layers.Sum(l => (long)l.HeapBytes);
-        return new HeapEstimate(folded.Model.HeapBytes, folded.HeapBytes - layerBytes, layers);
+        long packed = folded.Model.Layers.Sum(l => (long)PackedBytes(l));
+        long prepared = folded.Layers.Sum(l => (long)l.HeapBytes);
+        return new HeapEstimate(folded.Model.HeapBytes - packed, folded.HeapBytes - prepared, layers);
     }
+
+    /// <summary>Heap of one layer that depends on its packing: the table's packed arrays and the prepared layer.</summary>
+    /// <param name="c">A classifier of a compiled-in table.</param>
+    /// <param name="i">Layer index.</param>
+    /// <returns>Bytes.</returns>
+    public static int LayerBytes(Classifier c, int i)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return PackedBytes(c.Model.Layers[i]) + c.Layers[i].HeapBytes;
+    }
+
+    private static int PackedBytes(LayerDefinition l) => HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias);
 
     private static Classifier Build(QuantizationRequest request, IReadOnlyList<Stage> stages, int biasSteps, int shift)
     {
@@ -84,7 +99,7 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
         ModelDefinition definition = ModelQuantizer.Assemble(request, layers, input, new AffineQuantization(1, 0));
         try
         {
-            return new Classifier(definition);
+            return new Classifier(SwarPacker.PackModel(definition));
         }
         catch (ModelFormatException e)
         {

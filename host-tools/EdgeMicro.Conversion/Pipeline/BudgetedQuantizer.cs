@@ -1,4 +1,5 @@
 using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
 using EdgeMicro.Conversion.Evaluation;
 using EdgeMicro.Conversion.Quantization;
@@ -9,7 +10,8 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <param name="Quantized">The quantized model.</param>
 /// <param name="Classifier">The core's classifier of it.</param>
 /// <param name="Estimate">The heap estimated from the layer shapes before calibration.</param>
-/// <param name="HeapBytes">The heap after calibration: model definition + classifier (the figure checked against the budget).</param>
+/// <param name="HeapBytes">The device heap after calibration: the compiled-in table (weights packed once) + the classifier
+/// reading it (the figure checked against the budget; the report's model heap in data mode).</param>
 public sealed record BudgetedModel(QuantizedModel Quantized, Classifier Classifier, HeapEstimate Estimate, long HeapBytes);
 
 /// <summary>
@@ -33,17 +35,22 @@ public static class BudgetedQuantizer
         if (estimate.LowBytes > ramBudgetBytes)
         {
             long packedLow = estimate.Layers.Sum(l => (long)l.Low);
-            throw new InputDataException($"{modelPath}: the model needs at least {ReportWriter.Bytes(estimate.LowBytes)} of device RAM (estimated from its layer shapes before calibration: weight table {ReportWriter.Bytes(estimate.ModelBytes)} + packed weights {ReportWriter.Bytes(packedLow)} + activations and buffers {ReportWriter.Bytes(estimate.ClassifierBaseBytes)}), {OverBudget(ramBudgetBytes)}");
+            throw new InputDataException($"{modelPath}: the model needs at least {ReportWriter.Bytes(estimate.LowBytes)} of device RAM (estimated from its layer shapes before calibration: weight table {ReportWriter.Bytes(estimate.ModelBytes)} + packed weights and prepared layers {ReportWriter.Bytes(packedLow)} + activations and buffers {ReportWriter.Bytes(estimate.ClassifierBaseBytes)}), {OverBudget(ramBudgetBytes)}");
         }
 
         calibrating?.Invoke();
         QuantizedModel q = ModelStep.Run(modelPath, () => ModelQuantizer.Quantize(request));
         Classifier classifier = ModelStep.Run(modelPath, () => new Classifier(q.Definition));
-        long packed = classifier.Layers.Sum(l => (long)l.HeapBytes);
-        long ram = q.Definition.HeapBytes + classifier.HeapBytes;
+
+        // What the device holds: the compiled-in table with the weights packed once at convert time, and a classifier
+        // that reads the table's arrays (one copy of the weights; DeviceMemory's resident model figure).
+        ModelDefinition table = SwarPacker.PackModel(q.Definition);
+        var onDevice = new Classifier(table);
+        long packed = table.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias));
+        long ram = table.HeapBytes + onDevice.HeapBytes;
         if (ram > ramBudgetBytes)
         {
-            throw new InputDataException($"{modelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(q.Definition.HeapBytes)} + packed weights {ReportWriter.Bytes(packed)} + activations and buffers {ReportWriter.Bytes(classifier.HeapBytes - packed)}), {OverBudget(ramBudgetBytes)}");
+            throw new InputDataException($"{modelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(table.HeapBytes - packed)} + packed weights {ReportWriter.Bytes(packed)} + classifier, activations and buffers {ReportWriter.Bytes(onDevice.HeapBytes)}), {OverBudget(ramBudgetBytes)}");
         }
 
         return new BudgetedModel(q, classifier, estimate, ram);

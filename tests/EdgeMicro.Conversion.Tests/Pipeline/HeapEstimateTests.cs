@@ -2,6 +2,8 @@ using EdgeMicro.Conversion.Evaluation;
 using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Conversion.Quantization;
 using EdgeMicro.Conversion.Tests.Support;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
 using Xunit.Abstractions;
 using B = EdgeMicro.TestKit.OnnxModelBuilder;
@@ -22,22 +24,42 @@ public sealed class HeapEstimateTests(ITestOutputHelper output)
         BudgetedModel b = BudgetedQuantizer.Quantize(request, m.ModelPath, long.MaxValue);
 
         HeapEstimate e = b.Estimate;
-        Assert.Equal(b.Quantized.Definition.HeapBytes, e.ModelBytes);
-        long layerBytes = b.Classifier.Layers.Sum(l => (long)l.HeapBytes);
-        Assert.Equal(b.Classifier.HeapBytes - layerBytes, e.ClassifierBaseBytes);
-        Assert.Equal(b.Classifier.Layers.Length, e.Layers.Count);
+        var device = new Classifier(SwarPacker.PackModel(b.Quantized.Definition));
+        long packed = device.Model.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias));
+        Assert.Equal(device.Model.HeapBytes - packed, e.ModelBytes);
+        long layerBytes = device.Layers.Sum(l => (long)l.HeapBytes);
+        Assert.Equal(device.HeapBytes - layerBytes, e.ClassifierBaseBytes);
+        Assert.Equal(device.Layers.Length, e.Layers.Count);
         for (int i = 0; i < e.Layers.Count; i++)
         {
-            var p = b.Classifier.Layers[i];
+            var p = device.Layers[i];
             LayerHeap expected = e.Layers[i];
             int predicted = p.PackedWeights == null ? expected.ThreeLanes
                 : p.Lanes == 2 ? expected.TwoLanes
                 : p.RoundingWithZeroPoint != null ? expected.ThreeLanes : expected.ThreeLanesUnfolded;
-            Assert.Equal(predicted, p.HeapBytes);
+            Assert.Equal(predicted, HeapEstimate.LayerBytes(device, i));
         }
 
+        Assert.Equal(device.Model.HeapBytes + device.HeapBytes, b.HeapBytes);
         Assert.InRange(b.HeapBytes, e.LowBytes, e.HighBytes);
         output.WriteLine($"{key}: estimate {e.LowBytes}..{e.HighBytes} B, after calibration {b.HeapBytes} B");
+    }
+
+    [Fact]
+    public void Convert_WithABudgetOfExactlyTheReportedDeviceHeap_SucceedsAndOneByteLessIsRefused()
+    {
+        // The budget is checked against the heap the device really has: the compiled-in table holding one packed copy
+        // of the weights, and the classifier sharing it (the report's figure), not the int8 table plus a packed copy.
+        using var dir = new TempDirectory("edgemicro-budget");
+        DevkitModel m = DevkitModel.Get("digits_mlp");
+        ConversionReport first = ConvertPipeline.Run(m.Options(dir.Combine("first")) with { RamBudgetBytes = long.MaxValue });
+
+        ConversionReport exact = ConvertPipeline.Run(m.Options(dir.Combine("exact")) with { RamBudgetBytes = first.RamBytes });
+        var ex = Assert.Throws<InputDataException>(() => ConvertPipeline.Run(m.Options(dir.Combine("less")) with { RamBudgetBytes = first.RamBytes - 1 }));
+
+        Assert.Equal(first.RamBytes, exact.RamBytes);
+        Assert.Contains(ReportWriter.Bytes(first.RamBytes) + " of device RAM", ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("less")));
     }
 
     [Fact]
