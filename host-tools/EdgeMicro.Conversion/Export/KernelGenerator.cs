@@ -13,8 +13,10 @@ namespace EdgeMicro.Conversion.Export;
 /// requantization are inlined. <see cref="ISpecializedKernel.Accepts"/> checks shape, lanes and stride, so a model
 /// with different shapes falls back to the generic kernels. Conv layers (one group) get a
 /// per-position kernel (<see cref="ConvKernelGenerator"/>), pools an unrolled one (<see cref="PoolKernelGenerator"/>).
-/// Layers not specialized: grouped Conv, pools over <see cref="PoolKernelGenerator.MaxUnrolledTaps"/> taps, LeakyRelu, SWAR2
-/// packing or shifts over 54, and Dense layers with more than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals).
+/// Layers not specialized: Conv layers the Conv generators decline (<see cref="ConvKernelGenerator.IsSpecialized"/>) or
+/// with a fused LeakyRelu, pools over <see cref="PoolKernelGenerator.MaxUnrolledTaps"/> taps, and Dense layers with more
+/// than <see cref="MaxInputs"/> inputs (nanoFramework allows 255 locals). Dense layers with a fused LeakyRelu pick the
+/// negative side's multiplier, rounding and shift per lane, as <see cref="Requantizer"/> does.
 /// A model made only of SWAR3 Dense layers also gets one fused method for the whole inference
 /// (<see cref="NetworkKernelGenerator"/>, <see cref="ISpecializedNetwork"/>).
 /// </summary>
@@ -27,15 +29,15 @@ public static class KernelGenerator
     /// <param name="p">The prepared layer.</param>
     /// <returns>True when specialized.</returns>
     public static bool IsSpecialized(PreparedLayer p) =>
-        PoolKernelGenerator.IsSpecialized(p.Definition) || (p.NegativeMultiplier == null && (p.Definition.Kind == LayerKind.Dense
+        PoolKernelGenerator.IsSpecialized(p.Definition) || (p.Definition.Kind == LayerKind.Dense
             ? p.InputLength <= MaxInputs
-            : ConvKernelGenerator.IsSpecialized(p.Definition)));
+            : p.NegativeMultiplier == null && ConvKernelGenerator.IsSpecialized(p.Definition));
 
     /// <summary>Condition that a prepared Dense/Conv layer has the packing the generated method was written for.</summary>
     /// <param name="p">Prepared layer.</param>
     /// <returns>C# boolean expression over <c>layer</c>.</returns>
     internal static string PackingCondition(PreparedLayer p) =>
-        "layer.NegativeMultiplier == null && layer.Lanes == " + N(p.Lanes) + " && layer.Stride == " + N(p.Stride)
+        "layer.NegativeMultiplier " + (p.NegativeMultiplier == null ? "==" : "!=") + " null && layer.Lanes == " + N(p.Lanes) + " && layer.Stride == " + N(p.Stride)
         + " && layer.RoundingWithZeroPoint " + (p.RoundingWithZeroPoint == null ? "==" : "!=") + " null";
 
     /// <summary>Generates the kernel source.</summary>
@@ -142,7 +144,7 @@ public static class KernelGenerator
             sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
         }
 
-        sb.Append(I).AppendLine("long a, v;");
+        sb.Append(I).AppendLine(p.NegativeMultiplier == null ? "long a, v;" : "long a, v, l;");
         sb.Append(I).AppendLine("unchecked");
         sb.Append(I).AppendLine("{");
         for (int g = 0; g < p.RowGroups; g++)
@@ -172,6 +174,12 @@ public static class KernelGenerator
         sb.Append(indent).Append("long[] w = p.PackedWeights, b = p.PackedBias, m = p.Multiplier, r = p.").Append(folded ? "RoundingWithZeroPoint" : "Rounding").AppendLine(";");
         sb.Append(indent).AppendLine("int[] s = p.Shift;");
         sb.Append(indent).Append("long lo = p.ActivationMin, hi = p.ActivationMax").Append(folded ? string.Empty : ", zo = p.OutputZeroPoint").AppendLine(";");
+        if (p.NegativeMultiplier != null)
+        {
+            // LeakyRelu: the negative side's multiplier, rounding and shift (Requantizer: used when the lane is < 0).
+            sb.Append(indent).AppendLine("long[] mn = p.NegativeMultiplier, rn = p.NegativeRounding;");
+            sb.Append(indent).AppendLine("int[] sn = p.NegativeShift;");
+        }
     }
 
     /// <summary>Emits the lane extraction (SWAR3 21/21/22-bit or SWAR2 32/32 lanes, exact sign extension as
@@ -202,7 +210,23 @@ public static class KernelGenerator
             bool last = lane == lanes - 1;
             string src = last ? "a" : "((a << " + N(64 - bits) + ") >> " + N(64 - bits) + ")";
             string m = hoisted ? "m" + N(o) : "m[" + N(o) + "]", r = hoisted ? "r" + N(o) : "r[" + N(o) + "]", sh = hoisted ? "s" + N(o) : "s[" + N(o) + "]";
-            sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append(')').Append(zeroPoint).AppendLine(";");
+            if (p.NegativeMultiplier != null)
+            {
+                // LeakyRelu (only where the rounding is not folded, so the zero point is added after the shift).
+                if (hoisted)
+                {
+                    throw new InvalidOperationException("LeakyRelu lanes are emitted with the requantization arrays, not hoisted locals");
+                }
+
+                sb.Append(indent).Append("l = ").Append(src).AppendLine(";");
+                sb.Append(indent).Append("v = (l < 0 ? (((l * mn[").Append(N(o)).Append("]) + rn[").Append(N(o)).Append("]) >> sn[").Append(N(o)).Append("]) : (((l * ")
+                    .Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append("))").Append(zeroPoint).AppendLine(";");
+            }
+            else
+            {
+                sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append(')').Append(zeroPoint).AppendLine(";");
+            }
+
             sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
             if (!last && o + 1 < p.OutChannels)
             {
