@@ -1,10 +1,9 @@
 using EdgeMicro.Conversion.Export;
 using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Conversion.Tests.Support;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
-using EdgeMicro.Data;
-using EdgeMicro.Onnx.Ir;
 using B = EdgeMicro.TestKit.OnnxModelBuilder;
 
 namespace EdgeMicro.Conversion.Tests.Pipeline;
@@ -59,15 +58,6 @@ public sealed class GroupedConvKernelTests
             .Node("Flatten", ["r"], "f", B.Attr("axis", 1L))
             .Node("MatMul", ["f", "fw"], "y")
             .Load();
-        double[][] rows = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, features).Select(_ => (rng.NextDouble() * 4) - 2).ToArray()).ToArray();
-        FloatModel model = ConversionInputs.Lower(() => graph, "grouped.onnx");
-        InputLayout layout = InputLayout.Parse(null, model.InputDims, features);
-        int fractionBits = RawSamples.ChooseFractionBits(rows.SelectMany(r => r).Max(Math.Abs));
-        var request = new QuantizationRequest(model, "grouped", 1, ["a", "b", "c"], Normalization.Identity(features), layout, fractionBits, rows);
-        BudgetedModel m = BudgetedQuantizer.Quantize(request, "grouped.onnx", new ConvertOptions { ModelPath = "", CalibrationPath = "", OutputDirectory = "" }.RamBudgetBytes);
-        // Besides the calibration rows: saturating rows of random signs, so accumulators reach far into their lanes.
-        double big = rows.SelectMany(r => r).Max(Math.Abs);
-        double[][] extreme = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, features).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
-        return (m.Quantized, m.Classifier, rows.Concat(extreme).Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
+        return SyntheticConversion.Quantize(graph, "grouped", features, 40, rng);
     }
 }

@@ -1,10 +1,9 @@
 using EdgeMicro.Conversion.Export;
 using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Conversion.Tests.Support;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
-using EdgeMicro.Data;
-using EdgeMicro.Onnx.Ir;
 using B = EdgeMicro.TestKit.OnnxModelBuilder;
 
 namespace EdgeMicro.Conversion.Tests.Pipeline;
@@ -54,14 +53,6 @@ public sealed class LeakyReluKernelTests
             .Node("LeakyRelu", ["h"], "l", B.Attr("alpha", (float)alpha))
             .Node("MatMul", ["l", "w2"], "y")
             .Load();
-        double[][] rows = Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, inputs).Select(_ => (rng.NextDouble() * 4) - 2).ToArray()).ToArray();
-        FloatModel model = ConversionInputs.Lower(() => graph, "leaky.onnx");
-        InputLayout layout = InputLayout.Parse(null, model.InputDims, inputs);
-        int fractionBits = RawSamples.ChooseFractionBits(rows.SelectMany(r => r).Max(Math.Abs));
-        var request = new QuantizationRequest(model, "leaky", 1, ["a", "b", "c"], Normalization.Identity(inputs), layout, fractionBits, rows);
-        BudgetedModel m = BudgetedQuantizer.Quantize(request, "leaky.onnx", long.MaxValue);
-        double big = rows.SelectMany(r => r).Max(Math.Abs);
-        double[][] extreme = Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, inputs).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
-        return (m.Quantized, m.Classifier, rows.Concat(extreme).Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
+        return SyntheticConversion.Quantize(graph, "leaky", inputs, 60, rng);
     }
 }

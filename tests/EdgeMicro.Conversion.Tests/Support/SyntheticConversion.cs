@@ -1,0 +1,35 @@
+using EdgeMicro.Conversion.Pipeline;
+using EdgeMicro.Conversion.Quantization;
+using EdgeMicro.Core.Inference;
+using EdgeMicro.Data;
+using EdgeMicro.Onnx.Graph;
+using EdgeMicro.Onnx.Ir;
+
+namespace EdgeMicro.Conversion.Tests.Support;
+
+/// <summary>A synthetic three-class graph quantized as <c>convert</c> does (identity normalization, the input's own
+/// layout), with the samples the kernel checks run on: calibration-like rows, then saturating rows of random signs so
+/// that accumulators reach far into their lanes.</summary>
+public static class SyntheticConversion
+{
+    /// <summary>Calibrates on <paramref name="rows"/> uniform rows in [-2, 2) and quantizes.</summary>
+    /// <param name="graph">The graph (one input of <paramref name="features"/> values, three outputs).</param>
+    /// <param name="name">Model name (also the file named in messages, with .onnx).</param>
+    /// <param name="features">Input values.</param>
+    /// <param name="rows">Calibration rows; as many saturating rows are added to the samples.</param>
+    /// <param name="rng">Random source (the caller's seed).</param>
+    /// <returns>The quantized model, its classifier and the fixed-point samples.</returns>
+    public static (QuantizedModel Q, Classifier Classifier, int[][] Samples) Quantize(OnnxGraph graph, string name, int features, int rows, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        double[][] calibration = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => (rng.NextDouble() * 4) - 2).ToArray()).ToArray();
+        FloatModel model = ConversionInputs.Lower(() => graph, name + ".onnx");
+        InputLayout layout = InputLayout.Parse(null, model.InputDims, features);
+        int fractionBits = RawSamples.ChooseFractionBits(calibration.SelectMany(r => r).Max(Math.Abs));
+        var request = new QuantizationRequest(model, name, 1, ["a", "b", "c"], Normalization.Identity(features), layout, fractionBits, calibration);
+        BudgetedModel m = BudgetedQuantizer.Quantize(request, name + ".onnx", long.MaxValue);
+        double big = calibration.SelectMany(r => r).Max(Math.Abs);
+        double[][] extreme = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
+        return (m.Quantized, m.Classifier, calibration.Concat(extreme).Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
+    }
+}
