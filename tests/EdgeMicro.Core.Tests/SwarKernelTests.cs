@@ -54,7 +54,7 @@ public sealed class SwarKernelTests
         PreparedLayer p = SwarPacker.Prepare(l);
         var output = new sbyte[3];
 
-        var buffer = new sbyte[p.Stride]; // kernels read whole packed rows (contract of DenseKernel)
+        var buffer = new sbyte[p.Stride]; // the layer's inputs (Stride = inputs: rows are stored unpadded)
         buffer[0] = (sbyte)input;
         DenseKernel.Run(p, buffer, output, new long[p.ScratchLength]);
 

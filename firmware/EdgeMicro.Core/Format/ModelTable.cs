@@ -41,6 +41,7 @@ namespace EdgeMicro.Core.Format
         /// <param name="packedWeights">Per layer packed weights (null for pools).</param>
         /// <param name="packedBias">Per layer packed bias (null for pools).</param>
         /// <param name="packedLanes">Per layer rows per packed word (0 for pools).</param>
+        /// <param name="packedTailRows">Per layer rows packed along their inputs after the row groups (0 or 1).</param>
         /// <param name="bias">Per layer bias (null for pools).</param>
         /// <param name="multiplier">Per layer multipliers.</param>
         /// <param name="shift">Per layer shifts.</param>
@@ -52,7 +53,7 @@ namespace EdgeMicro.Core.Format
         public static ModelDefinition Build(
             string modelId, uint modelVersion, string[] classNames, int[] header, short[] inputGather,
             int[] inputOffset, int[] inputMultiplier, int[] inputShift, int[] inputZeroPoint, int[] outputTable,
-            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[][] bias, int[][] multiplier,
+            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[] packedTailRows, int[][] bias, int[][] multiplier,
             int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum, uint modelChecksum)
         {
             ModelDefinition m = new ModelDefinition();
@@ -77,6 +78,7 @@ namespace EdgeMicro.Core.Format
                 l.PackedWeights = packedWeights[i];
                 l.PackedBias = packedBias[i];
                 l.PackedLanes = packedLanes[i];
+                l.PackedTailRows = packedTailRows[i];
                 l.WeightsCompiled = (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && packedWeights[i] == null;
                 l.Bias = bias[i];
                 l.Multiplier = multiplier[i];

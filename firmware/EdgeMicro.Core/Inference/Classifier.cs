@@ -159,8 +159,8 @@ namespace EdgeMicro.Core.Inference
             get { return _margin; }
         }
 
-        /// <summary>Gets the quantized model input of the last inference (first InputLength values; the buffer may be
-        /// longer because kernels read whole packed rows).</summary>
+        /// <summary>Gets the quantized model input of the last inference (first InputLength values; the buffer is as long
+        /// as the largest tensor, as the activation buffers).</summary>
         public sbyte[] QuantizedInput
         {
             get { return _input; }

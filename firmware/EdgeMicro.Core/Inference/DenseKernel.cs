@@ -13,7 +13,8 @@ namespace EdgeMicro.Core.Inference
     /// wide layers (more than 12 row groups) first widen the input once into the long scratch buffer, which is cheaper
     /// than a conversion per row group. Lane extraction and requantization are straight-line with every field hoisted.
     /// Rows past the last output of the final group hit zero lanes; a row is read as whole blocks of 8 then a remainder
-    /// loop, so rows are stored unpadded (<see cref="PreparedLayer.Stride"/> = inputs).</para>
+    /// loop, so rows are stored unpadded (<see cref="PreparedLayer.Stride"/> = inputs). A tail row
+    /// (<see cref="SwarTailRow"/>) is summed last, three inputs per word.</para>
     /// </summary>
     public static class DenseKernel
     {
@@ -103,6 +104,39 @@ namespace EdgeMicro.Core.Inference
                     output[o] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
                     o++;
                 }
+
+                if (p.TailRows != 0)
+                {
+                    long v = (((TailAccumulator(p, input, j) * m[o]) + r[o]) >> s[o]);
+                    output[o] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
+                }
+            }
+        }
+
+        /// <summary>The accumulator of the tail row (<see cref="SwarTailRow"/>): the inputs three to a word times the
+        /// tail words from <paramref name="j"/> on, read back from bits 42..62.</summary>
+        /// <param name="p">Prepared layer with a tail row.</param>
+        /// <param name="input">int8 input.</param>
+        /// <param name="j">Index of the tail's first word (after the row groups).</param>
+        /// <returns>The row's exact accumulator (bias and zero points included).</returns>
+        public static long TailAccumulator(PreparedLayer p, sbyte[] input, int j)
+        {
+            long[] w = p.PackedWeights;
+            int n = p.Stride, whole = n - (n % 3), i = 0;
+            unchecked
+            {
+                long acc = p.PackedBias[p.RowGroups];
+                for (; i < whole; i += 3, j++)
+                {
+                    acc += (input[i] + ((long)input[i + 1] << 21) + ((long)input[i + 2] << 42)) * w[j];
+                }
+
+                if (i < n)
+                {
+                    acc += (input[i] + (i + 1 < n ? (long)input[i + 1] << 21 : 0)) * w[j];
+                }
+
+                return (acc << 1) >> 43;
             }
         }
 
@@ -134,6 +168,11 @@ namespace EdgeMicro.Core.Inference
                     }
 
                     LaneWriter.Write(p, acc, g * lanes, outC, output, 1, 0);
+                }
+
+                if (p.TailRows != 0)
+                {
+                    Requantizer.Store(p, TailAccumulator(p, input, j), outC - 1, output, outC - 1);
                 }
             }
         }

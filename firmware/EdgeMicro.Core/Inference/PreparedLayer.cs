@@ -25,7 +25,16 @@ namespace EdgeMicro.Core.Inference
         /// <summary>The packed row length: the weights per output (rows are stored unpadded).</summary>
         public int Stride;
 
-        /// <summary>The packed weights, [RowGroups][Stride]; lanes past a group's last row are zero.</summary>
+        /// <summary>Rows packed along their inputs after the row groups (0 or 1; Dense SWAR3 layers whose row count leaves
+        /// one over): the last output channel, see <see cref="SwarPacker"/>.</summary>
+        public int TailRows;
+
+        /// <summary>Words of the tail row (ceil(Stride / 3)), 0 without one; they follow the row groups in
+        /// <see cref="PackedWeights"/>, and its bias is <see cref="PackedBias"/>[RowGroups].</summary>
+        public int TailWords;
+
+        /// <summary>The packed weights, [RowGroups][Stride] then the tail row's words; lanes past a group's last row are
+        /// zero.</summary>
         public long[] PackedWeights;
 
         /// <summary>The packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane.</summary>
@@ -78,7 +87,7 @@ namespace EdgeMicro.Core.Inference
         public int ScratchLength;
 
         /// <summary>Number of instance fields, for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 21;
+        public const int InstanceFields = 23;
 
         /// <summary>Gets the managed-heap bytes this preparation allocates on nanoFramework (<see cref="HeapSize"/>):
         /// this object and its own arrays (the packed copy of the weights when the definition holds int8 weights); arrays

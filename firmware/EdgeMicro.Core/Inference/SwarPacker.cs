@@ -13,6 +13,8 @@ namespace EdgeMicro.Core.Inference
     /// <para>Exactness condition, checked here for every row over the whole box of possible inputs
     /// [InputMin, InputMax]: SWAR3 needs every lane value in [-2^20, 2^20) (top lane [-2^21, 2^21)); otherwise the
     /// layer falls back to SWAR2, exact for any int32 accumulator. Accumulators outside int32 reject the model.
+    /// <para>A Dense SWAR3 layer whose row count leaves one row over packs that row along its inputs instead
+    /// (<see cref="SwarTailRow"/>), when exact.</para>
     /// Reference: nanoFramework interpreter measurements (V7G/V7H) in the project's interpreter-speed notes.</para>
     /// </summary>
     public static class SwarPacker
@@ -43,9 +45,11 @@ namespace EdgeMicro.Core.Inference
             int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
             int rowsPerGroup = outC / groups;
             p.Lanes = l.PackedWeights != null ? l.PackedLanes : (FitsThreeLanes(l, perOutput) ? 3 : 2);
-            p.RowGroupsPerGroup = (rowsPerGroup + p.Lanes - 1) / p.Lanes;
+            p.TailRows = l.PackedWeights != null ? l.PackedTailRows : (p.Lanes == 3 ? SwarTailRow.RowsFor(l) : 0);
+            p.RowGroupsPerGroup = (rowsPerGroup - p.TailRows + p.Lanes - 1) / p.Lanes;
             p.RowGroups = p.RowGroupsPerGroup * groups;
             p.Stride = l.PackedStride;
+            p.TailWords = p.TailRows == 0 ? 0 : (perOutput + 2) / 3;
             p.ScratchLength = p.Stride;
             if (l.PackedWeights != null)
             {
@@ -90,9 +94,14 @@ namespace EdgeMicro.Core.Inference
                 return l.Weights[(row * l.WeightsPerOutput) + i];
             }
 
+            if (l.PackedTailRows != 0 && row == l.OutChannels - 1)
+            {
+                return SwarTailRow.WeightAt(l, i);
+            }
+
             int lanes = l.PackedLanes, groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
             int rowsPerGroup = l.OutChannels / groups;
-            int perGroup = (rowsPerGroup + lanes - 1) / lanes;
+            int perGroup = (rowsPerGroup - l.PackedTailRows + lanes - 1) / lanes;
             int g = row / rowsPerGroup, within = row % rowsPerGroup;
             long word = l.PackedWeights[((((g * perGroup) + (within / lanes)) * l.PackedStride)) + i];
             int bits = lanes == 3 ? 21 : 32;
@@ -138,6 +147,7 @@ namespace EdgeMicro.Core.Inference
                     l.PackedWeights = p.PackedWeights;
                     l.PackedBias = p.PackedBias;
                     l.PackedLanes = p.Lanes;
+                    l.PackedTailRows = p.TailRows;
                     l.Weights = null;
                 }
 
@@ -156,7 +166,7 @@ namespace EdgeMicro.Core.Inference
         {
             int perOutput = l.WeightsPerOutput, lanes = l.PackedLanes, stride = l.PackedStride;
             int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
-            int rowsPerGroup = l.OutChannels / groups;
+            int rowsPerGroup = (l.OutChannels / groups) - l.PackedTailRows;
             int perGroup = (rowsPerGroup + lanes - 1) / lanes;
             int laneBits = lanes == 3 ? 21 : 32;
             for (int t = 0; t < perGroup * groups; t++)
@@ -191,13 +201,18 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
-            return lanes == 3 && !FitsThreeLanes(l, perOutput) ? "three lanes are not exact for these weights" : null;
+            if (lanes == 3 && !FitsThreeLanes(l, perOutput))
+            {
+                return "three lanes are not exact for these weights";
+            }
+
+            return l.PackedTailRows == 0 ? null : SwarTailRow.Check(l);
         }
 
         private static void Pack(LayerDefinition l, PreparedLayer p, int rowsPerGroup, int perOutput)
         {
-            p.PackedWeights = new long[p.RowGroups * p.Stride];
-            p.PackedBias = new long[p.RowGroups];
+            p.PackedWeights = new long[(p.RowGroups * p.Stride) + p.TailWords];
+            p.PackedBias = new long[p.RowGroups + p.TailRows];
             int laneBits = p.Lanes == 3 ? 21 : 32;
             for (int t = 0; t < p.RowGroups; t++)
             {
@@ -225,6 +240,11 @@ namespace EdgeMicro.Core.Inference
                         p.PackedWeights[(t * p.Stride) + i] += l.Weights[(row * perOutput) + i] * scale;
                     }
                 }
+            }
+
+            if (p.TailRows != 0)
+            {
+                SwarTailRow.Pack(l, p);
             }
         }
 

@@ -105,6 +105,11 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the rows per packed word of <see cref="PackedWeights"/> (3 or 2), 0 when not packed.</summary>
         public int PackedLanes { get; set; }
 
+        /// <summary>Gets or sets the rows of <see cref="PackedWeights"/> packed along their inputs instead of across rows
+        /// (0 or 1): a Dense SWAR3 layer whose row count leaves one row over stores that last row three inputs per word
+        /// (<c>SwarPacker</c>'s tail row) after its row groups, rather than alone in a row group with two empty lanes.</summary>
+        public int PackedTailRows { get; set; }
+
         /// <summary>Gets or sets a value indicating whether the weights are compiled into a generated kernel as IL
         /// constants (a weight table converted with <c>--weights code</c>): the layer holds no weights, only that kernel
         /// can run it.</summary>
@@ -133,7 +138,7 @@ namespace EdgeMicro.Core.Model
         }
 
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 35;
+        public const int InstanceFields = 36;
 
         /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes
@@ -164,13 +169,21 @@ namespace EdgeMicro.Core.Model
             get { return WeightsPerOutput; }
         }
 
-        /// <summary>Number of packed row groups (words per input) for a lane count: ceil(rows per group / lanes) x groups.</summary>
+        /// <summary>Number of packed row groups (words per input) for a lane count: ceil((rows per group - tail rows) /
+        /// lanes) x groups.</summary>
         /// <param name="lanes">Rows per packed word (3 or 2).</param>
         /// <returns>The row group count.</returns>
         public int PackedRowGroups(int lanes)
         {
             int groups = Kind == LayerKind.Conv ? Groups : 1;
-            return ((OutChannels / groups) + lanes - 1) / lanes * groups;
+            return ((OutChannels / groups) - PackedTailRows + lanes - 1) / lanes * groups;
+        }
+
+        /// <summary>Gets the packed words of the tail row (three inputs per word, the last one padded with zeros), 0
+        /// without one.</summary>
+        public int PackedTailWords
+        {
+            get { return PackedTailRows == 0 ? 0 : (WeightsPerOutput + 2) / 3; }
         }
 
         /// <summary>Gets the number of weights per output channel (Dense: inputs; Conv: in/groups x kh x kw).</summary>

@@ -291,9 +291,14 @@ namespace EdgeMicro.Core.Model
                 throw new ModelFormatException(at + " packs " + l.PackedLanes.ToString() + " rows per word, expected 2 or 3");
             }
 
+            if (l.PackedTailRows != 0 && (l.PackedTailRows != 1 || l.PackedLanes != 3 || l.Kind != LayerKind.Dense || l.OutChannels % 3 != 1))
+            {
+                throw new ModelFormatException(at + " packs " + l.PackedTailRows.ToString() + " tail rows, expected 1 only for a three-lane Dense layer with 3k+1 outputs, else 0");
+            }
+
             int groups = l.PackedRowGroups(l.PackedLanes);
-            Length(at + " packed weights", l.PackedWeights, groups * l.PackedStride);
-            Length(at + " packed bias", l.PackedBias, groups);
+            Length(at + " packed weights", l.PackedWeights, (groups * l.PackedStride) + l.PackedTailWords);
+            Length(at + " packed bias", l.PackedBias, groups + l.PackedTailRows);
         }
 
         private static void Length(string what, System.Array array, int expected)

@@ -8,15 +8,16 @@ using EdgeMicro.Core.Model;
 namespace EdgeMicro.Firmware.Models
 {
     /// <summary>Layer kernels specialized to this model's layer shapes (weights stay data).</summary>
-    public sealed class DigitsKernel : ISpecializedKernel, ISpecializedInput, ISpecializedHead
+    public sealed class DigitsKernel : ISpecializedKernel, ISpecializedInput, ISpecializedHead, ISpecializedNetwork
     {
+
         /// <inheritdoc/>
         public bool Accepts(int layerIndex, PreparedLayer layer)
         {
             switch (layerIndex)
             {
-                case 0: return layer.Definition.Kind == LayerKind.Dense && layer.NegativeMultiplier == null && layer.Lanes == 3 && layer.Stride == 64 && layer.RoundingWithZeroPoint != null && layer.InputLength == 64 && layer.OutChannels == 24;
-                case 1: return layer.Definition.Kind == LayerKind.Dense && layer.NegativeMultiplier == null && layer.Lanes == 3 && layer.Stride == 24 && layer.RoundingWithZeroPoint != null && layer.InputLength == 24 && layer.OutChannels == 10;
+                case 0: return layer.Definition.Kind == LayerKind.Dense && layer.NegativeMultiplier == null && layer.Lanes == 3 && layer.Stride == 64 && layer.TailRows == 0 && layer.RoundingWithZeroPoint != null && layer.InputLength == 64 && layer.OutChannels == 24;
+                case 1: return layer.Definition.Kind == LayerKind.Dense && layer.NegativeMultiplier == null && layer.Lanes == 3 && layer.Stride == 24 && layer.TailRows == 1 && layer.RoundingWithZeroPoint != null && layer.InputLength == 24 && layer.OutChannels == 10;
                 default: return false;
             }
         }
@@ -317,13 +318,462 @@ namespace EdgeMicro.Firmware.Models
             long sum = table[qTop - q[0]] + table[qTop - q[1]] + table[qTop - q[2]] + table[qTop - q[3]]
                 + table[qTop - q[4]] + table[qTop - q[5]] + table[qTop - q[6]] + table[qTop - q[7]]
                 + table[qTop - q[8]] + table[qTop - q[9]];
-            long half = sum >> 1;
-            int confidence = (int)((2147483648L + half) / sum);
-            int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + half) / sum);
+            long halfSum = sum >> 1;
+            int confidence = (int)((2147483648L + halfSum) / sum);
+            int runnerUp = (int)((((long)table[qTop - qSecond] << 15) + halfSum) / sum);
             result[0] = top;
             result[1] = second;
             result[2] = confidence;
             result[3] = confidence - runnerUp;
+        }
+
+        /// <inheritdoc/>
+        public bool AcceptsNetwork(ModelDefinition model, PreparedLayer[] layers)
+        {
+            return layers.Length == 2 && AcceptsInput(model) && AcceptsHead(model)
+                && Accepts(0, layers[0])
+                && SameInts(layers[0].Shift, new int[] { 40, 40, 38, 40, 40, 40, 40, 40, 39, 40, 40, 40, 40, 40, 39, 40, 40, 40, 40, 40, 40, 40, 41, 39 })
+                && Accepts(1, layers[1])
+                && SameInts(layers[1].Shift, new int[] { 40, 39, 39, 39, 39, 39, 40, 40, 39, 39 });
+        }
+
+        /// <inheritdoc/>
+        public void RunNetwork(int[] sample, sbyte[] q, PreparedLayer[] layers, int[] table, sbyte[] output, int[] result)
+        {
+            long lo = -128, hi = 127, half = 128, span = 255, a, c20 = 1048576;
+            long x0_0, x0_1, x0_2, x0_3, x0_4, x0_5, x0_6, x0_7, x0_8, x0_9, x0_10, x0_11, x0_12, x0_13, x0_14, x0_15, x0_16, x0_17, x0_18, x0_19, x0_20, x0_21, x0_22, x0_23, x0_24, x0_25, x0_26, x0_27, x0_28, x0_29, x0_30, x0_31, x0_32, x0_33, x0_34, x0_35, x0_36, x0_37, x0_38, x0_39, x0_40, x0_41, x0_42, x0_43, x0_44, x0_45, x0_46, x0_47, x0_48, x0_49, x0_50, x0_51, x0_52, x0_53, x0_54, x0_55, x0_56, x0_57, x0_58, x0_59, x0_60, x0_61, x0_62, x0_63;
+            long x1_0, x1_1, x1_2, x1_3, x1_4, x1_5, x1_6, x1_7, x1_8, x1_9, x1_10, x1_11, x1_12, x1_13, x1_14, x1_15, x1_16, x1_17, x1_18, x1_19, x1_20, x1_21, x1_22, x1_23;
+            long y0, y1, y2, y3, y4, y5, y6, y7, y8, y9;
+            PreparedLayer p;
+            long[] w, b, m, r;
+            unchecked
+            {
+                x0_0 = ((((long)sample[0] * 1020000000) + -33423360L) >> 18);
+                if ((ulong)(x0_0 + half) > (ulong)span) { x0_0 = x0_0 < lo ? lo : hi; }
+                q[0] = (sbyte)x0_0;
+                x0_1 = ((((long)sample[1] * 611169996) + -139749933164640L) >> 40);
+                if ((ulong)(x0_1 + half) > (ulong)span) { x0_1 = x0_1 < lo ? lo : hi; }
+                q[1] = (sbyte)x0_1;
+                x0_2 = ((((long)sample[2] * 1069547514) + -560435189303212L) >> 42);
+                if ((ulong)(x0_2 + half) > (ulong)span) { x0_2 = x0_2 < lo ? lo : hi; }
+                q[2] = (sbyte)x0_2;
+                x0_3 = ((((long)sample[3] * 1069547496) + -562753457043552L) >> 42);
+                if ((ulong)(x0_3 + half) > (ulong)span) { x0_3 = x0_3 < lo ? lo : hi; }
+                q[3] = (sbyte)x0_3;
+                x0_4 = ((((long)sample[4] * 1069547523) + -558709384367365L) >> 42);
+                if ((ulong)(x0_4 + half) > (ulong)span) { x0_4 = x0_4 < lo ? lo : hi; }
+                q[4] = (sbyte)x0_4;
+                x0_5 = ((((long)sample[5] * 1069547551) + -562115927838078L) >> 42);
+                if ((ulong)(x0_5 + half) > (ulong)span) { x0_5 = x0_5 < lo ? lo : hi; }
+                q[5] = (sbyte)x0_5;
+                x0_6 = ((((long)sample[6] * 570425334) + -281331262136430L) >> 41);
+                if ((ulong)(x0_6 + half) > (ulong)span) { x0_6 = x0_6 < lo ? lo : hi; }
+                q[6] = (sbyte)x0_6;
+                x0_7 = ((((long)sample[7] * 1069547525) + -280508990802745L) >> 41);
+                if ((ulong)(x0_7 + half) > (ulong)span) { x0_7 = x0_7 < lo ? lo : hi; }
+                q[7] = (sbyte)x0_7;
+                x0_8 = ((((long)sample[8] * 999915463) + -274149508604L) >> 31);
+                if ((ulong)(x0_8 + half) > (ulong)span) { x0_8 = x0_8 < lo ? lo : hi; }
+                q[8] = (sbyte)x0_8;
+                x0_9 = ((((long)sample[9] * 611170003) + -280271545886330L) >> 41);
+                if ((ulong)(x0_9 + half) > (ulong)span) { x0_9 = x0_9 < lo ? lo : hi; }
+                q[9] = (sbyte)x0_9;
+                x0_10 = ((((long)sample[10] * 1069547500) + -559431652658892L) >> 42);
+                if ((ulong)(x0_10 + half) > (ulong)span) { x0_10 = x0_10 < lo ? lo : hi; }
+                q[10] = (sbyte)x0_10;
+                x0_11 = ((((long)sample[11] * 1069547479) + -558726261363665L) >> 42);
+                if ((ulong)(x0_11 + half) > (ulong)span) { x0_11 = x0_11 < lo ? lo : hi; }
+                q[11] = (sbyte)x0_11;
+                x0_12 = ((((long)sample[12] * 1069547521) + -559376184792405L) >> 42);
+                if ((ulong)(x0_12 + half) > (ulong)span) { x0_12 = x0_12 < lo ? lo : hi; }
+                q[12] = (sbyte)x0_12;
+                x0_13 = ((((long)sample[13] * 1069547507) + -561080176076372L) >> 42);
+                if ((ulong)(x0_13 + half) > (ulong)span) { x0_13 = x0_13 < lo ? lo : hi; }
+                q[13] = (sbyte)x0_13;
+                x0_14 = ((((long)sample[14] * 1069547521) + -560601319465302L) >> 42);
+                if ((ulong)(x0_14 + half) > (ulong)span) { x0_14 = x0_14 < lo ? lo : hi; }
+                q[14] = (sbyte)x0_14;
+                x0_15 = ((((long)sample[15] * 950708936) + -280257476715064L) >> 41);
+                if ((ulong)(x0_15 + half) > (ulong)span) { x0_15 = x0_15 < lo ? lo : hi; }
+                q[15] = (sbyte)x0_15;
+                x0_16 = ((((long)sample[16] * 562452487) + -68224913061L) >> 29);
+                if ((ulong)(x0_16 + half) > (ulong)span) { x0_16 = x0_16 < lo ? lo : hi; }
+                q[16] = (sbyte)x0_16;
+                x0_17 = ((((long)sample[17] * 1069547511) + -561583426645227L) >> 42);
+                if ((ulong)(x0_17 + half) > (ulong)span) { x0_17 = x0_17 < lo ? lo : hi; }
+                q[17] = (sbyte)x0_17;
+                x0_18 = ((((long)sample[18] * 1069547551) + -558560542215494L) >> 42);
+                if ((ulong)(x0_18 + half) > (ulong)span) { x0_18 = x0_18 < lo ? lo : hi; }
+                q[18] = (sbyte)x0_18;
+                x0_19 = ((((long)sample[19] * 1069547543) + -561523057710063L) >> 42);
+                if ((ulong)(x0_19 + half) > (ulong)span) { x0_19 = x0_19 < lo ? lo : hi; }
+                q[19] = (sbyte)x0_19;
+                x0_20 = ((((long)sample[20] * 1069547506) + -562498467816290L) >> 42);
+                if ((ulong)(x0_20 + half) > (ulong)span) { x0_20 = x0_20 < lo ? lo : hi; }
+                q[20] = (sbyte)x0_20;
+                x0_21 = ((((long)sample[21] * 1069547523) + -559222783166105L) >> 42);
+                if ((ulong)(x0_21 + half) > (ulong)span) { x0_21 = x0_21 < lo ? lo : hi; }
+                q[21] = (sbyte)x0_21;
+                x0_22 = ((((long)sample[22] * 570425352) + -281094269122160L) >> 41);
+                if ((ulong)(x0_22 + half) > (ulong)span) { x0_22 = x0_22 < lo ? lo : hi; }
+                q[22] = (sbyte)x0_22;
+                x0_23 = ((((long)sample[23] * 713031660) + -69861375929420L) >> 39);
+                if ((ulong)(x0_23 + half) > (ulong)span) { x0_23 = x0_23 < lo ? lo : hi; }
+                q[23] = (sbyte)x0_23;
+                x0_24 = ((((long)sample[24] * 562452500) + -34393684360L) >> 28);
+                if ((ulong)(x0_24 + half) > (ulong)span) { x0_24 = x0_24 < lo ? lo : hi; }
+                q[24] = (sbyte)x0_24;
+                x0_25 = ((((long)sample[25] * 777852775) + -280346299519389L) >> 41);
+                if ((ulong)(x0_25 + half) > (ulong)span) { x0_25 = x0_25 < lo ? lo : hi; }
+                q[25] = (sbyte)x0_25;
+                x0_26 = ((((long)sample[26] * 1069547491) + -559410665010716L) >> 42);
+                if ((ulong)(x0_26 + half) > (ulong)span) { x0_26 = x0_26 < lo ? lo : hi; }
+                q[26] = (sbyte)x0_26;
+                x0_27 = ((((long)sample[27] * 1069547508) + -560630160759392L) >> 42);
+                if ((ulong)(x0_27 + half) > (ulong)span) { x0_27 = x0_27 < lo ? lo : hi; }
+                q[27] = (sbyte)x0_27;
+                x0_28 = ((((long)sample[28] * 1069547505) + -561145810065291L) >> 42);
+                if ((ulong)(x0_28 + half) > (ulong)span) { x0_28 = x0_28 < lo ? lo : hi; }
+                q[28] = (sbyte)x0_28;
+                x0_29 = ((((long)sample[29] * 1069547495) + -561064798562075L) >> 42);
+                if ((ulong)(x0_29 + half) > (ulong)span) { x0_29 = x0_29 < lo ? lo : hi; }
+                q[29] = (sbyte)x0_29;
+                x0_30 = ((((long)sample[30] * 570425324) + -279850469374168L) >> 41);
+                if ((ulong)(x0_30 + half) > (ulong)span) { x0_30 = x0_30 < lo ? lo : hi; }
+                q[30] = (sbyte)x0_30;
+                x0_31 = ((((long)sample[31] * 1069547499) + -35177417930238L) >> 38);
+                if ((ulong)(x0_31 + half) > (ulong)span) { x0_31 = x0_31 < lo ? lo : hi; }
+                q[31] = (sbyte)x0_31;
+                x0_32 = ((((long)sample[32] * 1020000000) + -33423360L) >> 18);
+                if ((ulong)(x0_32 + half) > (ulong)span) { x0_32 = x0_32 < lo ? lo : hi; }
+                q[32] = (sbyte)x0_32;
+                x0_33 = ((((long)sample[33] * 611170010) + -280391745951574L) >> 41);
+                if ((ulong)(x0_33 + half) > (ulong)span) { x0_33 = x0_33 < lo ? lo : hi; }
+                q[33] = (sbyte)x0_33;
+                x0_34 = ((((long)sample[34] * 1069547525) + -558804658189068L) >> 42);
+                if ((ulong)(x0_34 + half) > (ulong)span) { x0_34 = x0_34 < lo ? lo : hi; }
+                q[34] = (sbyte)x0_34;
+                x0_35 = ((((long)sample[35] * 1069547503) + -562051452114343L) >> 42);
+                if ((ulong)(x0_35 + half) > (ulong)span) { x0_35 = x0_35 < lo ? lo : hi; }
+                q[35] = (sbyte)x0_35;
+                x0_36 = ((((long)sample[36] * 1069547502) + -561311184905268L) >> 42);
+                if ((ulong)(x0_36 + half) > (ulong)span) { x0_36 = x0_36 < lo ? lo : hi; }
+                q[36] = (sbyte)x0_36;
+                x0_37 = ((((long)sample[37] * 1069547539) + -560194071584224L) >> 42);
+                if ((ulong)(x0_37 + half) > (ulong)span) { x0_37 = x0_37 < lo ? lo : hi; }
+                q[37] = (sbyte)x0_37;
+                x0_38 = ((((long)sample[38] * 611170030) + -279966617511852L) >> 41);
+                if ((ulong)(x0_38 + half) > (ulong)span) { x0_38 = x0_38 < lo ? lo : hi; }
+                q[38] = (sbyte)x0_38;
+                x0_39 = ((((long)sample[39] * 1020000000) + -33423360L) >> 18);
+                if ((ulong)(x0_39 + half) > (ulong)span) { x0_39 = x0_39 < lo ? lo : hi; }
+                q[39] = (sbyte)x0_39;
+                x0_40 = ((((long)sample[40] * 1069547500) + -70195464884332L) >> 39);
+                if ((ulong)(x0_40 + half) > (ulong)span) { x0_40 = x0_40 < lo ? lo : hi; }
+                q[40] = (sbyte)x0_40;
+                x0_41 = ((((long)sample[41] * 1069547548) + -559514930458440L) >> 42);
+                if ((ulong)(x0_41 + half) > (ulong)span) { x0_41 = x0_41 < lo ? lo : hi; }
+                q[41] = (sbyte)x0_41;
+                x0_42 = ((((long)sample[42] * 1069547566) + -559124207062804L) >> 42);
+                if ((ulong)(x0_42 + half) > (ulong)span) { x0_42 = x0_42 < lo ? lo : hi; }
+                q[42] = (sbyte)x0_42;
+                x0_43 = ((((long)sample[43] * 1069547476) + -561539937419508L) >> 42);
+                if ((ulong)(x0_43 + half) > (ulong)span) { x0_43 = x0_43 < lo ? lo : hi; }
+                q[43] = (sbyte)x0_43;
+                x0_44 = ((((long)sample[44] * 1069547505) + -561705328113892L) >> 42);
+                if ((ulong)(x0_44 + half) > (ulong)span) { x0_44 = x0_44 < lo ? lo : hi; }
+                q[44] = (sbyte)x0_44;
+                x0_45 = ((((long)sample[45] * 1069547500) + -558970022305844L) >> 42);
+                if ((ulong)(x0_45 + half) > (ulong)span) { x0_45 = x0_45 < lo ? lo : hi; }
+                q[45] = (sbyte)x0_45;
+                x0_46 = ((((long)sample[46] * 570425346) + -280937066068130L) >> 41);
+                if ((ulong)(x0_46 + half) > (ulong)span) { x0_46 = x0_46 < lo ? lo : hi; }
+                q[46] = (sbyte)x0_46;
+                x0_47 = ((((long)sample[47] * 1069547507) + -35089689849770L) >> 38);
+                if ((ulong)(x0_47 + half) > (ulong)span) { x0_47 = x0_47 < lo ? lo : hi; }
+                q[47] = (sbyte)x0_47;
+                x0_48 = ((((long)sample[48] * 1069547480) + -280700607516800L) >> 41);
+                if ((ulong)(x0_48 + half) > (ulong)span) { x0_48 = x0_48 < lo ? lo : hi; }
+                q[48] = (sbyte)x0_48;
+                x0_49 = ((((long)sample[49] * 1069547513) + -560598315904786L) >> 42);
+                if ((ulong)(x0_49 + half) > (ulong)span) { x0_49 = x0_49 < lo ? lo : hi; }
+                q[49] = (sbyte)x0_49;
+                x0_50 = ((((long)sample[50] * 1069547538) + -558889427135494L) >> 42);
+                if ((ulong)(x0_50 + half) > (ulong)span) { x0_50 = x0_50 < lo ? lo : hi; }
+                q[50] = (sbyte)x0_50;
+                x0_51 = ((((long)sample[51] * 1069547530) + -561361073436072L) >> 42);
+                if ((ulong)(x0_51 + half) > (ulong)span) { x0_51 = x0_51 < lo ? lo : hi; }
+                q[51] = (sbyte)x0_51;
+                x0_52 = ((((long)sample[52] * 1069547541) + -562087437143079L) >> 42);
+                if ((ulong)(x0_52 + half) > (ulong)span) { x0_52 = x0_52 < lo ? lo : hi; }
+                q[52] = (sbyte)x0_52;
+                x0_53 = ((((long)sample[53] * 1069547529) + -559924405793764L) >> 42);
+                if ((ulong)(x0_53 + half) > (ulong)span) { x0_53 = x0_53 < lo ? lo : hi; }
+                q[53] = (sbyte)x0_53;
+                x0_54 = ((((long)sample[54] * 1069547508) + -560415273787592L) >> 42);
+                if ((ulong)(x0_54 + half) > (ulong)span) { x0_54 = x0_54 < lo ? lo : hi; }
+                q[54] = (sbyte)x0_54;
+                x0_55 = ((((long)sample[55] * 855637985) + -139645911892323L) >> 40);
+                if ((ulong)(x0_55 + half) > (ulong)span) { x0_55 = x0_55 < lo ? lo : hi; }
+                q[55] = (sbyte)x0_55;
+                x0_56 = ((((long)sample[56] * 562452499) + -17196842119L) >> 27);
+                if ((ulong)(x0_56 + half) > (ulong)span) { x0_56 = x0_56 < lo ? lo : hi; }
+                q[56] = (sbyte)x0_56;
+                x0_57 = ((((long)sample[57] * 950708900) + -280659458485164L) >> 41);
+                if ((ulong)(x0_57 + half) > (ulong)span) { x0_57 = x0_57 < lo ? lo : hi; }
+                q[57] = (sbyte)x0_57;
+                x0_58 = ((((long)sample[58] * 1069547490) + -559754545522084L) >> 42);
+                if ((ulong)(x0_58 + half) > (ulong)span) { x0_58 = x0_58 < lo ? lo : hi; }
+                q[58] = (sbyte)x0_58;
+                x0_59 = ((((long)sample[59] * 1069547505) + -562018416125885L) >> 42);
+                if ((ulong)(x0_59 + half) > (ulong)span) { x0_59 = x0_59 < lo ? lo : hi; }
+                q[59] = (sbyte)x0_59;
+                x0_60 = ((((long)sample[60] * 1069547515) + -560530817616138L) >> 42);
+                if ((ulong)(x0_60 + half) > (ulong)span) { x0_60 = x0_60 < lo ? lo : hi; }
+                q[60] = (sbyte)x0_60;
+                x0_61 = ((((long)sample[61] * 1069547538) + -560500836076202L) >> 42);
+                if ((ulong)(x0_61 + half) > (ulong)span) { x0_61 = x0_61 < lo ? lo : hi; }
+                q[61] = (sbyte)x0_61;
+                x0_62 = ((((long)sample[62] * 1069547509) + -562869693945035L) >> 42);
+                if ((ulong)(x0_62 + half) > (ulong)span) { x0_62 = x0_62 < lo ? lo : hi; }
+                q[62] = (sbyte)x0_62;
+                x0_63 = ((((long)sample[63] * 1069547520) + -562683334098944L) >> 42);
+                if ((ulong)(x0_63 + half) > (ulong)span) { x0_63 = x0_63 < lo ? lo : hi; }
+                q[63] = (sbyte)x0_63;
+                // layer 0: Dense 64 -> 24, SWAR3
+                p = layers[0];
+                w = p.PackedWeights; b = p.PackedBias; m = p.Multiplier; r = p.RoundingWithZeroPoint;
+                lo = p.ActivationMin; hi = p.ActivationMax;
+                a = b[0]
+                    + (x0_0 * w[0]) + (x0_1 * w[1]) + (x0_2 * w[2]) + (x0_3 * w[3]) + (x0_4 * w[4]) + (x0_5 * w[5])
+                    + (x0_6 * w[6]) + (x0_7 * w[7]) + (x0_8 * w[8]) + (x0_9 * w[9]) + (x0_10 * w[10]) + (x0_11 * w[11])
+                    + (x0_12 * w[12]) + (x0_13 * w[13]) + (x0_14 * w[14]) + (x0_15 * w[15]) + (x0_16 * w[16]) + (x0_17 * w[17])
+                    + (x0_18 * w[18]) + (x0_19 * w[19]) + (x0_20 * w[20]) + (x0_21 * w[21]) + (x0_22 * w[22]) + (x0_23 * w[23])
+                    + (x0_24 * w[24]) + (x0_25 * w[25]) + (x0_26 * w[26]) + (x0_27 * w[27]) + (x0_28 * w[28]) + (x0_29 * w[29])
+                    + (x0_30 * w[30]) + (x0_31 * w[31]) + (x0_32 * w[32]) + (x0_33 * w[33]) + (x0_34 * w[34]) + (x0_35 * w[35])
+                    + (x0_36 * w[36]) + (x0_37 * w[37]) + (x0_38 * w[38]) + (x0_39 * w[39]) + (x0_40 * w[40]) + (x0_41 * w[41])
+                    + (x0_42 * w[42]) + (x0_43 * w[43]) + (x0_44 * w[44]) + (x0_45 * w[45]) + (x0_46 * w[46]) + (x0_47 * w[47])
+                    + (x0_48 * w[48]) + (x0_49 * w[49]) + (x0_50 * w[50]) + (x0_51 * w[51]) + (x0_52 * w[52]) + (x0_53 * w[53])
+                    + (x0_54 * w[54]) + (x0_55 * w[55]) + (x0_56 * w[56]) + (x0_57 * w[57]) + (x0_58 * w[58]) + (x0_59 * w[59])
+                    + (x0_60 * w[60]) + (x0_61 * w[61]) + (x0_62 * w[62]) + (x0_63 * w[63]);
+                x1_0 = ((((a << 43) >> 43) * m[0]) + r[0]) >> 40;
+                if (x1_0 < lo) { x1_0 = lo; } else if (x1_0 > hi) { x1_0 = hi; }
+                x1_1 = (((((a + c20) << 22) >> 43) * m[1]) + r[1]) >> 40;
+                if (x1_1 < lo) { x1_1 = lo; } else if (x1_1 > hi) { x1_1 = hi; }
+                x1_2 = ((((a + 2199024304128L) >> 42) * m[2]) + r[2]) >> 38;
+                if (x1_2 < lo) { x1_2 = lo; } else if (x1_2 > hi) { x1_2 = hi; }
+                a = b[1]
+                    + (x0_0 * w[64]) + (x0_1 * w[65]) + (x0_2 * w[66]) + (x0_3 * w[67]) + (x0_4 * w[68]) + (x0_5 * w[69])
+                    + (x0_6 * w[70]) + (x0_7 * w[71]) + (x0_8 * w[72]) + (x0_9 * w[73]) + (x0_10 * w[74]) + (x0_11 * w[75])
+                    + (x0_12 * w[76]) + (x0_13 * w[77]) + (x0_14 * w[78]) + (x0_15 * w[79]) + (x0_16 * w[80]) + (x0_17 * w[81])
+                    + (x0_18 * w[82]) + (x0_19 * w[83]) + (x0_20 * w[84]) + (x0_21 * w[85]) + (x0_22 * w[86]) + (x0_23 * w[87])
+                    + (x0_24 * w[88]) + (x0_25 * w[89]) + (x0_26 * w[90]) + (x0_27 * w[91]) + (x0_28 * w[92]) + (x0_29 * w[93])
+                    + (x0_30 * w[94]) + (x0_31 * w[95]) + (x0_32 * w[96]) + (x0_33 * w[97]) + (x0_34 * w[98]) + (x0_35 * w[99])
+                    + (x0_36 * w[100]) + (x0_37 * w[101]) + (x0_38 * w[102]) + (x0_39 * w[103]) + (x0_40 * w[104]) + (x0_41 * w[105])
+                    + (x0_42 * w[106]) + (x0_43 * w[107]) + (x0_44 * w[108]) + (x0_45 * w[109]) + (x0_46 * w[110]) + (x0_47 * w[111])
+                    + (x0_48 * w[112]) + (x0_49 * w[113]) + (x0_50 * w[114]) + (x0_51 * w[115]) + (x0_52 * w[116]) + (x0_53 * w[117])
+                    + (x0_54 * w[118]) + (x0_55 * w[119]) + (x0_56 * w[120]) + (x0_57 * w[121]) + (x0_58 * w[122]) + (x0_59 * w[123])
+                    + (x0_60 * w[124]) + (x0_61 * w[125]) + (x0_62 * w[126]) + (x0_63 * w[127]);
+                x1_3 = ((((a << 43) >> 43) * m[3]) + r[3]) >> 40;
+                if (x1_3 < lo) { x1_3 = lo; } else if (x1_3 > hi) { x1_3 = hi; }
+                x1_4 = (((((a + c20) << 22) >> 43) * m[4]) + r[4]) >> 40;
+                if (x1_4 < lo) { x1_4 = lo; } else if (x1_4 > hi) { x1_4 = hi; }
+                x1_5 = ((((a + 2199024304128L) >> 42) * m[5]) + r[5]) >> 40;
+                if (x1_5 < lo) { x1_5 = lo; } else if (x1_5 > hi) { x1_5 = hi; }
+                a = b[2]
+                    + (x0_0 * w[128]) + (x0_1 * w[129]) + (x0_2 * w[130]) + (x0_3 * w[131]) + (x0_4 * w[132]) + (x0_5 * w[133])
+                    + (x0_6 * w[134]) + (x0_7 * w[135]) + (x0_8 * w[136]) + (x0_9 * w[137]) + (x0_10 * w[138]) + (x0_11 * w[139])
+                    + (x0_12 * w[140]) + (x0_13 * w[141]) + (x0_14 * w[142]) + (x0_15 * w[143]) + (x0_16 * w[144]) + (x0_17 * w[145])
+                    + (x0_18 * w[146]) + (x0_19 * w[147]) + (x0_20 * w[148]) + (x0_21 * w[149]) + (x0_22 * w[150]) + (x0_23 * w[151])
+                    + (x0_24 * w[152]) + (x0_25 * w[153]) + (x0_26 * w[154]) + (x0_27 * w[155]) + (x0_28 * w[156]) + (x0_29 * w[157])
+                    + (x0_30 * w[158]) + (x0_31 * w[159]) + (x0_32 * w[160]) + (x0_33 * w[161]) + (x0_34 * w[162]) + (x0_35 * w[163])
+                    + (x0_36 * w[164]) + (x0_37 * w[165]) + (x0_38 * w[166]) + (x0_39 * w[167]) + (x0_40 * w[168]) + (x0_41 * w[169])
+                    + (x0_42 * w[170]) + (x0_43 * w[171]) + (x0_44 * w[172]) + (x0_45 * w[173]) + (x0_46 * w[174]) + (x0_47 * w[175])
+                    + (x0_48 * w[176]) + (x0_49 * w[177]) + (x0_50 * w[178]) + (x0_51 * w[179]) + (x0_52 * w[180]) + (x0_53 * w[181])
+                    + (x0_54 * w[182]) + (x0_55 * w[183]) + (x0_56 * w[184]) + (x0_57 * w[185]) + (x0_58 * w[186]) + (x0_59 * w[187])
+                    + (x0_60 * w[188]) + (x0_61 * w[189]) + (x0_62 * w[190]) + (x0_63 * w[191]);
+                x1_6 = ((((a << 43) >> 43) * m[6]) + r[6]) >> 40;
+                if (x1_6 < lo) { x1_6 = lo; } else if (x1_6 > hi) { x1_6 = hi; }
+                x1_7 = (((((a + c20) << 22) >> 43) * m[7]) + r[7]) >> 40;
+                if (x1_7 < lo) { x1_7 = lo; } else if (x1_7 > hi) { x1_7 = hi; }
+                x1_8 = ((((a + 2199024304128L) >> 42) * m[8]) + r[8]) >> 39;
+                if (x1_8 < lo) { x1_8 = lo; } else if (x1_8 > hi) { x1_8 = hi; }
+                a = b[3]
+                    + (x0_0 * w[192]) + (x0_1 * w[193]) + (x0_2 * w[194]) + (x0_3 * w[195]) + (x0_4 * w[196]) + (x0_5 * w[197])
+                    + (x0_6 * w[198]) + (x0_7 * w[199]) + (x0_8 * w[200]) + (x0_9 * w[201]) + (x0_10 * w[202]) + (x0_11 * w[203])
+                    + (x0_12 * w[204]) + (x0_13 * w[205]) + (x0_14 * w[206]) + (x0_15 * w[207]) + (x0_16 * w[208]) + (x0_17 * w[209])
+                    + (x0_18 * w[210]) + (x0_19 * w[211]) + (x0_20 * w[212]) + (x0_21 * w[213]) + (x0_22 * w[214]) + (x0_23 * w[215])
+                    + (x0_24 * w[216]) + (x0_25 * w[217]) + (x0_26 * w[218]) + (x0_27 * w[219]) + (x0_28 * w[220]) + (x0_29 * w[221])
+                    + (x0_30 * w[222]) + (x0_31 * w[223]) + (x0_32 * w[224]) + (x0_33 * w[225]) + (x0_34 * w[226]) + (x0_35 * w[227])
+                    + (x0_36 * w[228]) + (x0_37 * w[229]) + (x0_38 * w[230]) + (x0_39 * w[231]) + (x0_40 * w[232]) + (x0_41 * w[233])
+                    + (x0_42 * w[234]) + (x0_43 * w[235]) + (x0_44 * w[236]) + (x0_45 * w[237]) + (x0_46 * w[238]) + (x0_47 * w[239])
+                    + (x0_48 * w[240]) + (x0_49 * w[241]) + (x0_50 * w[242]) + (x0_51 * w[243]) + (x0_52 * w[244]) + (x0_53 * w[245])
+                    + (x0_54 * w[246]) + (x0_55 * w[247]) + (x0_56 * w[248]) + (x0_57 * w[249]) + (x0_58 * w[250]) + (x0_59 * w[251])
+                    + (x0_60 * w[252]) + (x0_61 * w[253]) + (x0_62 * w[254]) + (x0_63 * w[255]);
+                x1_9 = ((((a << 43) >> 43) * m[9]) + r[9]) >> 40;
+                if (x1_9 < lo) { x1_9 = lo; } else if (x1_9 > hi) { x1_9 = hi; }
+                x1_10 = (((((a + c20) << 22) >> 43) * m[10]) + r[10]) >> 40;
+                if (x1_10 < lo) { x1_10 = lo; } else if (x1_10 > hi) { x1_10 = hi; }
+                x1_11 = ((((a + 2199024304128L) >> 42) * m[11]) + r[11]) >> 40;
+                if (x1_11 < lo) { x1_11 = lo; } else if (x1_11 > hi) { x1_11 = hi; }
+                a = b[4]
+                    + (x0_0 * w[256]) + (x0_1 * w[257]) + (x0_2 * w[258]) + (x0_3 * w[259]) + (x0_4 * w[260]) + (x0_5 * w[261])
+                    + (x0_6 * w[262]) + (x0_7 * w[263]) + (x0_8 * w[264]) + (x0_9 * w[265]) + (x0_10 * w[266]) + (x0_11 * w[267])
+                    + (x0_12 * w[268]) + (x0_13 * w[269]) + (x0_14 * w[270]) + (x0_15 * w[271]) + (x0_16 * w[272]) + (x0_17 * w[273])
+                    + (x0_18 * w[274]) + (x0_19 * w[275]) + (x0_20 * w[276]) + (x0_21 * w[277]) + (x0_22 * w[278]) + (x0_23 * w[279])
+                    + (x0_24 * w[280]) + (x0_25 * w[281]) + (x0_26 * w[282]) + (x0_27 * w[283]) + (x0_28 * w[284]) + (x0_29 * w[285])
+                    + (x0_30 * w[286]) + (x0_31 * w[287]) + (x0_32 * w[288]) + (x0_33 * w[289]) + (x0_34 * w[290]) + (x0_35 * w[291])
+                    + (x0_36 * w[292]) + (x0_37 * w[293]) + (x0_38 * w[294]) + (x0_39 * w[295]) + (x0_40 * w[296]) + (x0_41 * w[297])
+                    + (x0_42 * w[298]) + (x0_43 * w[299]) + (x0_44 * w[300]) + (x0_45 * w[301]) + (x0_46 * w[302]) + (x0_47 * w[303])
+                    + (x0_48 * w[304]) + (x0_49 * w[305]) + (x0_50 * w[306]) + (x0_51 * w[307]) + (x0_52 * w[308]) + (x0_53 * w[309])
+                    + (x0_54 * w[310]) + (x0_55 * w[311]) + (x0_56 * w[312]) + (x0_57 * w[313]) + (x0_58 * w[314]) + (x0_59 * w[315])
+                    + (x0_60 * w[316]) + (x0_61 * w[317]) + (x0_62 * w[318]) + (x0_63 * w[319]);
+                x1_12 = ((((a << 43) >> 43) * m[12]) + r[12]) >> 40;
+                if (x1_12 < lo) { x1_12 = lo; } else if (x1_12 > hi) { x1_12 = hi; }
+                x1_13 = (((((a + c20) << 22) >> 43) * m[13]) + r[13]) >> 40;
+                if (x1_13 < lo) { x1_13 = lo; } else if (x1_13 > hi) { x1_13 = hi; }
+                x1_14 = ((((a + 2199024304128L) >> 42) * m[14]) + r[14]) >> 39;
+                if (x1_14 < lo) { x1_14 = lo; } else if (x1_14 > hi) { x1_14 = hi; }
+                a = b[5]
+                    + (x0_0 * w[320]) + (x0_1 * w[321]) + (x0_2 * w[322]) + (x0_3 * w[323]) + (x0_4 * w[324]) + (x0_5 * w[325])
+                    + (x0_6 * w[326]) + (x0_7 * w[327]) + (x0_8 * w[328]) + (x0_9 * w[329]) + (x0_10 * w[330]) + (x0_11 * w[331])
+                    + (x0_12 * w[332]) + (x0_13 * w[333]) + (x0_14 * w[334]) + (x0_15 * w[335]) + (x0_16 * w[336]) + (x0_17 * w[337])
+                    + (x0_18 * w[338]) + (x0_19 * w[339]) + (x0_20 * w[340]) + (x0_21 * w[341]) + (x0_22 * w[342]) + (x0_23 * w[343])
+                    + (x0_24 * w[344]) + (x0_25 * w[345]) + (x0_26 * w[346]) + (x0_27 * w[347]) + (x0_28 * w[348]) + (x0_29 * w[349])
+                    + (x0_30 * w[350]) + (x0_31 * w[351]) + (x0_32 * w[352]) + (x0_33 * w[353]) + (x0_34 * w[354]) + (x0_35 * w[355])
+                    + (x0_36 * w[356]) + (x0_37 * w[357]) + (x0_38 * w[358]) + (x0_39 * w[359]) + (x0_40 * w[360]) + (x0_41 * w[361])
+                    + (x0_42 * w[362]) + (x0_43 * w[363]) + (x0_44 * w[364]) + (x0_45 * w[365]) + (x0_46 * w[366]) + (x0_47 * w[367])
+                    + (x0_48 * w[368]) + (x0_49 * w[369]) + (x0_50 * w[370]) + (x0_51 * w[371]) + (x0_52 * w[372]) + (x0_53 * w[373])
+                    + (x0_54 * w[374]) + (x0_55 * w[375]) + (x0_56 * w[376]) + (x0_57 * w[377]) + (x0_58 * w[378]) + (x0_59 * w[379])
+                    + (x0_60 * w[380]) + (x0_61 * w[381]) + (x0_62 * w[382]) + (x0_63 * w[383]);
+                x1_15 = ((((a << 43) >> 43) * m[15]) + r[15]) >> 40;
+                if (x1_15 < lo) { x1_15 = lo; } else if (x1_15 > hi) { x1_15 = hi; }
+                x1_16 = (((((a + c20) << 22) >> 43) * m[16]) + r[16]) >> 40;
+                if (x1_16 < lo) { x1_16 = lo; } else if (x1_16 > hi) { x1_16 = hi; }
+                x1_17 = ((((a + 2199024304128L) >> 42) * m[17]) + r[17]) >> 40;
+                if (x1_17 < lo) { x1_17 = lo; } else if (x1_17 > hi) { x1_17 = hi; }
+                a = b[6]
+                    + (x0_0 * w[384]) + (x0_1 * w[385]) + (x0_2 * w[386]) + (x0_3 * w[387]) + (x0_4 * w[388]) + (x0_5 * w[389])
+                    + (x0_6 * w[390]) + (x0_7 * w[391]) + (x0_8 * w[392]) + (x0_9 * w[393]) + (x0_10 * w[394]) + (x0_11 * w[395])
+                    + (x0_12 * w[396]) + (x0_13 * w[397]) + (x0_14 * w[398]) + (x0_15 * w[399]) + (x0_16 * w[400]) + (x0_17 * w[401])
+                    + (x0_18 * w[402]) + (x0_19 * w[403]) + (x0_20 * w[404]) + (x0_21 * w[405]) + (x0_22 * w[406]) + (x0_23 * w[407])
+                    + (x0_24 * w[408]) + (x0_25 * w[409]) + (x0_26 * w[410]) + (x0_27 * w[411]) + (x0_28 * w[412]) + (x0_29 * w[413])
+                    + (x0_30 * w[414]) + (x0_31 * w[415]) + (x0_32 * w[416]) + (x0_33 * w[417]) + (x0_34 * w[418]) + (x0_35 * w[419])
+                    + (x0_36 * w[420]) + (x0_37 * w[421]) + (x0_38 * w[422]) + (x0_39 * w[423]) + (x0_40 * w[424]) + (x0_41 * w[425])
+                    + (x0_42 * w[426]) + (x0_43 * w[427]) + (x0_44 * w[428]) + (x0_45 * w[429]) + (x0_46 * w[430]) + (x0_47 * w[431])
+                    + (x0_48 * w[432]) + (x0_49 * w[433]) + (x0_50 * w[434]) + (x0_51 * w[435]) + (x0_52 * w[436]) + (x0_53 * w[437])
+                    + (x0_54 * w[438]) + (x0_55 * w[439]) + (x0_56 * w[440]) + (x0_57 * w[441]) + (x0_58 * w[442]) + (x0_59 * w[443])
+                    + (x0_60 * w[444]) + (x0_61 * w[445]) + (x0_62 * w[446]) + (x0_63 * w[447]);
+                x1_18 = ((((a << 43) >> 43) * m[18]) + r[18]) >> 40;
+                if (x1_18 < lo) { x1_18 = lo; } else if (x1_18 > hi) { x1_18 = hi; }
+                x1_19 = (((((a + c20) << 22) >> 43) * m[19]) + r[19]) >> 40;
+                if (x1_19 < lo) { x1_19 = lo; } else if (x1_19 > hi) { x1_19 = hi; }
+                x1_20 = ((((a + 2199024304128L) >> 42) * m[20]) + r[20]) >> 40;
+                if (x1_20 < lo) { x1_20 = lo; } else if (x1_20 > hi) { x1_20 = hi; }
+                a = b[7]
+                    + (x0_0 * w[448]) + (x0_1 * w[449]) + (x0_2 * w[450]) + (x0_3 * w[451]) + (x0_4 * w[452]) + (x0_5 * w[453])
+                    + (x0_6 * w[454]) + (x0_7 * w[455]) + (x0_8 * w[456]) + (x0_9 * w[457]) + (x0_10 * w[458]) + (x0_11 * w[459])
+                    + (x0_12 * w[460]) + (x0_13 * w[461]) + (x0_14 * w[462]) + (x0_15 * w[463]) + (x0_16 * w[464]) + (x0_17 * w[465])
+                    + (x0_18 * w[466]) + (x0_19 * w[467]) + (x0_20 * w[468]) + (x0_21 * w[469]) + (x0_22 * w[470]) + (x0_23 * w[471])
+                    + (x0_24 * w[472]) + (x0_25 * w[473]) + (x0_26 * w[474]) + (x0_27 * w[475]) + (x0_28 * w[476]) + (x0_29 * w[477])
+                    + (x0_30 * w[478]) + (x0_31 * w[479]) + (x0_32 * w[480]) + (x0_33 * w[481]) + (x0_34 * w[482]) + (x0_35 * w[483])
+                    + (x0_36 * w[484]) + (x0_37 * w[485]) + (x0_38 * w[486]) + (x0_39 * w[487]) + (x0_40 * w[488]) + (x0_41 * w[489])
+                    + (x0_42 * w[490]) + (x0_43 * w[491]) + (x0_44 * w[492]) + (x0_45 * w[493]) + (x0_46 * w[494]) + (x0_47 * w[495])
+                    + (x0_48 * w[496]) + (x0_49 * w[497]) + (x0_50 * w[498]) + (x0_51 * w[499]) + (x0_52 * w[500]) + (x0_53 * w[501])
+                    + (x0_54 * w[502]) + (x0_55 * w[503]) + (x0_56 * w[504]) + (x0_57 * w[505]) + (x0_58 * w[506]) + (x0_59 * w[507])
+                    + (x0_60 * w[508]) + (x0_61 * w[509]) + (x0_62 * w[510]) + (x0_63 * w[511]);
+                x1_21 = ((((a << 43) >> 43) * m[21]) + r[21]) >> 40;
+                if (x1_21 < lo) { x1_21 = lo; } else if (x1_21 > hi) { x1_21 = hi; }
+                x1_22 = (((((a + c20) << 22) >> 43) * m[22]) + r[22]) >> 41;
+                if (x1_22 < lo) { x1_22 = lo; } else if (x1_22 > hi) { x1_22 = hi; }
+                x1_23 = ((((a + 2199024304128L) >> 42) * m[23]) + r[23]) >> 39;
+                if (x1_23 < lo) { x1_23 = lo; } else if (x1_23 > hi) { x1_23 = hi; }
+                // layer 1: Dense 24 -> 10, SWAR3
+                p = layers[1];
+                w = p.PackedWeights; b = p.PackedBias; m = p.Multiplier; r = p.RoundingWithZeroPoint;
+                lo = p.ActivationMin; hi = p.ActivationMax; span = hi - lo;
+                a = b[0]
+                    + (x1_0 * w[0]) + (x1_1 * w[1]) + (x1_2 * w[2]) + (x1_3 * w[3]) + (x1_4 * w[4]) + (x1_5 * w[5])
+                    + (x1_6 * w[6]) + (x1_7 * w[7]) + (x1_8 * w[8]) + (x1_9 * w[9]) + (x1_10 * w[10]) + (x1_11 * w[11])
+                    + (x1_12 * w[12]) + (x1_13 * w[13]) + (x1_14 * w[14]) + (x1_15 * w[15]) + (x1_16 * w[16]) + (x1_17 * w[17])
+                    + (x1_18 * w[18]) + (x1_19 * w[19]) + (x1_20 * w[20]) + (x1_21 * w[21]) + (x1_22 * w[22]) + (x1_23 * w[23]);
+                y0 = ((((a << 43) >> 43) * m[0]) + r[0]) >> 40;
+                if ((ulong)(y0 - lo) > (ulong)span) { y0 = y0 < lo ? lo : hi; }
+                output[0] = (sbyte)y0;
+                y1 = (((((a + c20) << 22) >> 43) * m[1]) + r[1]) >> 39;
+                if ((ulong)(y1 - lo) > (ulong)span) { y1 = y1 < lo ? lo : hi; }
+                output[1] = (sbyte)y1;
+                y2 = ((((a + 2199024304128L) >> 42) * m[2]) + r[2]) >> 39;
+                if ((ulong)(y2 - lo) > (ulong)span) { y2 = y2 < lo ? lo : hi; }
+                output[2] = (sbyte)y2;
+                a = b[1]
+                    + (x1_0 * w[24]) + (x1_1 * w[25]) + (x1_2 * w[26]) + (x1_3 * w[27]) + (x1_4 * w[28]) + (x1_5 * w[29])
+                    + (x1_6 * w[30]) + (x1_7 * w[31]) + (x1_8 * w[32]) + (x1_9 * w[33]) + (x1_10 * w[34]) + (x1_11 * w[35])
+                    + (x1_12 * w[36]) + (x1_13 * w[37]) + (x1_14 * w[38]) + (x1_15 * w[39]) + (x1_16 * w[40]) + (x1_17 * w[41])
+                    + (x1_18 * w[42]) + (x1_19 * w[43]) + (x1_20 * w[44]) + (x1_21 * w[45]) + (x1_22 * w[46]) + (x1_23 * w[47]);
+                y3 = ((((a << 43) >> 43) * m[3]) + r[3]) >> 39;
+                if ((ulong)(y3 - lo) > (ulong)span) { y3 = y3 < lo ? lo : hi; }
+                output[3] = (sbyte)y3;
+                y4 = (((((a + c20) << 22) >> 43) * m[4]) + r[4]) >> 39;
+                if ((ulong)(y4 - lo) > (ulong)span) { y4 = y4 < lo ? lo : hi; }
+                output[4] = (sbyte)y4;
+                y5 = ((((a + 2199024304128L) >> 42) * m[5]) + r[5]) >> 39;
+                if ((ulong)(y5 - lo) > (ulong)span) { y5 = y5 < lo ? lo : hi; }
+                output[5] = (sbyte)y5;
+                a = b[2]
+                    + (x1_0 * w[48]) + (x1_1 * w[49]) + (x1_2 * w[50]) + (x1_3 * w[51]) + (x1_4 * w[52]) + (x1_5 * w[53])
+                    + (x1_6 * w[54]) + (x1_7 * w[55]) + (x1_8 * w[56]) + (x1_9 * w[57]) + (x1_10 * w[58]) + (x1_11 * w[59])
+                    + (x1_12 * w[60]) + (x1_13 * w[61]) + (x1_14 * w[62]) + (x1_15 * w[63]) + (x1_16 * w[64]) + (x1_17 * w[65])
+                    + (x1_18 * w[66]) + (x1_19 * w[67]) + (x1_20 * w[68]) + (x1_21 * w[69]) + (x1_22 * w[70]) + (x1_23 * w[71]);
+                y6 = ((((a << 43) >> 43) * m[6]) + r[6]) >> 40;
+                if ((ulong)(y6 - lo) > (ulong)span) { y6 = y6 < lo ? lo : hi; }
+                output[6] = (sbyte)y6;
+                y7 = (((((a + c20) << 22) >> 43) * m[7]) + r[7]) >> 40;
+                if ((ulong)(y7 - lo) > (ulong)span) { y7 = y7 < lo ? lo : hi; }
+                output[7] = (sbyte)y7;
+                y8 = ((((a + 2199024304128L) >> 42) * m[8]) + r[8]) >> 39;
+                if ((ulong)(y8 - lo) > (ulong)span) { y8 = y8 < lo ? lo : hi; }
+                output[8] = (sbyte)y8;
+                a = b[3]
+                    + ((x1_0 + (x1_1 << 21) + (x1_2 << 42)) * w[72]) + ((x1_3 + (x1_4 << 21) + (x1_5 << 42)) * w[73]) + ((x1_6 + (x1_7 << 21) + (x1_8 << 42)) * w[74])
+                    + ((x1_9 + (x1_10 << 21) + (x1_11 << 42)) * w[75]) + ((x1_12 + (x1_13 << 21) + (x1_14 << 42)) * w[76]) + ((x1_15 + (x1_16 << 21) + (x1_17 << 42)) * w[77])
+                    + ((x1_18 + (x1_19 << 21) + (x1_20 << 42)) * w[78]) + ((x1_21 + (x1_22 << 21) + (x1_23 << 42)) * w[79]);
+                y9 = ((((a << 1) >> 43) * m[9]) + r[9]) >> 39;
+                if ((ulong)(y9 - lo) > (ulong)span) { y9 = y9 < lo ? lo : hi; }
+                output[9] = (sbyte)y9;
+                {
+                    int top = 0, second = -1;
+                    long qTop = y0, qSecond = int.MinValue;
+                    if (y1 > qTop) { second = top; qSecond = qTop; top = 1; qTop = y1; }
+                    else if (y1 > qSecond) { second = 1; qSecond = y1; }
+                    if (y2 > qTop) { second = top; qSecond = qTop; top = 2; qTop = y2; }
+                    else if (y2 > qSecond) { second = 2; qSecond = y2; }
+                    if (y3 > qTop) { second = top; qSecond = qTop; top = 3; qTop = y3; }
+                    else if (y3 > qSecond) { second = 3; qSecond = y3; }
+                    if (y4 > qTop) { second = top; qSecond = qTop; top = 4; qTop = y4; }
+                    else if (y4 > qSecond) { second = 4; qSecond = y4; }
+                    if (y5 > qTop) { second = top; qSecond = qTop; top = 5; qTop = y5; }
+                    else if (y5 > qSecond) { second = 5; qSecond = y5; }
+                    if (y6 > qTop) { second = top; qSecond = qTop; top = 6; qTop = y6; }
+                    else if (y6 > qSecond) { second = 6; qSecond = y6; }
+                    if (y7 > qTop) { second = top; qSecond = qTop; top = 7; qTop = y7; }
+                    else if (y7 > qSecond) { second = 7; qSecond = y7; }
+                    if (y8 > qTop) { second = top; qSecond = qTop; top = 8; qTop = y8; }
+                    else if (y8 > qSecond) { second = 8; qSecond = y8; }
+                    if (y9 > qTop) { second = top; qSecond = qTop; top = 9; qTop = y9; }
+                    else if (y9 > qSecond) { second = 9; qSecond = y9; }
+                    long sum = table[(int)(qTop - y0)] + table[(int)(qTop - y1)] + table[(int)(qTop - y2)] + table[(int)(qTop - y3)]
+                        + table[(int)(qTop - y4)] + table[(int)(qTop - y5)] + table[(int)(qTop - y6)] + table[(int)(qTop - y7)]
+                        + table[(int)(qTop - y8)] + table[(int)(qTop - y9)];
+                    long halfSum = sum >> 1;
+                    int confidence = (int)((2147483648L + halfSum) / sum);
+                    int runnerUp = (int)((((long)table[(int)(qTop - qSecond)] << 15) + halfSum) / sum);
+                    result[0] = top;
+                    result[1] = second;
+                    result[2] = confidence;
+                    result[3] = confidence - runnerUp;
+                }
+            }
         }
 
         private static void Dense0(PreparedLayer p, sbyte[] input, sbyte[] output)
@@ -633,11 +1083,10 @@ namespace EdgeMicro.Firmware.Models
                 v = (((a * m[8]) + r[8]) >> s[8]);
                 output[8] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
                 a = b[3]
-                    + (x0 * w[72]) + (x1 * w[73]) + (x2 * w[74]) + (x3 * w[75]) + (x4 * w[76]) + (x5 * w[77])
-                    + (x6 * w[78]) + (x7 * w[79]) + (x8 * w[80]) + (x9 * w[81]) + (x10 * w[82]) + (x11 * w[83])
-                    + (x12 * w[84]) + (x13 * w[85]) + (x14 * w[86]) + (x15 * w[87]) + (x16 * w[88]) + (x17 * w[89])
-                    + (x18 * w[90]) + (x19 * w[91]) + (x20 * w[92]) + (x21 * w[93]) + (x22 * w[94]) + (x23 * w[95]);
-                v = (((((a << 43) >> 43) * m[9]) + r[9]) >> s[9]);
+                    + ((x0 + (x1 << 21) + (x2 << 42)) * w[72]) + ((x3 + (x4 << 21) + (x5 << 42)) * w[73]) + ((x6 + (x7 << 21) + (x8 << 42)) * w[74])
+                    + ((x9 + (x10 << 21) + (x11 << 42)) * w[75]) + ((x12 + (x13 << 21) + (x14 << 42)) * w[76]) + ((x15 + (x16 << 21) + (x17 << 42)) * w[77])
+                    + ((x18 + (x19 << 21) + (x20 << 42)) * w[78]) + ((x21 + (x22 << 21) + (x23 << 42)) * w[79]);
+                v = (((((a << 1) >> 43) * m[9]) + r[9]) >> s[9]);
                 output[9] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));
             }
         }

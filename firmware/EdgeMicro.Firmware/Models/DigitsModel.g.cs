@@ -324,7 +324,7 @@ namespace EdgeMicro.Firmware.Models
             -128, -128, -128, -128, -128, -128, -128, -128,
         };
 
-        /// <summary>Weights packed 3 rows per word (SwarPacker layout).</summary>
+        /// <summary>Weights packed 3 rows per word (SwarPacker layout), then the last row three inputs per word (SwarTailRow).</summary>
         public static readonly long[] Layer1PackedWeights = new long[]
         {
             -329853456875621, 312261465866187, 457396770045946, -448600985305086,
@@ -345,18 +345,14 @@ namespace EdgeMicro.Firmware.Models
             -501377327431640, -461795005300689, -140737635155923, 378231924457541,
             140737289125810, 558551810441310, -109951192137779, 140737754693545,
             -413416267186303, -4397868253271, -518969681248368, 338649396805556,
-            88, -77, -29, 6,
-            31, -50, -93, 75,
-            -8, -127, -37, 14,
-            4, -49, -48, 27,
-            -19, -17, 23, -56,
-            24, -13, 50, -35,
+            387027931496419, 26388344078286, -409018168246280, -558551984504818,
+            17592083283920, 118747215953903, 101154952314904, -57174499786787,
         };
 
         /// <summary>Packed bias per row group (input zero points folded).</summary>
         public static readonly long[] Layer1PackedBias = new long[]
         {
-            -161430385713027927, -173573396601306172, -193421845431652423, -40562,
+            -161430385713027927, -173573396601306172, -193421845431652423, -178391363560144896,
         };
 
         /// <summary>Bias per output channel.</summary>
@@ -396,6 +392,7 @@ namespace EdgeMicro.Firmware.Models
                 new long[][] { Layer0PackedWeights, Layer1PackedWeights },
                 new long[][] { Layer0PackedBias, Layer1PackedBias },
                 new int[] { 3, 3 },
+                new int[] { 0, 1 },
                 new int[][] { Layer0Bias, Layer1Bias },
                 new int[][] { Layer0Multiplier, Layer1Multiplier },
                 new int[][] { Layer0Shift, Layer1Shift },

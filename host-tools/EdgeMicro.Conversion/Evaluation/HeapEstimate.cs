@@ -11,13 +11,15 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// <param name="ThreeLanes">SWAR3 (accumulators within 21 bits) with the output zero point folded into the rounding terms.</param>
 /// <param name="ThreeLanesUnfolded">SWAR3 without the folded rounding terms (a shift above 54 or LeakyRelu).</param>
 /// <param name="TwoLanes">SWAR2 (wider accumulators).</param>
-public sealed record LayerHeap(string Name, int ThreeLanes, int ThreeLanesUnfolded, int TwoLanes)
+/// <param name="WithoutTailRow">Added to either SWAR3 figure when the layer could pack its last row along its inputs
+/// (<see cref="SwarTailRow"/>, included in those figures) but the row is not exact that way; 0 for other layers.</param>
+public sealed record LayerHeap(string Name, int ThreeLanes, int ThreeLanesUnfolded, int TwoLanes, int WithoutTailRow)
 {
-    /// <summary>The smallest of the three.</summary>
+    /// <summary>The smallest figure.</summary>
     public int Low => Math.Min(ThreeLanes, Math.Min(ThreeLanesUnfolded, TwoLanes));
 
-    /// <summary>The largest of the three.</summary>
-    public int High => Math.Max(ThreeLanes, Math.Max(ThreeLanesUnfolded, TwoLanes));
+    /// <summary>The largest figure.</summary>
+    public int High => Math.Max(ThreeLanes + WithoutTailRow, Math.Max(ThreeLanesUnfolded + WithoutTailRow, TwoLanes));
 }
 
 /// <summary>
@@ -54,7 +56,7 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
         var layers = new LayerHeap[stages.Count];
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = new LayerHeap(stages[i].Layer.Name, LayerBytes(folded, i), LayerBytes(unfolded, i), LayerBytes(wide, i));
+            layers[i] = new LayerHeap(stages[i].Layer.Name, LayerBytes(folded, i), LayerBytes(unfolded, i), LayerBytes(wide, i), WithoutTailRow(folded.Layers[i]));
         }
 
         long packed = folded.Model.Layers.Sum(l => (long)PackedBytes(l));
@@ -70,6 +72,16 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
     {
         ArgumentNullException.ThrowIfNull(c);
         return PackedBytes(c.Model.Layers[i]) + c.Layers[i].HeapBytes;
+    }
+
+    /// <summary>Bytes a layer packed with a tail row would need more in plain row groups: one more row group instead of
+    /// the tail's words (the bias count is the same).</summary>
+    /// <param name="p">A prepared layer.</param>
+    /// <returns>Bytes (0 without a tail row).</returns>
+    public static int WithoutTailRow(PreparedLayer p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.TailRows == 0 ? 0 : HeapSize.Array((p.RowGroups + 1) * p.Stride, 8) - HeapSize.Array((p.RowGroups * p.Stride) + p.TailWords, 8);
     }
 
     private static int PackedBytes(LayerDefinition l) => HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias);

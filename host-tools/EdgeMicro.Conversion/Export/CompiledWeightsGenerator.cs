@@ -187,19 +187,23 @@ public static class CompiledWeightsGenerator
                 }
             }
 
-            string src = last ? "a" : "l";
-            if (p.RoundingWithZeroPoint != null)
-            {
-                sb.Append(indent).Append("v = ((").Append(src).Append(" * ").Append(L(p.Multiplier[o])).Append(") + ").Append(L(p.RoundingWithZeroPoint[o])).Append(") >> ").Append(N(p.Shift[o])).AppendLine(";");
-            }
-            else
-            {
-                sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(L(p.Multiplier[o])).Append(") + ").Append(L(p.Rounding[o])).Append(") >> ").Append(N(p.Shift[o]))
-                    .Append(") + ").Append(N(p.OutputZeroPoint)).AppendLine(";");
-            }
-
-            sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+            Requant(sb, indent, p, o, last ? "a" : "l", index(o));
         }
+    }
+
+    private static void Requant(StringBuilder sb, string indent, PreparedLayer p, int o, string src, string index)
+    {
+        if (p.RoundingWithZeroPoint != null)
+        {
+            sb.Append(indent).Append("v = ((").Append(src).Append(" * ").Append(L(p.Multiplier[o])).Append(") + ").Append(L(p.RoundingWithZeroPoint[o])).Append(") >> ").Append(N(p.Shift[o])).AppendLine(";");
+        }
+        else
+        {
+            sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(L(p.Multiplier[o])).Append(") + ").Append(L(p.Rounding[o])).Append(") >> ").Append(N(p.Shift[o]))
+                .Append(") + ").Append(N(p.OutputZeroPoint)).AppendLine(";");
+        }
+
+        sb.Append(indent).Append("output[").Append(index).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
     }
 
     /// <summary>Invariant integer text.</summary>
@@ -228,13 +232,22 @@ public static class CompiledWeightsGenerator
             sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
         }
 
-        sb.Append(I).AppendLine(p.OutChannels > 1 ? "long a, l, v;" : "long a, v;");
+        sb.Append(I).AppendLine(p.OutChannels > 1 || p.TailRows != 0 ? "long a, l, v;" : "long a, v;");
         sb.Append(I).AppendLine("unchecked");
         sb.Append(I).AppendLine("{");
         for (int g = 0; g < p.RowGroups; g++)
         {
             Dot(sb, I + "    ", p, g, n);
             Lanes(sb, I + "    ", p, g, N);
+        }
+
+        if (p.TailRows != 0)
+        {
+            // The tail row (SwarTailRow): inputs three to a word times its words, read back from bits 42..62.
+            int start = p.RowGroups * p.Stride, o = p.OutChannels - 1;
+            KernelGenerator.Tail(sb, I + "    ", p, k => "x" + N(k), j => L(p.PackedWeights[start + j]), L(p.PackedBias[p.RowGroups]));
+            sb.Append(I).Append("    l = ").Append(KernelGenerator.TailLane).AppendLine(";");
+            Requant(sb, I + "    ", p, o, "l", N(o));
         }
 
         sb.Append(I).AppendLine("}");

@@ -38,7 +38,7 @@ public static class KernelGenerator
     /// <returns>C# boolean expression over <c>layer</c>.</returns>
     internal static string PackingCondition(PreparedLayer p) =>
         "layer.NegativeMultiplier " + (p.NegativeMultiplier == null ? "==" : "!=") + " null && layer.Lanes == " + N(p.Lanes) + " && layer.Stride == " + N(p.Stride)
-        + " && layer.RoundingWithZeroPoint " + (p.RoundingWithZeroPoint == null ? "==" : "!=") + " null";
+        + " && layer.TailRows == " + N(p.TailRows) + " && layer.RoundingWithZeroPoint " + (p.RoundingWithZeroPoint == null ? "==" : "!=") + " null";
 
     /// <summary>Generates the kernel source.</summary>
     /// <param name="layers">The model's prepared layers (from a <see cref="Classifier"/>).</param>
@@ -159,6 +159,12 @@ public static class KernelGenerator
             Lanes(sb, I + "    ", p, g, o => N(o));
         }
 
+        if (p.TailRows != 0)
+        {
+            Tail(sb, I + "    ", p, k => "x" + N(k), "w", "b[" + N(p.RowGroups) + "]");
+            Lane(sb, I + "    ", p, p.OutChannels - 1, TailLane, N(p.OutChannels - 1), false);
+        }
+
         sb.Append(I).AppendLine("}");
         sb.AppendLine("        }");
     }
@@ -197,7 +203,6 @@ public static class KernelGenerator
     internal static void Lanes(StringBuilder sb, string indent, PreparedLayer p, int g, Func<int, string> index, bool hoisted = false)
     {
         int lanes = p.Lanes, bits = lanes == 3 ? 21 : 32;
-        string zeroPoint = p.RoundingWithZeroPoint == null ? " + zo" : string.Empty;
         string half = lanes == 3 ? "1048576L" : "2147483648L";
         for (int lane = 0; lane < lanes; lane++)
         {
@@ -209,30 +214,72 @@ public static class KernelGenerator
 
             bool last = lane == lanes - 1;
             string src = last ? "a" : "((a << " + N(64 - bits) + ") >> " + N(64 - bits) + ")";
-            string m = hoisted ? "m" + N(o) : "m[" + N(o) + "]", r = hoisted ? "r" + N(o) : "r[" + N(o) + "]", sh = hoisted ? "s" + N(o) : "s[" + N(o) + "]";
-            if (p.NegativeMultiplier != null)
-            {
-                // LeakyRelu (only where the rounding is not folded, so the zero point is added after the shift).
-                if (hoisted)
-                {
-                    throw new InvalidOperationException("LeakyRelu lanes are emitted with the requantization arrays, not hoisted locals");
-                }
-
-                sb.Append(indent).Append("l = ").Append(src).AppendLine(";");
-                sb.Append(indent).Append("v = (l < 0 ? (((l * mn[").Append(N(o)).Append("]) + rn[").Append(N(o)).Append("]) >> sn[").Append(N(o)).Append("]) : (((l * ")
-                    .Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append("))").Append(zeroPoint).AppendLine(";");
-            }
-            else
-            {
-                sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append(')').Append(zeroPoint).AppendLine(";");
-            }
-
-            sb.Append(indent).Append("output[").Append(index(o)).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
+            Lane(sb, indent, p, o, src, index(o), hoisted);
             if (!last && o + 1 < p.OutChannels)
             {
                 sb.Append(indent).Append("a = (a + ").Append(half).Append(") >> ").Append(N(bits)).AppendLine(";");
             }
         }
+    }
+
+    /// <summary>The tail row's accumulator read from <c>a</c> (<see cref="SwarTailRow"/>: bits 42..62).</summary>
+    internal const string TailLane = "((a << 1) >> 43)";
+
+    /// <summary>Emits <c>a = bias + sum_j X_j * W_j</c> for the tail row (<see cref="SwarTailRow"/>): the inputs three to
+    /// a word (x[3j] + x[3j+1] * 2^21 + x[3j+2] * 2^42, from long locals) times the tail words.</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="p">Prepared layer with a tail row.</param>
+    /// <param name="x">Name of the long local holding input k.</param>
+    /// <param name="word">Tail word j as an expression: an element of the packed array or a constant.</param>
+    /// <param name="bias">The tail's bias expression.</param>
+    internal static void Tail(StringBuilder sb, string indent, PreparedLayer p, Func<int, string> x, Func<int, string> word, string bias)
+    {
+        int n = p.Stride;
+        sb.Append(indent).Append("a = ").Append(bias);
+        for (int j = 0; j < p.TailWords; j++)
+        {
+            int i = 3 * j;
+            string input = "(" + x(i) + (i + 1 < n ? " + (" + x(i + 1) + " << 21)" : string.Empty) + (i + 2 < n ? " + (" + x(i + 2) + " << 42)" : string.Empty) + ")";
+            sb.Append(j % 3 == 0 ? "\n" + indent + "    " : " ").Append("+ (").Append(input).Append(" * ").Append(word(j)).Append(')');
+        }
+
+        sb.AppendLine(";");
+    }
+
+    private static void Tail(StringBuilder sb, string indent, PreparedLayer p, Func<int, string> x, string array, string bias) =>
+        Tail(sb, indent, p, x, j => array + "[" + N((p.RowGroups * p.Stride) + j) + "]", bias);
+
+    /// <summary>Emits the requantization and store of one output channel whose accumulator is <paramref name="src"/>.</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="indent">Indentation.</param>
+    /// <param name="p">Prepared layer.</param>
+    /// <param name="o">Output channel.</param>
+    /// <param name="src">Accumulator expression.</param>
+    /// <param name="index">Output index expression.</param>
+    /// <param name="hoisted">Whether the requantization constants are in locals m{o}, r{o}, s{o}.</param>
+    internal static void Lane(StringBuilder sb, string indent, PreparedLayer p, int o, string src, string index, bool hoisted)
+    {
+        string zeroPoint = p.RoundingWithZeroPoint == null ? " + zo" : string.Empty;
+        string m = hoisted ? "m" + N(o) : "m[" + N(o) + "]", r = hoisted ? "r" + N(o) : "r[" + N(o) + "]", sh = hoisted ? "s" + N(o) : "s[" + N(o) + "]";
+        if (p.NegativeMultiplier != null)
+        {
+            // LeakyRelu (only where the rounding is not folded, so the zero point is added after the shift).
+            if (hoisted)
+            {
+                throw new InvalidOperationException("LeakyRelu lanes are emitted with the requantization arrays, not hoisted locals");
+            }
+
+            sb.Append(indent).Append("l = ").Append(src).AppendLine(";");
+            sb.Append(indent).Append("v = (l < 0 ? (((l * mn[").Append(N(o)).Append("]) + rn[").Append(N(o)).Append("]) >> sn[").Append(N(o)).Append("]) : (((l * ")
+                .Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append("))").Append(zeroPoint).AppendLine(";");
+        }
+        else
+        {
+            sb.Append(indent).Append("v = (((").Append(src).Append(" * ").Append(m).Append(") + ").Append(r).Append(") >> ").Append(sh).Append(')').Append(zeroPoint).AppendLine(";");
+        }
+
+        sb.Append(indent).Append("output[").Append(index).AppendLine("] = (sbyte)(v < lo ? lo : (v > hi ? hi : v));");
     }
 
     /// <summary>Emits locals m{o}, r{o}, s{o} holding each output channel's multiplier, rounding and shift (for

@@ -58,7 +58,7 @@ internal static class NetworkKernelGenerator
             }
 
             locals += p.InputLength;
-            words += (long)p.RowGroups * p.InputLength;
+            words += ((long)p.RowGroups * p.InputLength) + p.TailWords;
         }
 
         return locals + layers[^1].OutChannels <= MaxLocals && words <= MaxWords && layers[0].InputLength == model.InputLength;
@@ -196,6 +196,38 @@ internal static class NetworkKernelGenerator
                     sb.Append(Indent).Append("output[").Append(N(o)).Append("] = (sbyte)").Append(d).AppendLine(";");
                 }
             }
+        }
+
+        if (p.TailRows != 0)
+        {
+            Tail(sb, p, i, last, floor, code);
+        }
+    }
+
+    /// <summary>The tail row (<see cref="SwarTailRow"/>): inputs three to a word times the tail words, read back from
+    /// bits 42..62.</summary>
+    private static void Tail(StringBuilder sb, PreparedLayer p, int i, bool last, bool floor, bool code)
+    {
+        int o = p.OutChannels - 1, start = p.RowGroups * p.Stride;
+        if (code)
+        {
+            KernelGenerator.Tail(sb, Indent, p, k => X(i, k), j => L(p.PackedWeights[start + j]), L(p.PackedBias[p.RowGroups]));
+        }
+        else
+        {
+            KernelGenerator.Tail(sb, Indent, p, k => X(i, k), j => "w[" + N(start + j) + "]", "b[" + N(p.RowGroups) + "]");
+        }
+
+        string d = last ? Y(o) : X(i + 1, o);
+        string multiplier = code ? L(p.Multiplier[o]) : "m[" + N(o) + "]", rounding = code ? L(p.RoundingWithZeroPoint[o]) : "r[" + N(o) + "]";
+        sb.Append(Indent).Append(d).Append(" = ((").Append(KernelGenerator.TailLane).Append(" * ").Append(multiplier).Append(") + ").Append(rounding)
+            .Append(") >> ").Append(N(p.Shift[o])).AppendLine(";");
+        sb.Append(Indent).Append(floor
+            ? "if (" + d + " < lo) { " + d + " = lo; } else if (" + d + " > hi) { " + d + " = hi; }"
+            : "if ((ulong)(" + d + " - lo) > (ulong)span) { " + d + " = " + d + " < lo ? lo : hi; }").AppendLine();
+        if (last)
+        {
+            sb.Append(Indent).Append("output[").Append(N(o)).Append("] = (sbyte)").Append(d).AppendLine(";");
         }
     }
 

@@ -66,7 +66,7 @@ public static class WeightTableWriter
             string p = "Layer" + i.ToString(CultureInfo.InvariantCulture);
             Ints(sb, I, p + "Shape", ModelTable.ToShape(l), LayerKind.Name(l.Kind) + " shape row (ModelTable.ToShape order).");
             Ints(sb, I, p + "InputZeroPoints", l.InputZeroPoints, "Input zero points.");
-            CSharpArrays.Field(sb, I, "long", p + "PackedWeights", l.PackedWeights, 4, l.WeightsCompiled ? "Weights compiled into the kernel as IL constants." : $"Weights packed {l.PackedLanes} rows per word (SwarPacker layout).");
+            CSharpArrays.Field(sb, I, "long", p + "PackedWeights", l.PackedWeights, 4, l.WeightsCompiled ? "Weights compiled into the kernel as IL constants." : $"Weights packed {l.PackedLanes} rows per word (SwarPacker layout)" + (l.PackedTailRows == 0 ? "." : ", then the last row three inputs per word (SwarTailRow)."));
             CSharpArrays.Field(sb, I, "long", p + "PackedBias", l.PackedBias, 4, "Packed bias per row group (input zero points folded).");
             Ints(sb, I, p + "Bias", l.Bias, "Bias per output channel.");
             Ints(sb, I, p + "Multiplier", l.Multiplier, "Requantization multiplier per output channel.");
@@ -85,6 +85,7 @@ public static class WeightTableWriter
         sb.Append(I).Append("        new long[][] { ").Append(Each(model, "PackedWeights")).AppendLine(" },");
         sb.Append(I).Append("        new long[][] { ").Append(Each(model, "PackedBias")).AppendLine(" },");
         sb.Append(I).Append("        new int[] { ").Append(string.Join(", ", packed.Layers.Select(l => l.PackedLanes.ToString(CultureInfo.InvariantCulture)))).AppendLine(" },");
+        sb.Append(I).Append("        new int[] { ").Append(string.Join(", ", packed.Layers.Select(l => l.PackedTailRows.ToString(CultureInfo.InvariantCulture)))).AppendLine(" },");
         foreach (string name in new[] { "Bias", "Multiplier", "Shift", "NegativeMultiplier", "NegativeShift" })
         {
             sb.Append(I).Append("        new int[][] { ").Append(Each(model, name)).AppendLine(" },");

@@ -36,7 +36,8 @@ public sealed class HeapEstimateTests(ITestOutputHelper output)
             LayerHeap expected = e.Layers[i];
             int predicted = p.PackedWeights == null ? expected.ThreeLanes
                 : p.Lanes == 2 ? expected.TwoLanes
-                : p.RoundingWithZeroPoint != null ? expected.ThreeLanes : expected.ThreeLanesUnfolded;
+                : (p.RoundingWithZeroPoint != null ? expected.ThreeLanes : expected.ThreeLanesUnfolded)
+                    + (p.TailRows == 0 && p.Definition.Kind == LayerKind.Dense && p.OutChannels % 3 == 1 ? expected.WithoutTailRow : 0);
             Assert.Equal(predicted, HeapEstimate.LayerBytes(device, i));
         }
 

@@ -125,4 +125,28 @@ public sealed class OutputArtifactTests(DevkitConversions conversions)
         Assert.Equal(table.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights)), memory.WeightStorageBytes);
         Assert.True(memory.BytesPerWeight < 4.1, FormattableString.Invariant($"{key}: {memory.BytesPerWeight:F2} B of heap per weight"));
     }
+
+    [Theory]
+    [MemberData(nameof(DevkitModel.Keys), MemberType = typeof(DevkitModel))]
+    public void WeightTable_OfEveryThreeLaneDenseLayerWithOneRowOver_PacksThatRowAlongItsInputs(string key)
+    {
+        // A 3k+1-th row alone in a row group wasted two lanes of every word (digits: 24 of its 96 fc2 words).
+        ModelDefinition table = conversions.Get(key).TableModel;
+
+        foreach (LayerDefinition l in table.Layers.Where(l => l.Kind == LayerKind.Dense && l.PackedLanes == 3 && l.OutChannels % 3 == 1))
+        {
+            Assert.Equal(1, l.PackedTailRows);
+            Assert.Equal(((l.OutChannels / 3) * l.InputLength) + ((l.InputLength + 2) / 3), l.PackedWeights!.Length);
+        }
+    }
+
+    [Fact]
+    public void WeightTable_OfTheDigitsMlp_NeedsAtMost2Point7BytesOfHeapPerWeight()
+    {
+        // Issue 13's data-mode target (2.76 before the tail row: fc2's 10th row took a row group of 24 words).
+        ConvertedModel c = conversions.Get("digits_mlp");
+        DeviceMemory memory = DeviceMemory.Of(c.Blob.Model, File.ReadAllBytes(c.PathOf(c.Model.BlobFile)));
+
+        Assert.True(memory.BytesPerWeight <= 2.7, FormattableString.Invariant($"{memory.BytesPerWeight:F3} B of heap per weight"));
+    }
 }
