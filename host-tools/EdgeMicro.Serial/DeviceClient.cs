@@ -169,6 +169,14 @@ public sealed class DeviceClient
 
             long sent = System.Diagnostics.Stopwatch.GetTimestamp();
             int timeout = timer == null ? timeoutMs!.Value : timer.Samples > 0 || _anyType.Samples == 0 ? timer.TimeoutMs(timeouts) : _anyType.TimeoutMs(timeouts, factor: 4);
+            if (timer != null && timeouts == _options.Retries)
+            {
+                // The last attempt waits the configured timeout: the adaptive ones follow the measured round trip, and
+                // a pause of the device (a garbage collection, a flash write) or of the host shorter than the
+                // configured timeout must not fail the request.
+                timeout = Math.Max(timeout, _options.TimeoutMs);
+            }
+
             (ReceiveOutcome outcome, Frame? response) = _receiver.Await(id, timeout);
             if (outcome == ReceiveOutcome.Response)
             {

@@ -4,7 +4,8 @@ namespace EdgeMicro.Serial;
 public sealed class DeviceClientOptions
 {
     /// <summary>Gets or sets the timeout per attempt in milliseconds before any round trip was measured, and the
-    /// longest wait of any attempt (once round trips are measured the timeout adapts, <see cref="RoundTripTimer"/>).</summary>
+    /// longest wait of any attempt (once round trips are measured the timeout adapts, <see cref="RoundTripTimer"/>); the
+    /// last retransmission always waits this long, so a request fails only after this much silence.</summary>
     public int TimeoutMs { get; set; } = 1000;
 
     /// <summary>Gets or sets the timeout of PUT_MODEL commit (the device parses and self-tests the model).</summary>

@@ -68,6 +68,64 @@ public sealed class FastResendTests
         Assert.InRange(slow.TimeoutMs(0), 400, 1000); // smoothed round trip plus four deviations
     }
 
+    [Fact]
+    public void Request_WhenTheLinkPausesLongerThanTheAdaptiveTimeoutsButShorterThanTheConfiguredOne_Succeeds()
+    {
+        // A device busy for 400 ms (a garbage collection, a flash write) or a host that is not scheduled: with the
+        // round trip measured at the floor, the adaptive timeouts 30 + 60 + 90 + 120 ms gave up before the answer came.
+        var (host, device) = MemorySerialPair.Create();
+        using var served = Devices.Serve(device, "wine");
+        using var port = new PausingPort(host);
+        var client = new DeviceClient(port, new DeviceClientOptions { TimeoutMs = 1000, Retries = 3 });
+        for (int i = 0; i < 20; i++)
+        {
+            client.Hello();
+        }
+
+        port.PauseNextResponse(TimeSpan.FromMilliseconds(400));
+        DeviceInfo info = client.Hello();
+
+        Assert.Equal("wine", info.ModelId);
+        Assert.Equal(3, client.Timeouts);
+    }
+
+    /// <summary>Holds back every byte the device sends for a while after the next request.</summary>
+    private sealed class PausingPort(ISerialPort inner) : ISerialPort
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = new();
+        private TimeSpan _pause;
+        private bool _armed;
+
+        public string Name => inner.Name;
+
+        public void PauseNextResponse(TimeSpan pause) => (_pause, _armed) = (pause, true);
+
+        public void Write(byte[] data, int offset, int count)
+        {
+            if (_armed)
+            {
+                _armed = false;
+                _clock.Restart();
+            }
+
+            inner.Write(data, offset, count);
+        }
+
+        public int Read(byte[] buffer, int offset, int count, int timeoutMs)
+        {
+            TimeSpan left = _clock.IsRunning ? _pause - _clock.Elapsed : TimeSpan.Zero;
+            if (left > TimeSpan.Zero)
+            {
+                Thread.Sleep(left < TimeSpan.FromMilliseconds(timeoutMs) ? left : TimeSpan.FromMilliseconds(timeoutMs));
+                return 0;
+            }
+
+            return inner.Read(buffer, offset, count, timeoutMs);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
     public enum Fault
     {
         FlipRequestByte,
