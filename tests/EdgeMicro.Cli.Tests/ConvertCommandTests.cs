@@ -72,6 +72,24 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void Convert_WithInt8Weights_WritesATableOfInt8RowsAndReportsAboutOneByteOfHeapPerWeight()
+    {
+        string outDir = _temp.Combine("digits-int8");
+
+        CliResult r = CliRun.Run(
+            "convert", Devkit.DigitsModel, "--calibration", Devkit.DigitsCalibration, "--test", Devkit.DigitsTest,
+            "--normalization", Devkit.DigitsNormalization, "--name", "Digits", "--weights", "int8", "--json", "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using JsonDocument report = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("int8", report.RootElement.GetProperty("weights_mode").GetString());
+        Assert.InRange(report.RootElement.GetProperty("heap_bytes_per_weight").GetDouble(), 1.0, 1.1);
+        string table = File.ReadAllText(Path.Combine(outDir, "DigitsModel.g.cs"));
+        Assert.Contains("public static readonly sbyte[] Layer0Weights = new sbyte[]", table, StringComparison.Ordinal);
+        Assert.Contains("public static readonly long[] Layer0PackedWeights = null;", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_WhenRequested_ListsConvertAndBench()
     {
         CliResult r = CliRun.Run("--help");

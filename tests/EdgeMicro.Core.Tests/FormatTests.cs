@@ -230,6 +230,7 @@ public sealed class FormatTests
             layers.Select(l => l.PackedBias).ToArray(),
             layers.Select(l => l.PackedLanes).ToArray(),
             layers.Select(l => l.PackedTailRows).ToArray(),
+            layers.Select(l => l.PackedLanes == 1 ? l.Weights : null).ToArray(),
             layers.Select(l => l.Bias).ToArray(),
             layers.Select(l => l.Multiplier).ToArray(),
             layers.Select(l => l.Shift).ToArray(),

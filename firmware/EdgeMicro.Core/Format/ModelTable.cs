@@ -42,6 +42,8 @@ namespace EdgeMicro.Core.Format
         /// <param name="packedBias">Per layer packed bias (null for pools).</param>
         /// <param name="packedLanes">Per layer rows per packed word (0 for pools).</param>
         /// <param name="packedTailRows">Per layer rows packed along their inputs after the row groups (0 or 1).</param>
+        /// <param name="weights">Per layer int8 weights of Dense layers whose kernels read them unpacked (rows per word
+        /// 1), null entries elsewhere; null for a table without such layers.</param>
         /// <param name="bias">Per layer bias (null for pools).</param>
         /// <param name="multiplier">Per layer multipliers.</param>
         /// <param name="shift">Per layer shifts.</param>
@@ -53,7 +55,7 @@ namespace EdgeMicro.Core.Format
         public static ModelDefinition Build(
             string modelId, uint modelVersion, string[] classNames, int[] header, short[] inputGather,
             int[] inputOffset, int[] inputMultiplier, int[] inputShift, int[] inputZeroPoint, int[] outputTable,
-            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[] packedTailRows, int[][] bias, int[][] multiplier,
+            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[] packedTailRows, sbyte[][] weights, int[][] bias, int[][] multiplier,
             int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum, uint modelChecksum)
         {
             ModelDefinition m = new ModelDefinition();
@@ -79,7 +81,8 @@ namespace EdgeMicro.Core.Format
                 l.PackedBias = packedBias[i];
                 l.PackedLanes = packedLanes[i];
                 l.PackedTailRows = packedTailRows[i];
-                l.WeightsCompiled = (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && packedWeights[i] == null;
+                l.Weights = weights == null ? null : weights[i];
+                l.WeightsCompiled = (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && packedWeights[i] == null && l.Weights == null;
                 l.Bias = bias[i];
                 l.Multiplier = multiplier[i];
                 l.Shift = shift[i];

@@ -28,6 +28,12 @@ namespace EdgeMicro.Core.Inference
         /// <param name="x">Scratch of at least <see cref="PreparedLayer.ScratchLength"/> longs.</param>
         public static void Run(PreparedLayer p, sbyte[] input, sbyte[] output, long[] x)
         {
+            if (p.Lanes == 1)
+            {
+                RunInt8Rows(p, input, output);
+                return;
+            }
+
             if (p.RoundingWithZeroPoint == null)
             {
                 RunWithLaneWriter(p, input, output, x);
@@ -137,6 +143,32 @@ namespace EdgeMicro.Core.Inference
                 }
 
                 return (acc << 1) >> 43;
+            }
+        }
+
+        /// <summary>One lane (<c>--weights int8</c>): acc_o = folded bias + sum_i x_i * W[o,i] over the int8 rows as they
+        /// are (products and sums exact in 64 bits), 8-way unrolled, requantized by <see cref="Requantizer"/>.</summary>
+        private static void RunInt8Rows(PreparedLayer p, sbyte[] input, sbyte[] output)
+        {
+            sbyte[] w = p.Int8Weights;
+            long[] bias = p.PackedBias;
+            int n = p.Stride, whole = n & ~7, outC = p.OutChannels, j = 0;
+            for (int o = 0; o < outC; o++)
+            {
+                long acc = bias[o];
+                int i = 0;
+                for (; i < whole; i += 8, j += 8)
+                {
+                    acc += (input[i] * w[j]) + (input[i + 1] * w[j + 1]) + (input[i + 2] * w[j + 2]) + (input[i + 3] * w[j + 3])
+                        + (input[i + 4] * w[j + 4]) + (input[i + 5] * w[j + 5]) + (input[i + 6] * w[j + 6]) + (input[i + 7] * w[j + 7]);
+                }
+
+                for (; i < n; i++, j++)
+                {
+                    acc += input[i] * w[j];
+                }
+
+                Requantizer.Store(p, acc, o, output, o);
             }
         }
 

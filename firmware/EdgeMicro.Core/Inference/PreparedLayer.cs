@@ -13,7 +13,8 @@ namespace EdgeMicro.Core.Inference
         /// <summary>The definition this was prepared from.</summary>
         public LayerDefinition Definition;
 
-        /// <summary>The number of output rows packed in one 64-bit word: 3 (21/21/22-bit lanes) or 2 (32/32).</summary>
+        /// <summary>The number of output rows packed in one 64-bit word: 3 (21/21/22-bit lanes) or 2 (32/32); 1 for a
+        /// Dense layer whose kernels read its int8 rows (<see cref="Int8Weights"/>) as they are.</summary>
         public int Lanes;
 
         /// <summary>The number of packed row groups.</summary>
@@ -37,7 +38,10 @@ namespace EdgeMicro.Core.Inference
         /// zero.</summary>
         public long[] PackedWeights;
 
-        /// <summary>The packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane.</summary>
+        /// <summary>The int8 weights [out][in] of a one-lane layer (the definition's own array), else null.</summary>
+        public sbyte[] Int8Weights;
+
+        /// <summary>The packed bias per row group: Bias[o] - sum_i W[o,i] * zp(i), lane by lane (per row for one lane).</summary>
         public long[] PackedBias;
 
         /// <summary>The multiplier per output channel (widened).</summary>
@@ -87,7 +91,7 @@ namespace EdgeMicro.Core.Inference
         public int ScratchLength;
 
         /// <summary>Number of instance fields, for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 23;
+        public const int InstanceFields = 24;
 
         /// <summary>Gets the managed-heap bytes this preparation allocates on nanoFramework (<see cref="HeapSize"/>):
         /// this object and its own arrays (the packed copy of the weights when the definition holds int8 weights); arrays
@@ -97,7 +101,7 @@ namespace EdgeMicro.Core.Inference
             get
             {
                 // Packed once at convert time, the weights are the definition's own arrays (counted there).
-                bool own = Definition == null || Definition.PackedWeights != PackedWeights;
+                bool own = Definition == null || Definition.PackedBias != PackedBias;
                 return HeapSize.Object(InstanceFields) + (own ? HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) : 0) + HeapSize.Of(Multiplier)
                     + HeapSize.Of(Rounding) + HeapSize.Of(RoundingWithZeroPoint) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeRounding)
                     + HeapSize.Of(TapOffsets);

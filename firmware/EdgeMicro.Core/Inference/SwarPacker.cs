@@ -42,6 +42,12 @@ namespace EdgeMicro.Core.Inference
 
             int outC = l.OutChannels;
             int perOutput = l.WeightsPerOutput;
+            if (l.PackedLanes == 1 && l.Weights != null)
+            {
+                PrepareInt8Rows(l, p, perOutput);
+                return p;
+            }
+
             int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
             int rowsPerGroup = outC / groups;
             p.Lanes = l.PackedWeights != null ? l.PackedLanes : (FitsThreeLanes(l, perOutput) ? 3 : 2);
@@ -130,6 +136,17 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The table's model.</returns>
         public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode)
         {
+            return PackModel(m, inCode, false);
+        }
+
+        /// <summary>The compiled-in table's form of a model, with <paramref name="int8Dense"/> keeping every Dense layer's
+        /// int8 rows as the kernels' form (<see cref="LayerDefinition.PackedLanes"/> = 1, <c>--weights int8</c>).</summary>
+        /// <param name="m">A validated model with int8 weights.</param>
+        /// <param name="inCode">Per layer: weights compiled into code; null for none.</param>
+        /// <param name="int8Dense">Whether Dense layers keep their int8 weights unpacked.</param>
+        /// <returns>The table's model.</returns>
+        public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode, bool int8Dense)
+        {
             ModelDefinition packed = m.ShallowCopy();
             packed.Checksum = 0;
             packed.Layers = new LayerDefinition[m.Layers.Length];
@@ -140,6 +157,10 @@ namespace EdgeMicro.Core.Inference
                 {
                     l.Weights = null;
                     l.WeightsCompiled = true;
+                }
+                else if (l.Weights != null && int8Dense && l.Kind == LayerKind.Dense)
+                {
+                    l.PackedLanes = 1;
                 }
                 else if (l.Weights != null)
                 {
@@ -245,6 +266,32 @@ namespace EdgeMicro.Core.Inference
             if (p.TailRows != 0)
             {
                 SwarTailRow.Pack(l, p);
+            }
+        }
+
+        private static void PrepareInt8Rows(LayerDefinition l, PreparedLayer p, int perOutput)
+        {
+            // One lane: the kernels read the definition's int8 rows; only the folded biases are computed.
+            p.Lanes = 1;
+            p.RowGroups = l.OutChannels;
+            p.RowGroupsPerGroup = l.OutChannels;
+            p.Stride = perOutput;
+            p.ScratchLength = 0;
+            p.Int8Weights = l.Weights;
+            p.PackedBias = new long[l.OutChannels];
+            for (int o = 0; o < l.OutChannels; o++)
+            {
+                p.PackedBias[o] = FoldedBias(l, o, perOutput);
+            }
+
+            p.Multiplier = Widen(l.Multiplier);
+            p.Shift = l.Shift;
+            p.Rounding = RoundingTerms(l.Shift);
+            if (l.NegativeMultiplier != null)
+            {
+                p.NegativeMultiplier = Widen(l.NegativeMultiplier);
+                p.NegativeShift = l.NegativeShift;
+                p.NegativeRounding = RoundingTerms(l.NegativeShift);
             }
         }
 

@@ -102,7 +102,9 @@ namespace EdgeMicro.Core.Model
         /// <summary>Gets or sets the packed bias per row group (input zero points folded), with <see cref="PackedWeights"/>.</summary>
         public long[] PackedBias { get; set; }
 
-        /// <summary>Gets or sets the rows per packed word of <see cref="PackedWeights"/> (3 or 2), 0 when not packed.</summary>
+        /// <summary>Gets or sets the rows per packed word of <see cref="PackedWeights"/> (3 or 2); for a layer holding int8
+        /// <see cref="Weights"/>: 0 when the classifier packs them at load, 1 when a Dense layer's kernels read the int8
+        /// rows as they are (<c>--weights int8</c>: one byte of heap per weight, no packed copy).</summary>
         public int PackedLanes { get; set; }
 
         /// <summary>Gets or sets the rows of <see cref="PackedWeights"/> packed along their inputs instead of across rows

@@ -283,6 +283,11 @@ namespace EdgeMicro.Core.Model
                     throw new ModelFormatException(at + " holds its weights both as int8 and packed");
                 }
 
+                if (l.PackedLanes != 0 && (l.PackedLanes != 1 || l.Kind != LayerKind.Dense) || l.PackedTailRows != 0)
+                {
+                    throw new ModelFormatException(at + " holds int8 weights with " + l.PackedLanes.ToString() + " rows per word, expected 0 (packed at load) or 1 (Dense rows read as int8)");
+                }
+
                 return;
             }
 

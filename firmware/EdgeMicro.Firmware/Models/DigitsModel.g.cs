@@ -393,6 +393,7 @@ namespace EdgeMicro.Firmware.Models
                 new long[][] { Layer0PackedBias, Layer1PackedBias },
                 new int[] { 3, 3 },
                 new int[] { 0, 1 },
+                null,
                 new int[][] { Layer0Bias, Layer1Bias },
                 new int[][] { Layer0Multiplier, Layer1Multiplier },
                 new int[][] { Layer0Shift, Layer1Shift },

@@ -41,8 +41,8 @@ internal sealed class ConvertCommand : Command
 
     internal Option<int> RamBudget { get; } = new Option<int>("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48, HelpName = "KiB" }.Between(1, 8 * 1024);
 
-    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest).", DefaultValueFactory = _ => "data", HelpName = "data|code" }
-        .OneOf("data", "code");
+    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 3x slower; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
+        .OneOf("data", "code", "int8");
 
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
 
@@ -66,7 +66,7 @@ internal sealed class ConvertCommand : Command
             Name = parse.GetValue(NameOption),
             ModelVersion = parse.GetValue(ModelVersion),
             RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
-            Weights = parse.GetValue(Weights) == "code" ? WeightsMode.Code : WeightsMode.Data,
+            Weights = parse.GetValue(Weights) switch { "code" => WeightsMode.Code, "int8" => WeightsMode.Int8, _ => WeightsMode.Data },
             OutputDirectory = parse.GetValue(Out)!,
             Force = parse.GetValue(Force),
         };
@@ -89,7 +89,7 @@ internal sealed class ConvertCommand : Command
         table.AddRow("float top-1 accuracy", ReportWriter.Pct(r.FloatAccuracy));
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
-        table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes) + (r.WeightsMode == "code" ? "; --weights code: IL constants of the kernel (flash), starred layers" : "; --weights data: packed in the weight table"));
+        table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes) + (r.WeightsMode switch { "code" => "; --weights code: IL constants of the kernel (flash), starred layers", "int8" => "; --weights int8: Dense rows as int8 in the weight table", _ => "; --weights data: packed in the weight table" }));
         table.AddRow("device heap for the model", $"{ReportWriter.Bytes(r.RamBytes)} ({r.HeapBytesPerWeight:F2} B/weight); resident with statistics {ReportWriter.Bytes(r.ResidentHeapBytes)}, update peak {ReportWriter.Bytes(r.UpdatePeakHeapBytes)}");
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));
         table.AddRow("MACs / inference", r.Macs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));

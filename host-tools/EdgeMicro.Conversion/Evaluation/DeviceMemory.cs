@@ -37,12 +37,13 @@ public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long Pa
     /// <param name="blobBytes">The model's .emm blob.</param>
     /// <param name="inCode">Per layer: weights compiled into <paramref name="kernel"/> (<c>--weights code</c>); null for none.</param>
     /// <param name="kernel">The generated kernel the firmware runs the table with, or null.</param>
+    /// <param name="int8Dense">The table keeps Dense layers' int8 rows unpacked (<c>--weights int8</c>).</param>
     /// <returns>The memory figures.</returns>
-    public static DeviceMemory Of(ModelDefinition model, byte[] blobBytes, bool[]? inCode = null, ISpecializedKernel? kernel = null)
+    public static DeviceMemory Of(ModelDefinition model, byte[] blobBytes, bool[]? inCode = null, ISpecializedKernel? kernel = null, bool int8Dense = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(blobBytes);
-        ModelDefinition table = SwarPacker.PackModel(model, inCode);
+        ModelDefinition table = SwarPacker.PackModel(model, inCode, int8Dense);
         var classifier = new Classifier(table, kernel);
         ModelBlob blob = ModelBlobReader.Read(blobBytes);
         var statistics = new DeviceStatistics(blob, 1u);

@@ -44,15 +44,16 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
 
     /// <summary>Estimates the heap of a quantization request without calibrating (the calibration set is not read).</summary>
     /// <param name="request">Model and preprocessing.</param>
+    /// <param name="int8Dense">The table keeps Dense layers' int8 rows unpacked (<c>--weights int8</c>).</param>
     /// <returns>The estimate.</returns>
     /// <exception cref="InputDataException">The model cannot be represented by the core (too many weights, too large tensors...).</exception>
-    public static HeapEstimate Of(QuantizationRequest request)
+    public static HeapEstimate Of(QuantizationRequest request, bool int8Dense = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         IReadOnlyList<Stage> stages = Stage.Split(request.Model);
-        Classifier folded = Build(request, stages, 0, 31);
-        Classifier unfolded = Build(request, stages, 0, 60);
-        Classifier wide = Build(request, stages, 1 << 20, 31);
+        Classifier folded = Build(request, stages, 0, 31, int8Dense);
+        Classifier unfolded = Build(request, stages, 0, 60, int8Dense);
+        Classifier wide = Build(request, stages, 1 << 20, 31, int8Dense);
         var layers = new LayerHeap[stages.Count];
         for (int i = 0; i < layers.Length; i++)
         {
@@ -84,9 +85,9 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
         return p.TailRows == 0 ? 0 : HeapSize.Array((p.RowGroups + 1) * p.Stride, 8) - HeapSize.Array((p.RowGroups * p.Stride) + p.TailWords, 8);
     }
 
-    private static int PackedBytes(LayerDefinition l) => HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias);
+    private static int PackedBytes(LayerDefinition l) => HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias) + (l.PackedLanes == 1 ? HeapSize.Of(l.Weights) : 0);
 
-    private static Classifier Build(QuantizationRequest request, IReadOnlyList<Stage> stages, int biasSteps, int shift)
+    private static Classifier Build(QuantizationRequest request, IReadOnlyList<Stage> stages, int biasSteps, int shift, bool int8Dense)
     {
         var layers = new List<LayerDefinition>();
         int inMin = -128, inMax = 127;
@@ -111,7 +112,7 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
         ModelDefinition definition = ModelQuantizer.Assemble(request, layers, input, new AffineQuantization(1, 0));
         try
         {
-            return new Classifier(SwarPacker.PackModel(definition));
+            return new Classifier(SwarPacker.PackModel(definition, null, int8Dense));
         }
         catch (ModelFormatException e)
         {

@@ -134,6 +134,12 @@ public static class KernelGenerator
 
     private static void Dense(StringBuilder sb, int index, PreparedLayer p)
     {
+        if (p.Lanes == 1)
+        {
+            DenseInt8Rows(sb, index, p);
+            return;
+        }
+
         const string I = "            ";
         int n = p.InputLength;
         sb.Append("        private static void Dense").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
@@ -163,6 +169,49 @@ public static class KernelGenerator
         {
             Tail(sb, I + "    ", p, k => "x" + N(k), "w", "b[" + N(p.RowGroups) + "]");
             Lane(sb, I + "    ", p, p.OutChannels - 1, TailLane, N(p.OutChannels - 1), false);
+        }
+
+        sb.Append(I).AppendLine("}");
+        sb.AppendLine("        }");
+    }
+
+    /// <summary>One-lane Dense (<c>--weights int8</c>): per row a = folded bias + sum_i x_i * W[o, i] over the int8
+    /// rows (<c>ldloc x; ldloc w; ldc idx; ldelem.i1; conv.i8; mul; add</c>: 7 IL per MAC), requantized as
+    /// <see cref="Requantizer"/> (the output zero point added after the shift).</summary>
+    private static void DenseInt8Rows(StringBuilder sb, int index, PreparedLayer p)
+    {
+        const string I = "            ";
+        int n = p.InputLength;
+        sb.Append("        private static void Dense").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
+        sb.AppendLine("        {");
+        sb.Append(I).AppendLine("sbyte[] w = p.Int8Weights;");
+        sb.Append(I).AppendLine("long[] b = p.PackedBias, m = p.Multiplier, r = p.Rounding;");
+        sb.Append(I).AppendLine("int[] s = p.Shift;");
+        sb.Append(I).AppendLine("long lo = p.ActivationMin, hi = p.ActivationMax, zo = p.OutputZeroPoint;");
+        if (p.NegativeMultiplier != null)
+        {
+            sb.Append(I).AppendLine("long[] mn = p.NegativeMultiplier, rn = p.NegativeRounding;");
+            sb.Append(I).AppendLine("int[] sn = p.NegativeShift;");
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
+        }
+
+        sb.Append(I).AppendLine(p.NegativeMultiplier == null ? "long a, v;" : "long a, v, l;");
+        sb.Append(I).AppendLine("unchecked");
+        sb.Append(I).AppendLine("{");
+        for (int o = 0; o < p.OutChannels; o++)
+        {
+            sb.Append(I).Append("    a = b[").Append(N(o)).Append(']');
+            for (int i = 0; i < n; i++)
+            {
+                sb.Append(i % 6 == 0 ? "\n" + I + "        " : " ").Append("+ (x").Append(N(i)).Append(" * w[").Append(N((o * n) + i)).Append("])");
+            }
+
+            sb.AppendLine(";");
+            Lane(sb, I + "    ", p, o, "a", N(o), false);
         }
 
         sb.Append(I).AppendLine("}");

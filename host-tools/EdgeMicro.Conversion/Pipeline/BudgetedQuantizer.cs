@@ -26,12 +26,13 @@ public static class BudgetedQuantizer
     /// <param name="modelPath">The ONNX file, for messages.</param>
     /// <param name="ramBudgetBytes">Device heap available to the model.</param>
     /// <param name="calibrating">Called when the estimate fits and calibration starts.</param>
+    /// <param name="int8Dense">The table keeps Dense layers' int8 rows unpacked (<c>--weights int8</c>).</param>
     /// <returns>The model.</returns>
     /// <exception cref="InputDataException">The model cannot be represented or does not fit.</exception>
-    public static BudgetedModel Quantize(QuantizationRequest request, string modelPath, long ramBudgetBytes, Action? calibrating = null)
+    public static BudgetedModel Quantize(QuantizationRequest request, string modelPath, long ramBudgetBytes, Action? calibrating = null, bool int8Dense = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        HeapEstimate estimate = ModelStep.Run(modelPath, () => HeapEstimate.Of(request));
+        HeapEstimate estimate = ModelStep.Run(modelPath, () => HeapEstimate.Of(request, int8Dense));
         if (estimate.LowBytes > ramBudgetBytes)
         {
             long packedLow = estimate.Layers.Sum(l => (long)l.Low);
@@ -44,9 +45,9 @@ public static class BudgetedQuantizer
 
         // What the device holds: the compiled-in table with the weights packed once at convert time, and a classifier
         // that reads the table's arrays (one copy of the weights; DeviceMemory's resident model figure).
-        ModelDefinition table = SwarPacker.PackModel(q.Definition);
+        ModelDefinition table = SwarPacker.PackModel(q.Definition, null, int8Dense);
         var onDevice = new Classifier(table);
-        long packed = table.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias));
+        long packed = table.Layers.Sum(l => (long)HeapSize.Of(l.PackedWeights) + HeapSize.Of(l.PackedBias) + HeapSize.Of(l.Weights));
         long ram = table.HeapBytes + onDevice.HeapBytes;
         if (ram > ramBudgetBytes)
         {

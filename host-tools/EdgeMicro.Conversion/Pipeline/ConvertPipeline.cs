@@ -29,7 +29,8 @@ public static class ConvertPipeline
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
             inputs.FractionBits, inputs.Calibration.Features);
         progress?.Invoke("Estimating device memory", 0);
-        BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0));
+        bool int8 = options.Weights == WeightsMode.Int8;
+        BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0), int8);
         QuantizedModel q = budgeted.Quantized;
         Classifier classifier = budgeted.Classifier;
         long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
@@ -51,18 +52,18 @@ public static class ConvertPipeline
         bool[]? inCode = generated.InCode;
         string table = generated.Table;
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
-        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, SwarPacker.PackModel(q.Definition, inCode));
+        SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, generated.TableModel(q.Definition));
 
         ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);
         progress?.Invoke("Counting interpreter cost", 0);
         int[][] costSamples = rawEval.Take(16).ToArray();
-        InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel);
-        InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null);
+        InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel, int8);
+        InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null, int8);
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate()), [.. files, OutputDirectory.ManifestName], options.Weights));
+            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate(), int8), [.. files, OutputDirectory.ManifestName], options.Weights));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))

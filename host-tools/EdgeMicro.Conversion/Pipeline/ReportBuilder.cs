@@ -38,13 +38,15 @@ public static class ReportBuilder
         TwinEvaluation e = r.Evaluation;
         var layers = new LayerReport[m.Layers.Length];
         ISpecializedKernel accepted = r.Kernel.Instantiate();
+        // The layers as the table prepares them (int8 mode: Dense rows read unpacked, one lane).
+        PreparedLayer[] prepared = r.Weights == WeightsMode.Int8 ? new Classifier(SwarPacker.PackModel(m, null, true)).Layers : r.Classifier.Layers;
         for (int i = 0; i < layers.Length; i++)
         {
             LayerDefinition l = m.Layers[i];
             Stage stage = r.Quantized.Stages[i];
             double sqnr = e.Layers[i].SqnrDb;
             string act = stage.Activation == null ? string.Empty : "+" + (stage.Activation.Kind == ActivationKind.Clip ? $"Clip({stage.Activation.Min:G3},{stage.Activation.Max:G3})" : stage.Activation.Kind.ToString());
-            PreparedLayer p = r.Classifier.Layers[i];
+            PreparedLayer p = prepared[i];
             layers[i] = new LayerReport
             {
                 Index = i,
@@ -68,7 +70,7 @@ public static class ReportBuilder
         {
             ModelId = m.ModelId,
             ModelVersion = m.ModelVersion,
-            WeightsMode = r.Weights == WeightsMode.Code ? "code" : "data",
+            WeightsMode = FirmwareAssemblyCheck.Name(r.Weights),
             Source = r.Source,
             EvaluatedOn = Path.GetFileName(r.EvaluatedOn),
             Samples = (int)e.Int8.Count,

@@ -33,7 +33,7 @@ public static class BadInputCases
         "2 | --model-version | convert $wonnx --calibration $wcal --out ~/out --model-version -1",
         "2 | --model-version | convert $wonnx --calibration $wcal --out ~/out --model-version v2",
         "1 | budget | convert $wonnx --calibration $wcal --out ~/out --ram-budget 1",
-        "2 | --weights must be one of data, code, got flash | convert $wonnx --calibration $wcal --out ~/out --weights flash",
+        "2 | --weights must be one of data, code, int8, got flash | convert $wonnx --calibration $wcal --out ~/out --weights flash",
         "2 | --weights | convert $wonnx --calibration $wcal --out ~/out --weights",
         "1 | is a file, not a directory | convert $wonnx --calibration $wcal --out ~/user.txt",
         "1 | EdgeMicro did not write | convert $wonnx --calibration $wcal --out ~/project",

@@ -45,6 +45,41 @@ public sealed class FirmwareAssemblyLimitTests(DevkitConversions conversions, IT
         Assert.StartsWith(model + ": the firmware assembly (weight table + kernel + the firmware app) cannot load on nanoFramework: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("bytes of array-initializer data", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("bytes of IL", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("With --weights int8 it fits: ", ex.Message, StringComparison.Ordinal); // before int8 mode: "No weights mode fits"
+        Assert.False(Directory.Exists(dir.Combine("out")));
+    }
+
+    [Fact]
+    public void Convert_WithInt8Weights_OfTheModelWhosePackedTableCannotLoad_FitsTheAssemblyAndTheHeapAtAboutOneBytePerWeight()
+    {
+        // The 256 -> 90 -> 2 model above: its Dense rows stay int8 in the table (23,220 B of initializer data instead of
+        // 61,440+), checked bit-exact against the generic kernels by convert itself.
+        using var dir = new TempDirectory("edgemicro-assembly");
+        string model = WideModel(dir, 256, 90, out string csv);
+        var options = new ConvertOptions { ModelPath = model, CalibrationPath = csv, OutputDirectory = dir.Combine("out"), RamBudgetBytes = 4L << 20, Weights = WeightsMode.Int8 };
+
+        ConversionReport report = ConvertPipeline.Run(options);
+
+        string[] generated = Directory.GetFiles(options.OutputDirectory, "*.g.cs").Order(StringComparer.Ordinal).ToArray();
+        NanoFrameworkLimitsReport limits = FirmwareAssembly.Check("EdgeMicro.Firmware", [.. generated.Select(File.ReadAllText)]);
+        output.WriteLine(FormattableString.Invariant($"{limits}; heap {report.RamBytes} B, {report.HeapBytesPerWeight} B per weight"));
+        Assert.True(limits.IsWithinLimits, limits.ToString());
+        Assert.Equal("int8", report.WeightsMode);
+        Assert.InRange(report.HeapBytesPerWeight, 1.0, 1.01);
+        Assert.All(report.Layers, l => Assert.Equal(1, l.SwarLanes));
+    }
+
+    [Fact]
+    public void Convert_WhenEvenInt8WeightsCrossTheAssemblyLimit_SaysNoWeightsModeFits()
+    {
+        // 600 -> 120 -> 2: 72,240 weights, over 64 KB of initializer data even as int8.
+        using var dir = new TempDirectory("edgemicro-assembly");
+        string model = WideModel(dir, 600, 120, out string csv);
+
+        var ex = Assert.Throws<InputDataException>(() => ConvertPipeline.Run(
+            new ConvertOptions { ModelPath = model, CalibrationPath = csv, OutputDirectory = dir.Combine("out"), RamBudgetBytes = 4L << 20 }));
+
+        output.WriteLine(ex.Message);
         Assert.Contains("No weights mode fits", ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine("out")));
     }

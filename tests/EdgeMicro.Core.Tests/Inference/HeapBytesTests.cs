@@ -46,6 +46,21 @@ public sealed class HeapBytesTests
         Assert.Equal(Walk(classifier, [model]), classifier.HeapBytes);
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    public void HeapBytes_WhenCompiledInTable_CountsTheTablesArraysOnceAndTheClassifiersOwn(int seed, bool int8Dense)
+    {
+        // The table's form: packed once (the classifier shares the arrays), or Dense rows kept int8 (--weights int8).
+        ModelDefinition table = SwarPacker.PackModel(RandomModels.Create(seed), null, int8Dense);
+        var classifier = new Classifier(table);
+
+        Assert.Equal(Walk(table, []), table.HeapBytes);
+        Assert.Equal(Walk(classifier, [table]), classifier.HeapBytes);
+    }
+
     [Fact]
     public void HeapBytes_WhenDeviceStatistics_CountsCountersBufferAndDrift()
     {
