@@ -55,6 +55,36 @@ public sealed class Int8RowsTests
     }
 
     [Fact]
+    public void Blob_OfAModelWithInt8Rows_SaysSoInItsHeaderAndLoadsWithoutPacking()
+    {
+        ModelBlob blob = Blobs.Create(5);
+        ModelBlob int8 = Blobs.Create(5);
+        int8.Model = SwarPacker.PackModel(int8.Model, null, true);
+
+        byte[] plain = ModelBlobWriter.Write(blob), flagged = ModelBlobWriter.Write(int8);
+        ModelBlob read = ModelBlobReader.Read(flagged);
+        Assert.Contains(blob.Model.Layers, l => l.Kind == LayerKind.Dense);
+
+        Assert.Equal((0, ModelBlobFormat.FlagInt8Dense), (plain[22] | (plain[23] << 8), flagged[22] | (flagged[23] << 8)));
+        Assert.Equal(plain.AsSpan(24, plain.Length - 28).ToArray(), flagged.AsSpan(24, flagged.Length - 28).ToArray()); // same sections
+        Assert.All(read.Model.Layers.Where(l => l.Kind == LayerKind.Dense), l => Assert.Equal(1, l.PackedLanes));
+        Assert.All(new Classifier(read.Model).Layers.Where(p => p.Definition.Kind == LayerKind.Dense), p => Assert.Null(p.PackedWeights));
+        Assert.All(ModelBlobReader.Read(plain).Model.Layers, l => Assert.Equal(0, l.PackedLanes));
+    }
+
+    [Fact]
+    public void Read_WhenTheBlobHasAnUnknownFlag_RefusesIt()
+    {
+        byte[] bytes = ModelBlobWriter.Write(Blobs.Create(2));
+        bytes[22] |= 2;
+        BitConverter.GetBytes(EdgeMicro.Core.Checksums.Crc32.Compute(bytes, 0, bytes.Length - 4)).CopyTo(bytes, bytes.Length - 4);
+
+        var e = Assert.Throws<ModelFormatException>(() => ModelBlobReader.Read(bytes));
+
+        Assert.Contains("model blob flags 0x0002 are not supported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_WhenAConvLayerClaimsInt8Rows_SaysDenseOnly()
     {
         ModelDefinition m = TinyModels.ConvPoolDense();

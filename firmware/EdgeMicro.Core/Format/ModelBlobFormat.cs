@@ -10,7 +10,7 @@ namespace EdgeMicro.Core.Format
     /// 12  4  total length in bytes, CRC included
     /// 16  4  CRC-32 of the model section payload (equals the weight table's Checksum)
     /// 20  2  section count
-    /// 22  2  flags (0)
+    /// 22  2  flags: bit 0 (<see cref="FlagInt8Dense"/>) = Dense layers keep their int8 rows unpacked; other bits 0
     /// 24  sections: u16 id, u16 reserved (0), u32 payload length, payload, zero padding to 4 bytes
     /// end-4  CRC-32 of every preceding byte
     /// </code>
@@ -29,6 +29,10 @@ namespace EdgeMicro.Core.Format
 
         /// <summary>Largest blob accepted (the ESP32 I: drive is 256 KiB on 4 MB boards).</summary>
         public const int MaxLength = 1 << 20;
+
+        /// <summary>Header flag: the model's Dense layers keep their int8 rows as the kernels' form (converted with
+        /// <c>--weights int8</c>), so a device loading the blob holds no packed copy of them.</summary>
+        public const int FlagInt8Dense = 1;
 
         /// <summary>Model section id.</summary>
         public const int SectionModel = 1;

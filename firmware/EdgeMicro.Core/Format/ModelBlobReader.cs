@@ -45,7 +45,12 @@ namespace EdgeMicro.Core.Format
             int total = h.ReadInt32("total length");
             uint modelCrc = h.ReadUInt32("model CRC");
             int sections = h.ReadUInt16("section count");
-            h.ReadUInt16("flags");
+            int flags = h.ReadUInt16("flags");
+            if ((flags & ~ModelBlobFormat.FlagInt8Dense) != 0)
+            {
+                throw new ModelFormatException("model blob flags 0x" + flags.ToString("X4") + " are not supported (this firmware knows 0x0001)");
+            }
+
             if (headerLength != ModelBlobFormat.HeaderLength)
             {
                 throw new ModelFormatException("model blob header length " + headerLength.ToString() + " is invalid");
@@ -81,7 +86,7 @@ namespace EdgeMicro.Core.Format
                 ByteReader payload = new ByteReader(data, start, length);
                 if (id == ModelBlobFormat.SectionModel)
                 {
-                    ReadModel(blob, data, start, length, payload, modelCrc);
+                    ReadModel(blob, data, start, length, payload, modelCrc, (flags & ModelBlobFormat.FlagInt8Dense) != 0);
                 }
                 else if (id == ModelBlobFormat.SectionSelfTest)
                 {
@@ -112,7 +117,7 @@ namespace EdgeMicro.Core.Format
             return blob;
         }
 
-        private static void ReadModel(ModelBlob blob, byte[] data, int start, int length, ByteReader payload, uint modelCrc)
+        private static void ReadModel(ModelBlob blob, byte[] data, int start, int length, ByteReader payload, uint modelCrc, bool int8Dense)
         {
             if (blob.Model != null)
             {
@@ -128,6 +133,14 @@ namespace EdgeMicro.Core.Format
             if (payload.Remaining != 0)
             {
                 throw payload.Error("model section has " + payload.Remaining.ToString() + " trailing bytes");
+            }
+
+            for (int i = 0; int8Dense && i < model.Layers.Length; i++)
+            {
+                if (model.Layers[i].Kind == LayerKind.Dense)
+                {
+                    model.Layers[i].PackedLanes = 1;
+                }
             }
 
             ModelValidator.Validate(model);

@@ -1,4 +1,5 @@
 using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Format
 {
@@ -21,7 +22,7 @@ namespace EdgeMicro.Core.Format
             w.WriteUInt32(Crc32.Compute(model));
             int sections = 1 + (blob.SelfTestCount > 0 ? 1 : 0) + (blob.EdgesPerFeature > 0 ? 1 : 0);
             w.WriteInt16(sections);
-            w.WriteInt16(0);
+            w.WriteInt16(Flags(blob.Model));
 
             Section(w, ModelBlobFormat.SectionModel, model);
             if (blob.SelfTestCount > 0)
@@ -82,6 +83,19 @@ namespace EdgeMicro.Core.Format
             w.WriteInt32(payload.Length);
             w.WriteBytes(payload, 0, payload.Length);
             w.Align4();
+        }
+
+        private static int Flags(ModelDefinition model)
+        {
+            for (int i = 0; i < model.Layers.Length; i++)
+            {
+                if (model.Layers[i].Kind == LayerKind.Dense && model.Layers[i].PackedLanes == 1)
+                {
+                    return ModelBlobFormat.FlagInt8Dense;
+                }
+            }
+
+            return 0;
         }
     }
 }

@@ -23,12 +23,11 @@ public static class InterpreterCostMeter
     /// <param name="blob">The model blob bytes.</param>
     /// <param name="samples">Raw fixed-point samples.</param>
     /// <param name="kernel">Compiled specialized kernel, or null for the generic kernels.</param>
-    /// <param name="int8Dense">Run the model as an int8-mode table holds it (Dense layers' int8 rows unpacked).</param>
     /// <returns>The cost.</returns>
-    public static InterpreterCost Measure(byte[] blob, IReadOnlyList<int[]> samples, CompiledKernel? kernel, bool int8Dense = false)
+    public static InterpreterCost Measure(byte[] blob, IReadOnlyList<int[]> samples, CompiledKernel? kernel)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        using var core = new InstrumentedCore(blob, kernel, IlCountingMode.Total, int8Dense);
+        using var core = new InstrumentedCore(blob, kernel, IlCountingMode.Total);
         core.Classify(samples[0]);
         core.Counter.Reset();
         foreach (int[] sample in samples)
@@ -100,7 +99,7 @@ public static class InterpreterCostMeter
         private readonly Assembly _core;
         private readonly Type _classifierType;
 
-        public InstrumentedCore(byte[] blob, CompiledKernel? kernel, IlCountingMode mode, bool int8Dense = false)
+        public InstrumentedCore(byte[] blob, CompiledKernel? kernel, IlCountingMode mode)
         {
             var images = new List<(string Name, byte[] Image)> { (typeof(Classifier).Assembly.GetName().Name!, File.ReadAllBytes(typeof(Classifier).Assembly.Location)) };
             if (kernel != null)
@@ -112,10 +111,6 @@ public static class InterpreterCostMeter
             _core = Counter.GetAssembly(typeof(Classifier).Assembly.GetName().Name!);
             Parsed = Type(typeof(ModelBlobReader)).GetMethod(nameof(ModelBlobReader.Read))!.Invoke(null, [blob])!;
             object model = Parsed.GetType().GetProperty(nameof(ModelBlob.Model))!.GetValue(Parsed)!;
-            if (int8Dense)
-            {
-                model = Type(typeof(SwarPacker)).GetMethod(nameof(SwarPacker.PackModel), [model.GetType(), typeof(bool[]), typeof(bool)])!.Invoke(null, [model, null, true])!;
-            }
 
             object? special = kernel == null ? null : Activator.CreateInstance(Counter.GetAssembly(kernel.AssemblyName).GetType(kernel.TypeName)!);
             _classifierType = Type(typeof(Classifier));

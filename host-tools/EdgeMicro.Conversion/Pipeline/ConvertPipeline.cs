@@ -54,12 +54,13 @@ public static class ConvertPipeline
         int[][] rawEval = eval.Features.Select(f => RawSamples.ToFixed(f, q.Definition.InputFractionBits)).ToArray();
         SpecializedKernelCheck.AssertBitExact(q.Definition, kernel, rawEval, generated.TableModel(q.Definition));
 
-        ModelBlob blob = BlobBuilder.Build(q.Definition, eval.Features, inputs.Calibration.Features);
+        // In int8 mode the blob says so (header flag), so a device loading it over the air keeps the int8 rows too.
+        ModelBlob blob = BlobBuilder.Build(int8 ? SwarPacker.PackModel(q.Definition, null, true) : q.Definition, eval.Features, inputs.Calibration.Features);
         byte[] blobBytes = ModelBlobWriter.Write(blob);
         progress?.Invoke("Counting interpreter cost", 0);
         int[][] costSamples = rawEval.Take(16).ToArray();
-        InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel, int8);
-        InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null, int8);
+        InterpreterCost special = InterpreterCostMeter.Measure(blobBytes, costSamples, kernel);
+        InterpreterCost generic = InterpreterCostMeter.Measure(blobBytes, costSamples, null);
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
