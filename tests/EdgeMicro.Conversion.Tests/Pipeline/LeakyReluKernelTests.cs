@@ -20,13 +20,23 @@ public sealed class LeakyReluKernelTests
     public void Dense_WithLeakyRelu_IsSpecializedAndBitExactWithTheGenericKernel(int inputs, int hidden, double alpha)
     {
         (QuantizedModel q, Classifier classifier, int[][] samples) = Convert(inputs, hidden, alpha);
-        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(WeightsMode.Data, q.Definition, classifier.Layers, "Leaky", "test leaky");
-        ISpecializedKernel kernel = generated.Kernel.Instantiate();
-        ModelDefinition table = SwarPacker.PackModel(q.Definition, generated.InCode);
-        var run = new Classifier(table, kernel);
+        (GeneratedFirmwareCode generated, ModelDefinition table, Classifier run) = SyntheticConversion.Generate(WeightsMode.Data, q, classifier, "Leaky");
 
         Assert.NotNull(q.Definition.Layers[0].NegativeMultiplier);
-        Assert.True(kernel.Accepts(0, run.Layers[0]), $"the LeakyRelu Dense layer ({run.Layers[0].Lanes} lanes) is not specialized");
+        Assert.True(generated.Kernel.Instantiate().Accepts(0, run.Layers[0]), $"the LeakyRelu Dense layer ({run.Layers[0].Lanes} lanes) is not specialized");
+        SpecializedKernelCheck.AssertBitExact(q.Definition, generated.Kernel, samples, table);
+    }
+
+    [Theory]
+    [InlineData(12, 7, 0.1)]
+    [InlineData(WideInputs, 5, 0.2)]
+    public void Dense_WithLeakyReluOverInt8Rows_IsSpecializedAndBitExactWithTheGenericKernel(int inputs, int hidden, double alpha)
+    {
+        (QuantizedModel q, Classifier classifier, int[][] samples) = Convert(inputs, hidden, alpha);
+        (GeneratedFirmwareCode generated, ModelDefinition table, Classifier run) = SyntheticConversion.Generate(WeightsMode.Int8, q, classifier, "Leaky8");
+
+        Assert.Equal(1, run.Layers[0].Lanes);
+        Assert.True(generated.Kernel.Instantiate().Accepts(0, run.Layers[0]), "the LeakyRelu Dense layer over int8 rows is not specialized");
         SpecializedKernelCheck.AssertBitExact(q.Definition, generated.Kernel, samples, table);
     }
 

@@ -24,13 +24,10 @@ public sealed class TailRowKernelTests
     public void Mlp_WithATailRowInItsHiddenLayer_IsSpecializedAndBitExactWithTheGenericKernel(int inputs, int hidden, WeightsMode mode)
     {
         (QuantizedModel q, Classifier classifier, int[][] samples) = Convert(inputs, hidden);
-        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(mode, q.Definition, classifier.Layers, "Tail", "test tail");
-        ISpecializedKernel kernel = generated.Kernel.Instantiate();
-        ModelDefinition table = SwarPacker.PackModel(q.Definition, generated.InCode);
-        var run = new Classifier(table, kernel);
+        (GeneratedFirmwareCode generated, ModelDefinition table, Classifier run) = SyntheticConversion.Generate(mode, q, classifier, "Tail");
 
         Assert.Equal(1, classifier.Layers[0].TailRows);
-        Assert.True(kernel.Accepts(0, run.Layers[0]), "the Dense layer with a tail row is not specialized");
+        Assert.True(generated.Kernel.Instantiate().Accepts(0, run.Layers[0]), "the Dense layer with a tail row is not specialized");
         Assert.True(run.FusedNetwork, "the MLP is not fused into one method");
         SpecializedKernelCheck.AssertBitExact(q.Definition, generated.Kernel, samples, table);
     }

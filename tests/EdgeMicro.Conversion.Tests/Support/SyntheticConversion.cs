@@ -1,6 +1,7 @@
 using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Conversion.Quantization;
 using EdgeMicro.Core.Inference;
+using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
 using EdgeMicro.Onnx.Graph;
 using EdgeMicro.Onnx.Ir;
@@ -31,5 +32,21 @@ public static class SyntheticConversion
         double big = calibration.SelectMany(r => r).Max(Math.Abs);
         double[][] extreme = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
         return (m.Quantized, m.Classifier, calibration.Concat(extreme).Select(r => RawSamples.ToFixed(r, fractionBits)).ToArray());
+    }
+
+    /// <summary>Generates the firmware code of a weights mode as convert does, and the classifier the device builds from
+    /// its table with its kernel.</summary>
+    /// <param name="mode">Weights mode.</param>
+    /// <param name="q">The quantized model.</param>
+    /// <param name="classifier">Its classifier (int8 weights, packed at load).</param>
+    /// <param name="name">Class name prefix.</param>
+    /// <returns>The generated code, the table's model and the device's classifier.</returns>
+    public static (GeneratedFirmwareCode Generated, ModelDefinition Table, Classifier Device) Generate(WeightsMode mode, QuantizedModel q, Classifier classifier, string name)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(classifier);
+        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(mode, q.Definition, classifier.Layers, name, "test " + name);
+        ModelDefinition table = generated.TableModel(q.Definition);
+        return (generated, table, new Classifier(table, generated.Kernel.Instantiate()));
     }
 }
