@@ -13,6 +13,8 @@ namespace EdgeMicro.Core.Format
     /// <para>Weights are stored once, in the packed SWAR form the kernels read (<see cref="SwarPacker"/>, packed at
     /// convert time): the table's arrays are the only copy on the heap. The CRC covers the canonical int8 form
     /// (<see cref="ModelSerializer"/> unpacks the lanes while checksumming), so it equals the blob's model CRC.</para>
+    /// <para>A Dense layer may pack its last row along its inputs (tail rows 1, <see cref="SwarTailRow"/>), or keep its
+    /// int8 rows as the kernels' form (rows per word 1, weights given, <c>--weights int8</c>).</para>
     /// <para>A weighted layer given no packed weights (null, lanes 0) has its weights compiled into the generated
     /// kernel as IL constants (<c>--weights code</c>): flash, not heap. The verified CRC then leaves those weights out
     /// (they are bytecode, covered by the assembly's own checksum), and the model's identity CRC is carried apart.</para>
@@ -22,8 +24,9 @@ namespace EdgeMicro.Core.Format
         /// <summary>Number of values in a layer shape row.</summary>
         public const int ShapeFields = 24;
 
-        /// <summary>Version of the generated table's layout (2: packed weights, one copy; 1: int8 weights in parts).</summary>
-        public const int FormatVersion = 2;
+        /// <summary>Version of the generated table's layout (3: packed weights with tail rows and int8 rows, built with
+        /// their counts; 2: packed weights, one copy; 1: int8 weights in parts).</summary>
+        public const int FormatVersion = 3;
 
         /// <summary>Assembles and verifies a model from table arrays.</summary>
         /// <param name="modelId">Model id.</param>

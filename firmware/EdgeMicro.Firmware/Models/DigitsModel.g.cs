@@ -11,7 +11,7 @@ namespace EdgeMicro.Firmware.Models
     /// <summary>Quantized model digits v1 as compiled-in data.</summary>
     public static class DigitsModel
     {
-        public const int FormatVersion = 2;
+        public const int FormatVersion = 3;
         public const uint Checksum = 0x1320F5B1;
         public const uint ModelChecksum = 0x1320F5B1;
         public const string ModelId = "digits";

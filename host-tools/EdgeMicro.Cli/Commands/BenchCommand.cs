@@ -62,12 +62,14 @@ internal sealed class BenchCommand : Command
                 statistics_il_per_update = Math.Round(r.StatisticsIlPerUpdate, 1),
                 heap_model_bytes = r.Memory.ModelBytes, heap_classifier_bytes = r.Memory.ClassifierBytes, heap_statistics_bytes = r.Memory.StatisticsBytes,
                 heap_resident_bytes = r.Memory.ResidentBytes, heap_update_peak_bytes = r.Memory.UpdatePeakBytes, heap_bytes_per_weight = Math.Round(r.Memory.BytesPerWeight, 3),
+                int8_il_per_mac = r.Int8.IlPerMac, int8_estimated_esp32_ms = r.Int8.EstimatedEsp32Ms, int8_heap_model_bytes = r.Int8.RamBytes,
+                int8_heap_bytes_per_weight = r.Int8.HeapBytesPerWeight,
             }), new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight", "int8 mode: whole IL/MAC, ms, model heap, B/weight");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
@@ -77,7 +79,8 @@ internal sealed class BenchCommand : Command
                 $"{F(r.KernelLimits.TotalIlBytes, "N0")}, {F(r.KernelLimits.InitializerDataBytes, "N0")}" + (r.KernelLimits.IsWithinLimits ? string.Empty : " OVER LIMITS"),
                 $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)",
                 $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB",
-                $"{F(r.Compiled.IlPerMac, "F2")} ({F(r.Compiled.KernelIlPerMac, "F2")}), {F(r.Compiled.EstimatedMs, "F2")}, {F(r.CompiledLimits.TotalIlBytes, "N0")}" + (r.CompiledLimits.IsWithinLimits ? string.Empty : " OVER LIMITS") + $", {F(r.CompiledMemory.BytesPerWeight, "F2")}");
+                $"{F(r.Compiled.IlPerMac, "F2")} ({F(r.Compiled.KernelIlPerMac, "F2")}), {F(r.Compiled.EstimatedMs, "F2")}, {F(r.CompiledLimits.TotalIlBytes, "N0")}" + (r.CompiledLimits.IsWithinLimits ? string.Empty : " OVER LIMITS") + $", {F(r.CompiledMemory.BytesPerWeight, "F2")}",
+                $"{F(r.Int8.IlPerMac, "F2")}, {F(r.Int8.EstimatedEsp32Ms, "F2")}, {F(r.Int8.RamBytes / 1024.0, "F1")} KiB, {F(r.Int8.HeapBytesPerWeight, "F2")}");
         }
 
         CommandRunner.Console(stdout).Write(table);
