@@ -148,6 +148,23 @@ public sealed class FormatTests
         Assert.Throws<ModelFormatException>(() => BuildTable(m, checksum));
     }
 
+    [Fact]
+    public void ModelTable_WhenAnInt8RowIsCorrupted_ThrowsModelFormatException()
+    {
+        // --weights int8: the table's Dense rows are the CRC-covered int8 weights themselves.
+        ModelDefinition m = RandomModels.Create(12);
+        uint checksum = ModelSerializer.Checksum(m);
+        ModelDefinition table = SwarPacker.PackModel(m, null, true);
+        LayerDefinition dense = table.Layers.First(l => l.PackedLanes == 1);
+        Assert.Equal(checksum, BuildFromPacked(table, checksum).Checksum);
+
+        dense.Weights = (sbyte[])dense.Weights.Clone();
+        dense.Weights[^1] = unchecked((sbyte)(dense.Weights[^1] ^ 0x40));
+
+        var e = Assert.Throws<ModelFormatException>(() => BuildFromPacked(table, checksum));
+        Assert.Contains("is corrupted: CRC-32", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unused lane")]
     [InlineData("bias")]
