@@ -39,6 +39,33 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.True(a.GetProperty("il_per_inference").GetDouble() < a.GetProperty("generic_il_per_inference").GetDouble());
         Assert.True(a.GetProperty("estimated_esp32_ms").GetDouble() > 0);
         Assert.Equal("yes", a.GetProperty("fits_budget").GetString());
+        Assert.True(a.GetProperty("fits_firmware_assembly").GetBoolean());
+    }
+
+    [Fact]
+    public void Analyze_WithEachWeightsMode_ReportsThatModesHeapAndWhetherItsAssemblyLoads()
+    {
+        // 256 -> 90 -> 2: the packed table cannot load (over 64 KB of initializer data), the int8 rows can.
+        string model = _temp.Combine("wide.onnx");
+        var random = new Random(7);
+        File.WriteAllBytes(model, new B().Input("x", 1, 256).Output("y", 1, 2)
+            .Initializer("w1", [256, 90], [.. Enumerable.Range(0, 256 * 90).Select(_ => (float)(random.NextDouble() - 0.5) / 8)])
+            .Initializer("w2", [90, 2], [.. Enumerable.Range(0, 180).Select(_ => (float)(random.NextDouble() - 0.5))])
+            .Node("MatMul", ["x", "w1"], "h").Node("Relu", ["h"], "r").Node("MatMul", ["r", "w2"], "y").Build());
+
+        JsonElement Run(string mode)
+        {
+            CliResult r = CliRun.Run("analyze", model, "--weights", mode, "--ram-budget", "4096", "--json", "-v", "quiet");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return JsonDocument.Parse(r.Stdout).RootElement.Clone();
+        }
+
+        JsonElement data = Run("data"), int8 = Run("int8");
+
+        Assert.Equal(("data", false), (data.GetProperty("weights_mode").GetString(), data.GetProperty("fits_firmware_assembly").GetBoolean()));
+        Assert.Contains("array-initializer data", data.GetProperty("firmware_assembly_violations")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(("int8", true), (int8.GetProperty("weights_mode").GetString(), int8.GetProperty("fits_firmware_assembly").GetBoolean()));
+        Assert.True(int8.GetProperty("ram_bytes").GetInt64() < data.GetProperty("ram_bytes").GetInt64() - 30_000, "int8 rows should save 5/3 B per weight");
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class AnalyzeCommand : Command
     {
         Arguments.Add(Model);
         Options.Add(RamBudget);
+        Options.Add(Weights);
         Options.Add(Json);
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
@@ -22,13 +23,17 @@ internal sealed class AnalyzeCommand : Command
 
     internal Option<int> RamBudget { get; } = new Option<int>("--ram-budget") { Description = "Device heap budget to compare with, in KiB (as convert's).", DefaultValueFactory = _ => 48, HelpName = "KiB" }.Between(1, 8 * 1024);
 
+    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "The weights mode to analyze, as convert's: data, code or int8.", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
+        .OneOf("data", "code", "int8");
+
     internal Option<bool> Json { get; } = new("--json") { Description = "Print the analysis as JSON to stdout instead of the tables." };
 
     private int Execute(ParseResult parse)
     {
         TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
         string model = parse.GetValue(Model)!;
-        ModelAnalysis a = ProgressHost.Run(parse, progress => ModelAnalyzer.Analyze(model, parse.GetValue(RamBudget) * 1024L, step => progress(step, 0)));
+        WeightsMode weights = parse.GetValue(Weights) switch { "code" => WeightsMode.Code, "int8" => WeightsMode.Int8, _ => WeightsMode.Data };
+        ModelAnalysis a = ProgressHost.Run(parse, progress => ModelAnalyzer.Analyze(model, parse.GetValue(RamBudget) * 1024L, step => progress(step, 0), weights));
         if (parse.GetValue(Json))
         {
             stdout.Write(ModelAnalyzer.ToJson(a));
@@ -68,6 +73,7 @@ internal sealed class AnalyzeCommand : Command
         t.AddRow("MACs / inference", N(a.Macs));
         t.AddRow("flash: weights (int8 + int32 bias)", $"{B(a.WeightsBytes)} ({N(a.Weights)} weights)");
         t.AddRow("flash: weight table data / .emm blob", $"{B(a.TableBytes)} / {B(a.BlobBytes)}");
+        t.AddRow("weights mode / firmware assembly loads", $"{a.WeightsMode} / " + (a.FitsFirmwareAssembly ? "yes" : "no: " + Markup.Escape(string.Join(" ", a.FirmwareAssemblyViolations))));
         t.AddRow("RAM: model + classifier", $"{B(a.RamBytes)} (from shapes {B(a.RamEstimateBytes[0])}-{B(a.RamEstimateBytes[1])}); fits {B(a.RamBudgetBytes)}: {a.FitsBudget}");
         t.AddRow("RAM: weight table / packed weights / activations", $"{B(a.ModelHeapBytes)} / {B(a.PackedWeightsBytes)} / {B(a.ActivationBytes)}");
         t.AddRow("RAM peak: resident with statistics / during an update", $"{B(a.ResidentHeapBytes)} / {B(a.UpdatePeakHeapBytes)}");

@@ -63,6 +63,15 @@ public sealed class ModelAnalysis
     /// <summary>Peak heap during an over-the-air update to a model of the same size.</summary>
     public long UpdatePeakHeapBytes { get; init; }
 
+    /// <summary>The weights mode analyzed (data, code or int8, as convert's <c>--weights</c>).</summary>
+    public string WeightsMode { get; init; } = "data";
+
+    /// <summary>Whether the whole firmware assembly (table + kernel + app) of this mode loads on nanoFramework.</summary>
+    public bool FitsFirmwareAssembly { get; init; }
+
+    /// <summary>The assembly limits it is over (empty when it fits).</summary>
+    public string[] FirmwareAssemblyViolations { get; init; } = [];
+
     /// <summary>The budget compared with.</summary>
     public long RamBudgetBytes { get; init; }
 

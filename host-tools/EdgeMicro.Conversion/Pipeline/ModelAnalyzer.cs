@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeMicro.Core.Format;
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
 using EdgeMicro.Conversion.Evaluation;
@@ -30,9 +31,10 @@ public static class ModelAnalyzer
     /// <param name="modelPath">The ONNX file.</param>
     /// <param name="ramBudgetBytes">The device heap budget to compare with.</param>
     /// <param name="progress">Receives step descriptions.</param>
+    /// <param name="weights">The weights mode to analyze (as convert's <c>--weights</c>).</param>
     /// <returns>The analysis; <see cref="ModelAnalysis.Problems"/> lists why a model cannot be converted.</returns>
     /// <exception cref="InputDataException">The file cannot be read as ONNX, or the model cannot be represented.</exception>
-    public static ModelAnalysis Analyze(string modelPath, long ramBudgetBytes, Action<string>? progress = null)
+    public static ModelAnalysis Analyze(string modelPath, long ramBudgetBytes, Action<string>? progress = null, WeightsMode weights = WeightsMode.Data)
     {
         InputFiles.RequireFile(modelPath, "ONNX model");
         string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath)));
@@ -60,13 +62,16 @@ public static class ModelAnalyzer
         int fractionBits = RawSamples.ChooseFractionBits(1);
         string[] classes = Enumerable.Range(0, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var request = new QuantizationRequest(model, "analyze", 1, classes, Normalization.Identity(model.InputLength), InputLayout.Parse(null, model.InputDims, model.InputLength), fractionBits, samples);
-        BudgetedModel b = BudgetedQuantizer.Quantize(request, modelPath, long.MaxValue);
+        bool int8 = weights == WeightsMode.Int8;
+        BudgetedModel b = BudgetedQuantizer.Quantize(request, modelPath, long.MaxValue, null, int8);
         ModelDefinition m = b.Quantized.Definition;
 
-        progress?.Invoke("Counting executed IL");
-        byte[] blob = ModelBlobWriter.Write(BlobBuilder.Build(m, samples, samples));
-        DeviceMemory memory = DeviceMemory.Of(m, blob);
-        CompiledKernel kernel = CompiledKernel.Create(b.Classifier.Layers, "AnalyzeKernel", "edgemicro analyze", m);
+        progress?.Invoke("Generating the firmware code and counting executed IL");
+        GeneratedFirmwareCode generated = GeneratedFirmwareCode.Create(weights, m, b.Classifier.Layers, "Analyze", "edgemicro analyze");
+        byte[] blob = ModelBlobWriter.Write(BlobBuilder.Build(int8 ? SwarPacker.PackModel(m, null, true) : m, samples, samples));
+        CompiledKernel kernel = generated.Kernel;
+        DeviceMemory memory = DeviceMemory.Of(m, blob, generated.InCode, kernel.Instantiate(), int8);
+        long ram = memory.ModelBytes + memory.ClassifierBytes;
         int[][] raw = samples.Select(s => RawSamples.ToFixed(s, fractionBits)).ToArray();
         InterpreterCost special = InterpreterCostMeter.Measure(blob, raw, kernel);
         InterpreterCost generic = InterpreterCostMeter.Measure(blob, raw, null);
@@ -94,7 +99,10 @@ public static class ModelAnalyzer
             WeightsBytes = m.Layers.Sum(l => (long)(l.Weights?.Length ?? 0) + (4L * (l.Bias?.Length ?? 0))),
             TableBytes = ModelSerializer.ToBytes(m).Length,
             BlobBytes = blob.Length,
-            RamBytes = b.HeapBytes,
+            WeightsMode = FirmwareAssemblyCheck.Name(weights),
+            FitsFirmwareAssembly = generated.Limits.IsWithinLimits,
+            FirmwareAssemblyViolations = [.. generated.Limits.Violations],
+            RamBytes = ram,
             RamEstimateBytes = [b.Estimate.LowBytes, b.Estimate.HighBytes],
             ModelHeapBytes = memory.ModelBytes,
             PackedWeightsBytes = memory.PackedWeightsBytes,
@@ -102,7 +110,8 @@ public static class ModelAnalyzer
             ResidentHeapBytes = memory.ResidentBytes,
             UpdatePeakHeapBytes = memory.UpdatePeakBytes,
             RamBudgetBytes = ramBudgetBytes,
-            FitsBudget = b.Estimate.HighBytes <= ramBudgetBytes ? "yes" : b.Estimate.LowBytes > ramBudgetBytes ? "no" : "depends on calibration",
+            FitsBudget = weights == WeightsMode.Code ? (ram <= ramBudgetBytes ? "yes" : "no")
+                : b.Estimate.HighBytes <= ramBudgetBytes ? "yes" : b.Estimate.LowBytes > ramBudgetBytes ? "no" : "depends on calibration",
             IlPerInference = Math.Round(special.IlPerInference, 1),
             IlPerMac = Math.Round(special.IlPerMac, 3),
             GenericIlPerInference = Math.Round(generic.IlPerInference, 1),
