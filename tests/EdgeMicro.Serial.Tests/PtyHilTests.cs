@@ -86,6 +86,20 @@ public sealed class PtyHilTests
     }
 
     [Fact]
+    public void Hil_WhenTheDeviceRunsAnInt8RowsModel_PassesOnEveryVector()
+    {
+        // --weights int8: the device loads the blob (header flag) keeping the Dense rows int8; the host twin does too.
+        using var socat = new SocatPair();
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits-int8");
+
+        var (code, output, err) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits-int8"), "--test", Models.TestCsv("digits"));
+
+        Assert.True(code == 0, output + err);
+        Assert.Contains("vectors      540 of 540 compared, 0 mismatches", output, StringComparison.Ordinal);
+        Assert.Contains("PASS: the device matches the host twin on every vector", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hil_WhenVirtual_PassesOnTheWineExampleAgainstTheFirmwareRuntime()
     {
         var (code, output, err) = CliRunner.Run("hil", "--virtual", "--model", Models.Dir("wine"), "--test", Models.TestCsv("wine"));

@@ -18,7 +18,7 @@ namespace EdgeMicro.Conversion.Evaluation;
 /// <param name="UpdateExtraBytes">Added during an update to a model of the same size (blob bytes, parsed blob with its
 /// int8 weights, candidate classifier with its packed copy).</param>
 /// <param name="WeightStorageBytes">Heap of the weight arrays of the running compiled-in model: the table's packed
-/// weights (the one copy the kernels read).</param>
+/// weights or int8 rows (the one copy the kernels read).</param>
 /// <param name="Weights">Number of weights of the model.</param>
 public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long PackedWeightsBytes, long ActivationBytes, long StatisticsBytes, long UpdateExtraBytes, long WeightStorageBytes, long Weights)
 {
@@ -28,8 +28,9 @@ public sealed record DeviceMemory(long ModelBytes, long ClassifierBytes, long Pa
     /// <summary>Peak heap during an over-the-air update.</summary>
     public long UpdatePeakBytes => ResidentBytes + UpdateExtraBytes;
 
-    /// <summary>Heap bytes of weight storage per weight (the table's packed SWAR copy; at least 8/3 for three rows per
-    /// 64-bit word, more where a row group or a row is padded, 4 for two-lane layers).</summary>
+    /// <summary>Heap bytes of weight storage per weight (the table's packed SWAR copy: at least 8/3 for three rows per
+    /// 64-bit word, more where a row group has empty lanes, 4 for two-lane layers; 1 for int8 rows, plus the array
+    /// headers).</summary>
     public double BytesPerWeight => Weights == 0 ? 0 : WeightStorageBytes / (double)Weights;
 
     /// <summary>Computes the figures.</summary>
