@@ -17,7 +17,7 @@ namespace EdgeMicro.Core.Inference
     /// (<see cref="SwarTailRow"/>), when exact.</para>
     /// Reference: nanoFramework interpreter measurements (V7G/V7H) in the project's interpreter-speed notes.</para>
     /// </summary>
-    public static class SwarPacker
+    public static partial class SwarPacker
     {
         private const long Lane3Limit = 1L << 20;
 
@@ -118,116 +118,6 @@ namespace EdgeMicro.Core.Inference
             }
 
             return (int)((word << (64 - bits)) >> (64 - bits));
-        }
-
-        /// <summary>The same model with every Dense/Conv layer's weights held only in packed form (the compiled-in
-        /// table's form: one copy on the heap). Other arrays are shared with <paramref name="m"/>.</summary>
-        /// <param name="m">A validated model with int8 weights.</param>
-        /// <returns>The packed model.</returns>
-        public static ModelDefinition PackModel(ModelDefinition m)
-        {
-            return PackModel(m, null);
-        }
-
-        /// <summary>The compiled-in table's form of a model: layers marked in <paramref name="inCode"/> hold no weights
-        /// (a generated kernel has them as constants), the other Dense/Conv layers hold them packed.</summary>
-        /// <param name="m">A validated model with int8 weights.</param>
-        /// <param name="inCode">Per layer: weights compiled into code; null for none.</param>
-        /// <returns>The table's model.</returns>
-        public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode)
-        {
-            return PackModel(m, inCode, false);
-        }
-
-        /// <summary>The compiled-in table's form of a model, with <paramref name="int8Dense"/> keeping every Dense layer's
-        /// int8 rows as the kernels' form (<see cref="LayerDefinition.PackedLanes"/> = 1, <c>--weights int8</c>).</summary>
-        /// <param name="m">A validated model with int8 weights.</param>
-        /// <param name="inCode">Per layer: weights compiled into code; null for none.</param>
-        /// <param name="int8Dense">Whether Dense layers keep their int8 weights unpacked.</param>
-        /// <returns>The table's model.</returns>
-        public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode, bool int8Dense)
-        {
-            ModelDefinition packed = m.ShallowCopy();
-            packed.Checksum = 0;
-            packed.Layers = new LayerDefinition[m.Layers.Length];
-            for (int i = 0; i < m.Layers.Length; i++)
-            {
-                LayerDefinition l = m.Layers[i].ShallowCopy();
-                if (l.Weights != null && inCode != null && inCode[i])
-                {
-                    l.Weights = null;
-                    l.WeightsCompiled = true;
-                }
-                else if (l.Weights != null && int8Dense && l.Kind == LayerKind.Dense)
-                {
-                    l.PackedLanes = 1;
-                }
-                else if (l.Weights != null)
-                {
-                    PreparedLayer p = Prepare(l);
-                    l.PackedWeights = p.PackedWeights;
-                    l.PackedBias = p.PackedBias;
-                    l.PackedLanes = p.Lanes;
-                    l.PackedTailRows = p.TailRows;
-                    l.Weights = null;
-                }
-
-                packed.Layers[i] = l;
-            }
-
-            return packed;
-        }
-
-        /// <summary>Checks a layer that holds packed weights against its canonical fields (at boot, after the CRC,
-        /// which covers only the int8 weights the lanes decode to): every word must be exactly its rows' lanes (unused
-        /// lanes and row padding zero), every packed bias the folded bias, and three lanes only where they are exact.</summary>
-        /// <param name="l">A packed layer.</param>
-        /// <returns>Null when consistent, else what differs.</returns>
-        public static string CheckPacked(LayerDefinition l)
-        {
-            int perOutput = l.WeightsPerOutput, lanes = l.PackedLanes, stride = l.PackedStride;
-            int groups = l.Kind == LayerKind.Conv ? l.Groups : 1;
-            int rowsPerGroup = (l.OutChannels / groups) - l.PackedTailRows;
-            int perGroup = (rowsPerGroup + lanes - 1) / lanes;
-            int laneBits = lanes == 3 ? 21 : 32;
-            for (int t = 0; t < perGroup * groups; t++)
-            {
-                int g = t / perGroup, first = (g * rowsPerGroup) + ((t % perGroup) * lanes);
-                long bias = 0;
-                for (int i = 0; i < stride; i++)
-                {
-                    long word = 0;
-                    for (int lane = 0; lane < lanes && first + lane < (g + 1) * rowsPerGroup && i < perOutput; lane++)
-                    {
-                        word += (long)WeightAt(l, first + lane, i) << (laneBits * lane);
-                    }
-
-                    if (word != l.PackedWeights[(t * stride) + i])
-                    {
-                        return "packed word " + ((t * stride) + i).ToString() + " carries bits outside its rows";
-                    }
-                }
-
-                for (int lane = 0; lane < lanes && first + lane < (g + 1) * rowsPerGroup; lane++)
-                {
-                    unchecked
-                    {
-                        bias += FoldedBias(l, first + lane, perOutput) * (1L << (laneBits * lane));
-                    }
-                }
-
-                if (bias != l.PackedBias[t])
-                {
-                    return "packed bias " + t.ToString() + " differs from the bias";
-                }
-            }
-
-            if (lanes == 3 && !FitsThreeLanes(l, perOutput))
-            {
-                return "three lanes are not exact for these weights";
-            }
-
-            return l.PackedTailRows == 0 ? null : SwarTailRow.Check(l);
         }
 
         private static void Pack(LayerDefinition l, PreparedLayer p, int rowsPerGroup, int perOutput)
