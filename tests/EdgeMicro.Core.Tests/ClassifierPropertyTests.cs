@@ -28,7 +28,7 @@ public sealed class ClassifierPropertyTests
     {
         var lanes = new Dictionary<string, int>();
         var kinds = new HashSet<int>();
-        int leaky = 0, gathered = 0, binary = 0, depthwise = 0, paddingWindows = 0;
+        int leaky = 0, gathered = 0, binary = 0, depthwise = 0, paddingWindows = 0, tails = 0;
         var clock = Stopwatch.StartNew();
         for (int seed = 1; seed <= Seeds; seed++)
         {
@@ -51,6 +51,7 @@ public sealed class ClassifierPropertyTests
                 leaky += l.NegativeMultiplier != null ? 1 : 0;
                 depthwise += l.Kind == LayerKind.Conv && l.Groups == l.InChannels && l.Groups > 1 ? 1 : 0;
                 paddingWindows += l.Kind == LayerKind.AveragePool && (l.PadLeft >= l.KernelWidth || l.PadRight >= l.KernelWidth) ? 1 : 0;
+                tails += classifier.Layers[i].TailRows;
                 if (classifier.Layers[i].Lanes != 0)
                 {
                     string key = LayerKind.Name(l.Kind) + " SWAR" + classifier.Layers[i].Lanes;
@@ -60,18 +61,22 @@ public sealed class ClassifierPropertyTests
 
             gathered += m.InputGather != null ? 1 : 0;
             binary += m.Layers[^1].OutputLength == 1 ? 1 : 0;
+            // The same model as an --weights int8 table holds it (Dense rows read as int8, no packed copy).
+            var int8Rows = new Classifier(SwarPacker.PackModel(m, null, true));
             var random = new Random(seed * 7919);
             for (int s = 0; s < SamplesPerModel; s++)
             {
-                CheckSample(seed, s, m, classifier, RandomModels.Sample(m, random));
+                int[] sample = RandomModels.Sample(m, random);
+                CheckSample(seed, s, m, classifier, sample);
+                CheckSample(seed, s, m, int8Rows, sample);
             }
         }
 
-        _output.WriteLine($"{Seeds} models x {SamplesPerModel} samples in {clock.ElapsedMilliseconds} ms; " + string.Join(", ", lanes.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value)) + $"; leaky={leaky} depthwise={depthwise} gathered={gathered} binary={binary} pads>=kernel={paddingWindows}");
+        _output.WriteLine($"{Seeds} models x {SamplesPerModel} samples in {clock.ElapsedMilliseconds} ms; " + string.Join(", ", lanes.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value)) + $"; leaky={leaky} depthwise={depthwise} gathered={gathered} binary={binary} pads>=kernel={paddingWindows} tail rows={tails}");
         Assert.True(lanes.GetValueOrDefault("Dense SWAR3") > 0 && lanes.GetValueOrDefault("Dense SWAR2") > 0, "Dense layers must exercise SWAR3 and SWAR2");
         Assert.True(lanes.GetValueOrDefault("Conv SWAR3") > 0 && lanes.GetValueOrDefault("Conv SWAR2") > 0, "Conv layers must exercise SWAR3 and SWAR2");
         Assert.Equal(4, kinds.Count);
-        Assert.True(leaky > 0 && depthwise > 0 && gathered > 0 && binary > 0 && paddingWindows > 0, "generator coverage");
+        Assert.True(leaky > 0 && depthwise > 0 && gathered > 0 && binary > 0 && paddingWindows > 0 && tails > 0, "generator coverage");
     }
 
     private static void CheckSample(int seed, int sampleIndex, ModelDefinition m, Classifier classifier, int[] sample)
