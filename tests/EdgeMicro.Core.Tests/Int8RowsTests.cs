@@ -85,6 +85,19 @@ public sealed class Int8RowsTests
     }
 
     [Fact]
+    public void Classifier_OverInt8RowsWhoseAccumulatorCanLeaveInt32_ThrowsAsForPackedRows()
+    {
+        // The same refusal as SWAR packing: the kernels sum in 32 bits (the generated one in int, wrapping).
+        ModelDefinition m = TinyModels.Dense(64, 2);
+        Array.Fill(m.Layers[0].Weights, (sbyte)127);
+        m.Layers[0].Bias[1] = int.MaxValue - 100;
+
+        var e = Assert.Throws<ModelFormatException>(() => new Classifier(SwarPacker.PackModel(m, null, true)));
+
+        Assert.Contains("row 1 can leave int32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_WhenAConvLayerClaimsInt8Rows_SaysDenseOnly()
     {
         ModelDefinition m = TinyModels.ConvPoolDense();

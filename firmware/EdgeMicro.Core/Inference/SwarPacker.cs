@@ -161,7 +161,9 @@ namespace EdgeMicro.Core.Inference
 
         private static void PrepareInt8Rows(LayerDefinition l, PreparedLayer p, int perOutput)
         {
-            // One lane: the kernels read the definition's int8 rows; only the folded biases are computed.
+            // One lane: the kernels read the definition's int8 rows; only the folded biases are computed. Accumulators
+            // must stay in int32 as for packed rows (the generated kernel sums in int; FitsThreeLanes throws otherwise).
+            FitsThreeLanes(l, perOutput);
             p.Lanes = 1;
             p.RowGroups = l.OutChannels;
             p.RowGroupsPerGroup = l.OutChannels;

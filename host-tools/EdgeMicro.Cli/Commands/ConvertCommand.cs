@@ -41,7 +41,7 @@ internal sealed class ConvertCommand : Command
 
     internal Option<int> RamBudget { get; } = new Option<int>("--ram-budget") { Description = "Device heap budget for the model in KiB (table + packed weights + activations).", DefaultValueFactory = _ => 48, HelpName = "KiB" }.Between(1, 8 * 1024);
 
-    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 3x slower; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
+    internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 2.3x slower on MLPs; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
         .OneOf("data", "code", "int8");
 
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };

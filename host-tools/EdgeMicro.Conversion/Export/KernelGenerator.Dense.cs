@@ -51,7 +51,8 @@ public static partial class KernelGenerator
     }
 
     /// <summary>One-lane Dense (<c>--weights int8</c>): per row a = folded bias + sum_i x_i * W[o, i] over the int8
-    /// rows (<c>ldloc x; ldloc w; ldc idx; ldelem.i1; conv.i8; mul; add</c>: 7 IL per MAC), requantized as
+    /// rows in 32-bit int arithmetic (<c>ldloc x; ldloc w; ldc idx; ldelem.i1; mul; add</c>: 6 IL per MAC; wrapping
+    /// sums are exact because the accumulator is checked to stay in int32 at load), requantized as
     /// <see cref="Requantizer"/> (the output zero point added after the shift).</summary>
     private static void DenseInt8Rows(StringBuilder sb, int index, PreparedLayer p)
     {
@@ -71,15 +72,15 @@ public static partial class KernelGenerator
 
         for (int i = 0; i < n; i++)
         {
-            sb.Append(I).Append("long x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
+            sb.Append(I).Append("int x").Append(N(i)).Append(" = input[").Append(N(i)).AppendLine("];");
         }
 
-        sb.Append(I).AppendLine(p.NegativeMultiplier == null ? "long a, v;" : "long a, v, l;");
+        sb.Append(I).AppendLine(p.NegativeMultiplier == null ? "int a; long v;" : "int a; long v, l;");
         sb.Append(I).AppendLine("unchecked");
         sb.Append(I).AppendLine("{");
         for (int o = 0; o < p.OutChannels; o++)
         {
-            sb.Append(I).Append("    a = b[").Append(N(o)).Append(']');
+            sb.Append(I).Append("    a = (int)b[").Append(N(o)).Append(']');
             for (int i = 0; i < n; i++)
             {
                 sb.Append(i % 6 == 0 ? "\n" + I + "        " : " ").Append("+ (x").Append(N(i)).Append(" * w[").Append(N((o * n) + i)).Append("])");

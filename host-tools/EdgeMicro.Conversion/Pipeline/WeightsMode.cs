@@ -10,7 +10,7 @@ public enum WeightsMode
     Code,
 
     /// <summary>Dense layers' int8 rows in the weight table as they are (one byte of heap and of assembly initializer
-    /// data per weight, no packed copy), read by an int8 kernel (about 7 IL per MAC instead of 2): the densest form,
+    /// data per weight, no packed copy), read by an int8 kernel (about 6 IL per MAC instead of 2): the densest form,
     /// for models whose packed weights do not fit the heap or the assembly; Conv layers stay packed.</summary>
     Int8,
 }
