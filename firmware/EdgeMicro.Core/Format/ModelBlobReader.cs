@@ -1,4 +1,5 @@
 using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Format
@@ -137,7 +138,7 @@ namespace EdgeMicro.Core.Format
 
             for (int i = 0; int8Dense && i < model.Layers.Length; i++)
             {
-                if (model.Layers[i].Kind == LayerKind.Dense)
+                if (SwarPacker.KeepsInt8Rows(model.Layers[i]))
                 {
                     model.Layers[i].PackedLanes = 1;
                 }

@@ -1,4 +1,5 @@
 using EdgeMicro.Core.Checksums;
+using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Format
@@ -89,7 +90,7 @@ namespace EdgeMicro.Core.Format
         {
             for (int i = 0; i < model.Layers.Length; i++)
             {
-                if (model.Layers[i].Kind == LayerKind.Dense && model.Layers[i].PackedLanes == 1)
+                if (SwarPacker.KeepsInt8Rows(model.Layers[i]) && model.Layers[i].PackedLanes == 1)
                 {
                     return ModelBlobFormat.FlagInt8Dense;
                 }

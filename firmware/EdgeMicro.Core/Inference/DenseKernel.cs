@@ -125,7 +125,7 @@ namespace EdgeMicro.Core.Inference
         /// <param name="input">int8 input.</param>
         /// <param name="j">Index of the tail's first word (after the row groups).</param>
         /// <returns>The row's exact accumulator (bias and zero points included).</returns>
-        public static long TailAccumulator(PreparedLayer p, sbyte[] input, int j)
+        private static long TailAccumulator(PreparedLayer p, sbyte[] input, int j)
         {
             long[] w = p.PackedWeights;
             int n = p.Stride, whole = n - (n % 3), i = 0;

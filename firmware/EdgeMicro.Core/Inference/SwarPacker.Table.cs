@@ -44,7 +44,7 @@ namespace EdgeMicro.Core.Inference
                     l.Weights = null;
                     l.WeightsCompiled = true;
                 }
-                else if (l.Weights != null && int8Dense && l.Kind == LayerKind.Dense)
+                else if (int8Dense && KeepsInt8Rows(l))
                 {
                     l.PackedLanes = 1;
                 }
@@ -62,6 +62,15 @@ namespace EdgeMicro.Core.Inference
             }
 
             return packed;
+        }
+
+        /// <summary>Says whether a layer keeps its int8 rows as the kernels' form in an <c>--weights int8</c> model (the
+        /// table's and the blob's one rule): Dense layers with int8 weights; Conv layers stay packed.</summary>
+        /// <param name="l">The layer.</param>
+        /// <returns>True for a Dense layer holding int8 weights.</returns>
+        public static bool KeepsInt8Rows(LayerDefinition l)
+        {
+            return l.Kind == LayerKind.Dense && l.Weights != null;
         }
 
         /// <summary>Checks a layer that holds packed weights against its canonical fields (at boot, after the CRC,

@@ -51,7 +51,7 @@ public static class BudgetedQuantizer
         long ram = table.HeapBytes + onDevice.HeapBytes;
         if (ram > ramBudgetBytes)
         {
-            throw new InputDataException($"{modelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(table.HeapBytes - packed)} + packed weights {ReportWriter.Bytes(packed)} + classifier, activations and buffers {ReportWriter.Bytes(onDevice.HeapBytes)}), {OverBudget(ramBudgetBytes)}");
+            throw new InputDataException($"{modelPath}: the model needs {ReportWriter.Bytes(ram)} of device RAM (weight table {ReportWriter.Bytes(table.HeapBytes - packed)} + {(int8Dense ? "int8 and packed weights" : "packed weights")} {ReportWriter.Bytes(packed)} + classifier, activations and buffers {ReportWriter.Bytes(onDevice.HeapBytes)}), {OverBudget(ramBudgetBytes)}");
         }
 
         return new BudgetedModel(q, classifier, estimate, ram);
