@@ -186,15 +186,7 @@ internal static class NetworkKernelGenerator
                     break;
                 }
 
-                string d = last ? Y(o) : X(i + 1, o);
-                sb.Append(Indent).Append(d).Append(" = ").Append(code ? CodeRequant(p, o, lane) : DataRequant(o, lane, p.Shift[o])).AppendLine(";");
-                sb.Append(Indent).Append(floor
-                    ? "if (" + d + " < lo) { " + d + " = lo; } else if (" + d + " > hi) { " + d + " = hi; }"
-                    : "if ((ulong)(" + d + " - lo) > (ulong)span) { " + d + " = " + d + " < lo ? lo : hi; }").AppendLine();
-                if (last)
-                {
-                    sb.Append(Indent).Append("output[").Append(N(o)).Append("] = (sbyte)").Append(d).AppendLine(";");
-                }
+                Store(sb, last ? Y(o) : X(i + 1, o), code ? CodeRequant(p, o, lane) : DataRequant(o, lane, p.Shift[o]), o, last, floor);
             }
         }
 
@@ -218,10 +210,15 @@ internal static class NetworkKernelGenerator
             KernelGenerator.Tail(sb, Indent, p, k => X(i, k), j => "w[" + N(start + j) + "]", "b[" + N(p.RowGroups) + "]");
         }
 
-        string d = last ? Y(o) : X(i + 1, o);
         string multiplier = code ? L(p.Multiplier[o]) : "m[" + N(o) + "]", rounding = code ? L(p.RoundingWithZeroPoint[o]) : "r[" + N(o) + "]";
-        sb.Append(Indent).Append(d).Append(" = ((").Append(KernelGenerator.TailLane).Append(" * ").Append(multiplier).Append(") + ").Append(rounding)
-            .Append(") >> ").Append(N(p.Shift[o])).AppendLine(";");
+        Store(sb, last ? Y(o) : X(i + 1, o), "((" + KernelGenerator.TailLane + " * " + multiplier + ") + " + rounding + ") >> " + N(p.Shift[o]), o, last, floor);
+    }
+
+    /// <summary>Emits <c>d = value</c>, its clamp (two compares on hidden layers, which clamp often; the unsigned test on
+    /// the logits) and, on the last layer, its store to the output buffer.</summary>
+    private static void Store(StringBuilder sb, string d, string value, int o, bool last, bool floor)
+    {
+        sb.Append(Indent).Append(d).Append(" = ").Append(value).AppendLine(";");
         sb.Append(Indent).Append(floor
             ? "if (" + d + " < lo) { " + d + " = lo; } else if (" + d + " > hi) { " + d + " = hi; }"
             : "if ((ulong)(" + d + " - lo) > (ulong)span) { " + d + " = " + d + " < lo ? lo : hi; }").AppendLine();
