@@ -19,7 +19,9 @@ namespace EdgeMicro.Core.Inference
     /// </summary>
     public static partial class SwarPacker
     {
-        private const long Lane3Limit = 1L << 20;
+        /// <summary>A SWAR3 lane holds accumulators in [-ThreeLaneLimit, ThreeLaneLimit) (2^20; the exactness condition
+        /// above).</summary>
+        public const long ThreeLaneLimit = 1L << 20;
 
         /// <summary>Prepares a Dense or Conv layer (pools get rounding-free preparation).</summary>
         /// <param name="l">A validated layer.</param>
@@ -240,7 +242,7 @@ namespace EdgeMicro.Core.Inference
                     throw new ModelFormatException("layer accumulator of row " + row.ToString() + " can leave int32");
                 }
 
-                if (low < -Lane3Limit || high >= Lane3Limit)
+                if (low < -ThreeLaneLimit || high >= ThreeLaneLimit)
                 {
                     fits = false;
                 }

@@ -27,8 +27,6 @@ internal sealed record ConvSwarWord(int ChannelBase, int[] Rows, int Bits, int P
 /// </summary>
 internal static class ConvSwarWords
 {
-    private const long Lane3Limit = 1L << 20;
-
     /// <summary>Plans the words of the layer.</summary>
     /// <param name="p">The prepared layer.</param>
     /// <param name="constants">True in code mode.</param>
@@ -84,7 +82,7 @@ internal static class ConvSwarWords
     public static bool FitsThreeLanes(LayerDefinition l, int o)
     {
         (long low, long high) = AccumulatorRange(l, o);
-        return low >= -Lane3Limit && high < Lane3Limit;
+        return low >= -SwarPacker.ThreeLaneLimit && high < SwarPacker.ThreeLaneLimit;
     }
 
     /// <summary>Bounds of row o's accumulator, Bias[o] + sum over any subset of taps of W[o, k] * (x - zp_in) with x in

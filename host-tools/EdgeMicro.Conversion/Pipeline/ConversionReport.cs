@@ -166,8 +166,12 @@ public sealed class LayerReport
     /// <summary>Output range calibration method.</summary>
     public required string RangeMethod { get; init; }
 
-    /// <summary>SWAR lanes (3, 2) or 0 for pools.</summary>
+    /// <summary>SWAR lanes (3, 2), 1 for int8 rows, or 0 for pools.</summary>
     public required int SwarLanes { get; init; }
+
+    /// <summary>Rows whose weights were requantized to a slightly coarser grid (largest code 113-126) so that the layer
+    /// packs three rows per word (<see cref="Quantization.ThreeLaneFit"/>).</summary>
+    public required int RowsRequantizedForThreeLanes { get; init; }
 
     /// <summary>Whether the generated specialized kernel runs this layer.</summary>
     public required bool Specialized { get; init; }

@@ -60,6 +60,7 @@ public static class ReportBuilder
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 SwarLanes = p.Lanes,
+                RowsRequantizedForThreeLanes = ThreeLaneFit.RowsRequantized(l),
                 Specialized = accepted.Accepts(i, p),
                 Il = Math.Round(r.Special.LayerIl[i], 1),
                 IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),

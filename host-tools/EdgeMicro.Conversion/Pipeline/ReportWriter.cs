@@ -57,7 +57,7 @@ public static class ReportWriter
         foreach (LayerReport l in r.Layers)
         {
             string sqnr = l.SqnrDb is { } d ? d.ToString("F1", CultureInfo.InvariantCulture) : "exact";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {(l.SwarLanes == 0 ? "-" : l.SwarLanes.ToString(CultureInfo.InvariantCulture))} | {(l.Specialized ? "yes" : "no")} | {l.Il:N0} | {(l.IlPerMac is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {Lanes(l)} | {(l.Specialized ? "yes" : "no")} | {l.Il:N0} | {(l.IlPerMac is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
         }
 
         sb.AppendLine();
@@ -89,6 +89,12 @@ public static class ReportWriter
     /// <param name="v">Fraction or null.</param>
     /// <returns>Text.</returns>
     public static string Pct(double? v) => v is { } d ? (d * 100).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-";
+
+    /// <summary>Formats a layer's SWAR lanes and the rows requantized to fit three.</summary>
+    /// <param name="l">The layer.</param>
+    /// <returns>Text.</returns>
+    private static string Lanes(LayerReport l) => l.SwarLanes == 0 ? "-"
+        : l.SwarLanes.ToString(CultureInfo.InvariantCulture) + (l.RowsRequantizedForThreeLanes == 0 ? string.Empty : $" ({l.RowsRequantizedForThreeLanes} rows requantized to fit)");
 
     /// <summary>Formats a byte count.</summary>
     /// <param name="b">Bytes.</param>

@@ -142,42 +142,56 @@ public static class LayerQuantizer
         }
 
         var folded = new double[perRow];
-        for (int r = 0; r < rows; r++)
+        void Row(int r, int largestCode)
         {
-            double maxAbs = 0;
             for (int k = 0; k < perRow; k++)
             {
                 folded[k] = weights[(r * perRow) + k] * inputScale(r, k);
-                maxAbs = Math.Max(maxAbs, Math.Abs(folded[k]));
             }
 
-            double scale = maxAbs > 0 ? maxAbs / 127.0 : 1.0;
-            for (int k = 0; k < perRow; k++)
-            {
-                def.Weights[(r * perRow) + k] = (sbyte)FixedPointMath.RoundClamp(folded[k] / scale, -127, 127);
-            }
+            QuantizeRow(def, r, folded, bias[r], largestCode, output, leaky ? act!.Alpha : null, name);
+        }
 
-            double steps = bias[r] / scale;
-            if (!(Math.Abs(steps) < int.MaxValue))
-            {
-                throw new InputDataException($"layer '{name}': the bias of output channel {r} ({bias[r]:G6}) is {steps:G3} steps of the channel's weight scale {scale:G3}; an int32 accumulator cannot represent it");
-            }
+        for (int r = 0; r < rows; r++)
+        {
+            Row(r, 127);
+        }
 
-            def.Bias[r] = FixedPointMath.RoundClamp(steps, int.MinValue + 1, int.MaxValue);
-            try
+        ThreeLaneFit.Apply(def, Row);
+    }
+
+    /// <summary>Quantizes one row at the scale that maps its largest weight to <paramref name="largestCode"/>: weights,
+    /// bias (in steps of that scale) and requantization multipliers.</summary>
+    private static void QuantizeRow(LayerDefinition def, int r, double[] folded, double bias, int largestCode, AffineQuantization output, double? leakyAlpha, string name)
+    {
+        int perRow = folded.Length;
+        double maxAbs = folded.Max(Math.Abs);
+        double scale = maxAbs > 0 ? maxAbs / largestCode : 1.0;
+        for (int k = 0; k < perRow; k++)
+        {
+            def.Weights[(r * perRow) + k] = (sbyte)FixedPointMath.RoundClamp(folded[k] / scale, -127, 127);
+        }
+
+        double steps = bias / scale;
+        if (!(Math.Abs(steps) < int.MaxValue))
+        {
+            throw new InputDataException($"layer '{name}': the bias of output channel {r} ({bias:G6}) is {steps:G3} steps of the channel's weight scale {scale:G3}; an int32 accumulator cannot represent it");
+        }
+
+        def.Bias[r] = FixedPointMath.RoundClamp(steps, int.MinValue + 1, int.MaxValue);
+        try
+        {
+            FixedPointMath.LayerMultiplier(scale / output.Scale, out int m, out int s);
+            (def.Multiplier[r], def.Shift[r]) = (m, s);
+            if (leakyAlpha is double alpha)
             {
-                FixedPointMath.LayerMultiplier(scale / output.Scale, out int m, out int s);
-                (def.Multiplier[r], def.Shift[r]) = (m, s);
-                if (leaky)
-                {
-                    FixedPointMath.LayerMultiplier(scale * act!.Alpha / output.Scale, out int nm, out int ns);
-                    (def.NegativeMultiplier![r], def.NegativeShift![r]) = (nm, ns);
-                }
+                FixedPointMath.LayerMultiplier(scale * alpha / output.Scale, out int nm, out int ns);
+                (def.NegativeMultiplier![r], def.NegativeShift![r]) = (nm, ns);
             }
-            catch (InputDataException e)
-            {
-                throw new InputDataException($"layer '{name}': output channel {r}: requantization (weight scale {scale:G4} / output scale {output.Scale:G4}): {e.Message}", e);
-            }
+        }
+        catch (InputDataException e)
+        {
+            throw new InputDataException($"layer '{name}': output channel {r}: requantization (weight scale {scale:G4} / output scale {output.Scale:G4}): {e.Message}", e);
         }
     }
 
