@@ -1,3 +1,5 @@
+using EdgeMicro.Conversion.Export;
+using EdgeMicro.Conversion.Pipeline;
 using EdgeMicro.Conversion.Quantization;
 using EdgeMicro.Conversion.Tests.Support;
 using EdgeMicro.Core.Inference;
@@ -55,6 +57,26 @@ public sealed class ThreeLaneFitTests
         Assert.All(LargestCodes(q.Definition.Layers[0]), c => Assert.Equal(127, c));
     }
 
+    [Fact]
+    public void Conv_WhoseAccumulatorsMissThreeLanesByLittle_IsRequantizedIntoThreeLanesAndItsKernelsStayBitExact()
+    {
+        // 8 channels x 3 x 3 taps of magnitude 1, padded: the generic, specialized (data) and compiled (code) kernels.
+        (QuantizedModel q, Classifier classifier, int[][] samples) = ConvertConv(8, 4);
+        LayerDefinition conv = q.Definition.Layers[0];
+
+        Assert.Equal(LayerKind.Conv, conv.Kind);
+        Assert.Equal(3, classifier.Layers[0].Lanes);
+        Assert.True(ThreeLaneFit.RowsRequantized(conv) > 0, "no row needed requantizing: the test does not reach the lane limit");
+        Assert.All(LargestCodes(conv), c => Assert.InRange(c, ThreeLaneFit.LowestCode, 127));
+        foreach (WeightsMode mode in new[] { WeightsMode.Data, WeightsMode.Code })
+        {
+            (GeneratedFirmwareCode generated, ModelDefinition table, Classifier run) = SyntheticConversion.Generate(mode, q, classifier, "Lanes");
+
+            Assert.True(generated.Kernel.Instantiate().Accepts(0, run.Layers[0]), $"{mode}: the Conv layer is not specialized");
+            SpecializedKernelCheck.AssertBitExact(q.Definition, generated.Kernel, samples, table);
+        }
+    }
+
     private static int[] LargestCodes(LayerDefinition l)
     {
         int perRow = l.WeightsPerOutput;
@@ -75,5 +97,23 @@ public sealed class ThreeLaneFitTests
             .Node("MatMul", ["r", "w2"], "y")
             .Load();
         return SyntheticConversion.Quantize(graph, "lanes", inputs, 60, rng);
+    }
+
+    private static (QuantizedModel Q, Classifier Classifier, int[][] Samples) ConvertConv(int inC, int seed)
+    {
+        const int H = 5, W = 5, K = 3, OutC = 5;
+        var rng = new Random(seed);
+        float[] Signs(int n) => Enumerable.Range(0, n).Select(_ => rng.Next(2) == 0 ? -1f : 1f).ToArray();
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 0.2) - 0.1)).ToArray();
+        int flat = OutC * H * W;
+        var graph = new B().Input("x", 1, inC, H, W).Output("y", 1, 3)
+            .Initializer("w", [OutC, inC, K, K], Signs(OutC * inC * K * K)).Initializer("cb", [OutC], R(OutC))
+            .Initializer("fw", [flat, 3], R(flat * 3))
+            .Node("Conv", ["x", "w", "cb"], "c", B.Ints("pads", 1, 1, 1, 1), B.Ints("kernel_shape", K, K))
+            .Node("Relu", ["c"], "r")
+            .Node("Flatten", ["r"], "f", B.Attr("axis", 1L))
+            .Node("MatMul", ["f", "fw"], "y")
+            .Load();
+        return SyntheticConversion.Quantize(graph, "lanesconv", inC * H * W, 60, rng);
     }
 }
