@@ -90,6 +90,26 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void Convert_WithInt16Activations_ReportsTheWidthOfEveryLayerAndWritesATableOfInt8Weights()
+    {
+        string outDir = _temp.Combine("digits-int16");
+
+        CliResult r = CliRun.Run(
+            "convert", Devkit.DigitsModel, "--calibration", Devkit.DigitsCalibration, "--test", Devkit.DigitsTest,
+            "--normalization", Devkit.DigitsNormalization, "--name", "Digits", "--activations", "int16", "--json", "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using JsonDocument report = JsonDocument.Parse(r.Stdout);
+        int[] bits = [.. report.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("activation_bits").GetInt32())];
+        Assert.Equal([16, 8], bits);
+        Assert.InRange(report.RootElement.GetProperty("int8_accuracy").GetDouble(), report.RootElement.GetProperty("float_accuracy").GetDouble() - 0.005, 1.0);
+        string table = File.ReadAllText(Path.Combine(outDir, "DigitsModel.g.cs"));
+        Assert.Contains("public static readonly sbyte[] Layer0Weights = new sbyte[]", table, StringComparison.Ordinal);
+        Assert.Contains("new int[] { 16, 8 },", table, StringComparison.Ordinal);
+        Assert.Contains("| 16 |", File.ReadAllText(Path.Combine(outDir, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_WhenRequested_ListsConvertAndBench()
     {
         CliResult r = CliRun.Run("--help");

@@ -98,7 +98,7 @@ public sealed class ClassifierPropertyTests
         for (int i = 0; i < m.Layers.Length; i++)
         {
             LayerDefinition l = m.Layers[i];
-            Same(where + ", layer " + i + " (" + LayerKind.Name(l.Kind) + ")", expected.Layers[i], capture[i]);
+            Same(where + ", layer " + i + " (" + LayerKind.Name(l.Kind) + ")", expected.Layers[i]!, capture[i]);
             int outside = Array.FindIndex(capture[i], v => v < l.ActivationMin || v > l.ActivationMax);
             Assert.True(outside < 0, where + ", layer " + i + ": output " + outside + " outside [" + l.ActivationMin + ", " + l.ActivationMax + "]");
         }

@@ -32,7 +32,7 @@ public sealed class SwarTailRowTests
         {
             // Half the samples at the input box's corners, where the cross terms of the tail's words are largest.
             int[] sample = Enumerable.Range(0, inputs).Select(_ => n % 2 == 0 ? rng.Next(-128, 128) : (rng.Next(2) == 0 ? -128 : 127)).ToArray();
-            sbyte[] expected = ReferenceInt8.Run(m, sample).Layers[0];
+            sbyte[] expected = ReferenceInt8.Run(m, sample).Layers[0]!;
             Assert.Equal(expected, Run(classifier, sample, outputs));
             Assert.Equal(expected, Run(table, sample, outputs));
         }

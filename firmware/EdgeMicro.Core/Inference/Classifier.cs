@@ -26,6 +26,7 @@ namespace EdgeMicro.Core.Inference
         private readonly sbyte[] _input;
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
+        private readonly WideActivations _wide;
         private sbyte[] _output;
         private int _predicted;
         private int _runnerUp;
@@ -57,14 +58,15 @@ namespace EdgeMicro.Core.Inference
             _headResult = new int[4];
             _outputTable = model.OutputTable;
             int layerCount = model.Layers.Length;
+            bool wide = model.HasWideActivations;
             _layers = new PreparedLayer[layerCount];
             _useSpecial = new bool[layerCount];
             int largest = model.InputLength;
             int scratch = 8;
             for (int i = 0; i < layerCount; i++)
             {
-                _layers[i] = SwarPacker.Prepare(model.Layers[i]);
-                _useSpecial[i] = special != null && special.Accepts(i, _layers[i]);
+                _layers[i] = wide ? SwarPacker.PrepareWide(model.Layers[i]) : SwarPacker.Prepare(model.Layers[i]);
+                _useSpecial[i] = !wide && special != null && special.Accepts(i, _layers[i]);
                 if (model.Layers[i].WeightsCompiled && !_useSpecial[i])
                 {
                     throw new ModelFormatException("layer " + i.ToString() + " has its weights compiled into a kernel this classifier was not given");
@@ -92,10 +94,11 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
-            ISpecializedNetwork network = special as ISpecializedNetwork;
+            ISpecializedNetwork network = wide ? null : special as ISpecializedNetwork;
             _network = network != null && network.AcceptsNetwork(model, _layers) ? network : null;
+            _wide = wide ? new WideActivations(largest, WideActivations.LargestPatch(model)) : null;
             _networkOutput = ((layerCount - 1) & 1) == 0 ? _bufferA : _bufferB;
-            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch);
+            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch) + (wide ? _wide.HeapBytes : 0);
         }
 
         /// <summary>Gets the model.</summary>
@@ -115,7 +118,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 21;
+        public const int InstanceFields = 22;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -212,8 +215,42 @@ namespace EdgeMicro.Core.Inference
                 return;
             }
 
+            if (_wide != null)
+            {
+                throw new ArgumentException("the model has 16-bit activations: capture them in short arrays");
+            }
+
             QuantizeInput(sample);
             Run(capture);
+        }
+
+        /// <summary>Classifies one raw sample and copies each layer's output into <paramref name="capture"/> as int16
+        /// (host use; any model: int8 outputs are widened, 16-bit activations copied as they are). The stages run one by
+        /// one.</summary>
+        /// <param name="sample">The raw sample.</param>
+        /// <param name="capture">Per-layer destination arrays.</param>
+        public void Classify(int[] sample, short[][] capture)
+        {
+            QuantizeInput(sample);
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                RunLayer(i);
+                int n = _layers[i].Definition.OutputLength;
+                short[] destination = capture[i];
+                if (_wide != null)
+                {
+                    Array.Copy(_wide.LastOutput, destination, n);
+                }
+                else
+                {
+                    for (int k = 0; k < n; k++)
+                    {
+                        destination[k] = _output[k];
+                    }
+                }
+            }
+
+            EvaluateHead();
         }
 
         /// <summary>Runs the layers on an already quantized model input.</summary>
@@ -268,6 +305,13 @@ namespace EdgeMicro.Core.Inference
         /// <param name="index">Layer index.</param>
         public void RunLayer(int index)
         {
+            if (_wide != null)
+            {
+                _wide.RunLayer(_layers, index, _input, _bufferA);
+                _output = _bufferA;
+                return;
+            }
+
             sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
             sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
             PreparedLayer p = _layers[index];

@@ -33,6 +33,14 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The table's model.</returns>
         public static ModelDefinition PackModel(ModelDefinition m, bool[] inCode, bool int8Dense)
         {
+            if (m.HasWideActivations)
+            {
+                // 16-bit activations: the kernels read the int8 weights as they are (WideKernels), nothing to pack.
+                ModelDefinition same = m.ShallowCopy();
+                same.Checksum = 0;
+                return same;
+            }
+
             ModelDefinition packed = m.ShallowCopy();
             packed.Checksum = 0;
             packed.Layers = new LayerDefinition[m.Layers.Length];

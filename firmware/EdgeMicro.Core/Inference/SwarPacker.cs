@@ -89,6 +89,28 @@ namespace EdgeMicro.Core.Inference
             return p;
         }
 
+        /// <summary>Prepares a layer of a model with 16-bit activations (<see cref="WideKernels"/>): Dense and Conv read their
+        /// int8 weights as they are (folded biases and rounding terms only, every row's accumulator checked to stay in
+        /// int32 over the input box); pools need nothing.</summary>
+        /// <param name="l">A validated layer of a model with <see cref="ModelDefinition.HasWideActivations"/>.</param>
+        /// <returns>The prepared layer.</returns>
+        public static PreparedLayer PrepareWide(LayerDefinition l)
+        {
+            PreparedLayer p = new PreparedLayer();
+            p.Definition = l;
+            p.InputLength = l.InputLength;
+            p.OutChannels = l.OutChannels;
+            p.OutputZeroPoint = l.OutputZeroPoint;
+            p.ActivationMin = l.ActivationMin;
+            p.ActivationMax = l.ActivationMax;
+            if (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv)
+            {
+                PrepareInt8Rows(l, p, l.WeightsPerOutput);
+            }
+
+            return p;
+        }
+
         /// <summary>Gets weight [row, i] of a layer from its int8 weights or, when it holds them packed, from its lanes
         /// (exact: a packed word is sum_k w_k * 2^(bits * k) with int8 w_k).</summary>
         /// <param name="l">The layer.</param>

@@ -117,6 +117,11 @@ namespace EdgeMicro.Core.Model
         /// can run it.</summary>
         public bool WeightsCompiled { get; set; }
 
+        /// <summary>Gets or sets a value indicating whether the layer's output is int16 (16-bit activations, symmetric:
+        /// zero point 0, clamp within [-32767, 32767]) rather than int8. A model with such a layer runs every layer on
+        /// int16 buffers (<c>WideKernels</c>); its last layer stays int8 (the output head's input).</summary>
+        public bool WideOutput { get; set; }
+
         /// <summary>Gets or sets the int32 bias per output channel (input and weight scale). Null for pools.</summary>
         public int[] Bias { get; set; }
 
@@ -140,7 +145,7 @@ namespace EdgeMicro.Core.Model
         }
 
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 36;
+        public const int InstanceFields = 37;
 
         /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes

@@ -94,6 +94,29 @@ namespace EdgeMicro.Core.Model
             }
         }
 
+        /// <summary>Gets a value indicating whether some layer has 16-bit outputs (<see cref="LayerDefinition.WideOutput"/>):
+        /// the classifier then runs every layer on int16 buffers with the int8 weights read as they are.</summary>
+        public bool HasWideActivations
+        {
+            get
+            {
+                if (Layers == null)
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < Layers.Length; i++)
+                {
+                    if (Layers[i] != null && Layers[i].WideOutput)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
         /// <summary>Gets the number of model-input elements (after the input layout).</summary>
         public int InputLength
         {

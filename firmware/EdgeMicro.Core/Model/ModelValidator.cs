@@ -29,6 +29,9 @@ namespace EdgeMicro.Core.Model
         /// <summary>Largest number of weights in a model.</summary>
         public const int MaxWeights = 1 << 20;
 
+        /// <summary>Largest magnitude of a 16-bit activation (symmetric int16: -32768 is never produced).</summary>
+        public const int WideLimit = 32767;
+
         /// <summary>Checks the model; throws on the first problem.</summary>
         /// <param name="m">The model.</param>
         public static void Validate(ModelDefinition m)
@@ -94,6 +97,7 @@ namespace EdgeMicro.Core.Model
             long totalWeights = 0;
             int prevLength = inputLength;
             int prevMin = -128, prevMax = 127;
+            bool prevWide = false, wide = m.HasWideActivations;
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 LayerDefinition l = m.Layers[i];
@@ -123,13 +127,38 @@ namespace EdgeMicro.Core.Model
                     throw new ModelFormatException(at + " input range differs from the previous layer's clamp");
                 }
 
-                Range(at + " output zero point", l.OutputZeroPoint, -128, 127);
-                Range(at + " activation min", l.ActivationMin, -128, 127);
-                Range(at + " activation max", l.ActivationMax, l.ActivationMin, 127);
+                if (l.WideOutput)
+                {
+                    if (i == m.Layers.Length - 1)
+                    {
+                        throw new ModelFormatException(at + " is the last layer and has 16-bit outputs; the output head reads int8");
+                    }
+
+                    Range(at + " output zero point (16-bit outputs are symmetric)", l.OutputZeroPoint, 0, 0);
+                    Range(at + " activation min", l.ActivationMin, -WideLimit, WideLimit);
+                    Range(at + " activation max", l.ActivationMax, l.ActivationMin, WideLimit);
+                }
+                else
+                {
+                    Range(at + " output zero point", l.OutputZeroPoint, -128, 127);
+                    Range(at + " activation min", l.ActivationMin, -128, 127);
+                    Range(at + " activation max", l.ActivationMax, l.ActivationMin, 127);
+                }
+
                 Length(at + " input zero points", l.InputZeroPoints, l.Kind == LayerKind.Dense ? l.InputLength : l.InChannels);
                 for (int c = 0; c < l.InputZeroPoints.Length; c++)
                 {
-                    Range(at + " input zero point", l.InputZeroPoints[c], -128, 127);
+                    Range(at + " input zero point", l.InputZeroPoints[c], prevWide ? 0 : -128, prevWide ? 0 : 127);
+                }
+
+                if (wide && (l.PackedWeights != null || l.WeightsCompiled || l.PackedLanes != 0))
+                {
+                    throw new ModelFormatException(at + " is packed or compiled, but a model with 16-bit activations keeps int8 weights as they are");
+                }
+
+                if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv && l.WideOutput != prevWide)
+                {
+                    throw new ModelFormatException(at + " is a pool and changes the activation width");
                 }
 
                 if (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv)
@@ -148,6 +177,7 @@ namespace EdgeMicro.Core.Model
                 prevLength = l.OutputLength;
                 prevMin = l.ActivationMin;
                 prevMax = l.ActivationMax;
+                prevWide = l.WideOutput;
             }
 
             LayerDefinition last = m.Layers[m.Layers.Length - 1];

@@ -11,11 +11,18 @@ internal sealed class ConvertCommand : Command
         : base("convert", "Quantize an ONNX classifier to int8, report what it costs, and export the C# weight table, specialized kernel and .emm blob.")
     {
         Arguments.Add(Model);
-        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, Ontology, InputLayout, NameOption, ModelVersion, RamBudget, Weights, Out, Force, Json })
+        foreach (Option o in new Option[] { Calibration, Test, Normalization, LabelColumn, Classes, Ontology, InputLayout, NameOption, ModelVersion, RamBudget, Weights, Activations, Out, Force, Json })
         {
             Options.Add(o);
         }
 
+        Validators.Add(r =>
+        {
+            if (r.GetValue(Activations) == "int16" && r.GetValue(Weights) == "code")
+            {
+                r.AddError("--activations int16 cannot be combined with --weights code: 16-bit activations run the generic int16 kernels, which read the int8 weights as data (use --weights data)");
+            }
+        });
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
@@ -44,6 +51,9 @@ internal sealed class ConvertCommand : Command
     internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 2.3x slower on MLPs; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
         .OneOf("data", "code", "int8");
 
+    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "Width of the activations between layers: 'int8' (SWAR kernels, fastest) or 'int16' (16-bit symmetric activations, int8 weights, generic int16 kernels: more accurate where int8 activations lose precision, slower, twice the activation buffers; the model input and the logits stay int8).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16" }
+        .OneOf("int8", "int16");
+
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
 
     internal Option<bool> Force { get; } = new("--force") { Description = "Write into a directory that holds other files (never over them), and replace convert's own files even when edited." };
@@ -67,6 +77,7 @@ internal sealed class ConvertCommand : Command
             ModelVersion = parse.GetValue(ModelVersion),
             RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
             Weights = parse.GetValue(Weights) switch { "code" => WeightsMode.Code, "int8" => WeightsMode.Int8, _ => WeightsMode.Data },
+            WideActivations = parse.GetValue(Activations) == "int16",
             OutputDirectory = parse.GetValue(Out)!,
             Force = parse.GetValue(Force),
         };
@@ -85,7 +96,7 @@ internal sealed class ConvertCommand : Command
 
     private static void Summary(IAnsiConsole console, ConversionReport r, string outDir)
     {
-        var table = new Table().Title($"{r.ModelId} v{r.ModelVersion}: int8 conversion").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        var table = new Table().Title($"{r.ModelId} v{r.ModelVersion}: int8 conversion{(r.Layers.Any(l => l.ActivationBits == 16) ? ", 16-bit activations" : string.Empty)}").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("float top-1 accuracy", ReportWriter.Pct(r.FloatAccuracy));
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
@@ -97,10 +108,10 @@ internal sealed class ConvertCommand : Command
         table.AddRow("kernel-only IL / MAC (specialized, generic)", $"{r.KernelIlPerMac:F2}, {r.GenericKernelIlPerMac:F2}; {ReportWriter.Pct(r.OutsideKernelsShare)} of the inference outside the kernels" + (r.FusedNetwork ? $" (stage by stage; fused into one method: {r.IlPerInference:N0} IL)" : string.Empty));
         table.AddRow("estimated ESP32 latency", $"{r.EstimatedEsp32Ms:F2} ms ({r.EstimatedEsp32MsRange[0]:F2}-{r.EstimatedEsp32MsRange[1]:F2})");
         console.Write(table);
-        var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "SQNR dB", "sat.", "SWAR", "IL/MAC");
+        var layers = new Table().AddColumns("#", "layer", "kind", "out", "bits", "MACs", "SQNR dB", "sat.", "SWAR", "IL/MAC");
         foreach (LayerReport l in r.Layers)
         {
-            layers.AddRow(l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture), l.SqnrDb?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "exact", ReportWriter.Pct(l.Saturation), l.SwarLanes == 0 ? "-" : l.SwarLanes + (l.Specialized ? "*" : string.Empty), l.IlPerMac?.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+            layers.AddRow(l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.ActivationBits.ToString(System.Globalization.CultureInfo.InvariantCulture), l.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture), l.SqnrDb?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "exact", ReportWriter.Pct(l.Saturation), l.SwarLanes == 0 ? "-" : l.SwarLanes + (l.Specialized ? "*" : string.Empty), l.IlPerMac?.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
         }
 
         console.Write(layers);

@@ -2,6 +2,7 @@ using EdgeMicro.Conversion.Quantization;
 using EdgeMicro.Core.Inference;
 using EdgeMicro.Core.Model;
 using EdgeMicro.Data;
+using EdgeMicro.Onnx.Ir;
 
 namespace EdgeMicro.Conversion.Evaluation;
 
@@ -91,11 +92,14 @@ public sealed record HeapEstimate(long ModelBytes, long ClassifierBaseBytes, IRe
     {
         var layers = new List<LayerDefinition>();
         int inMin = -128, inMax = 127;
-        foreach (Stage stage in stages)
+        bool[] wide = request.WideOutputs(stages);
+        bool wideIn = false;
+        for (int s = 0; s < stages.Count; s++)
         {
-            LayerDefinition layer = LayerQuantizer.Placeholder(stage, inMin, inMax, biasSteps, shift);
+            bool wideOut = stages[s].Layer is PoolLayer ? wideIn : wide[s];
+            LayerDefinition layer = LayerQuantizer.Placeholder(stages[s], inMin, inMax, biasSteps, shift, wideIn, wideOut);
             layers.Add(layer);
-            (inMin, inMax) = (layer.ActivationMin, layer.ActivationMax);
+            (inMin, inMax, wideIn) = (layer.ActivationMin, layer.ActivationMax, layer.WideOutput);
         }
 
         int n = request.Model.InputLength;

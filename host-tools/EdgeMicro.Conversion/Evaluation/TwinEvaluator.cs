@@ -27,7 +27,7 @@ public static class TwinEvaluator
         var layerStats = q.Stages.Select(_ => new LayerErrorStats()).ToArray();
         var classifier = new Classifier(q.Definition);
         var runner = new FloatModelRunner(q.Float);
-        sbyte[][] capture = q.Definition.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
+        short[][] capture = q.Definition.Layers.Select(l => new short[l.OutputLength]).ToArray();
         var predictions = new int[data.Count];
         int agree = 0;
         for (int n = 0; n < data.Count; n++)

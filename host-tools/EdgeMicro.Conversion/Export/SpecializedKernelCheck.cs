@@ -18,8 +18,8 @@ public static class SpecializedKernelCheck
     {
         var generic = new Classifier(model);
         var special = new Classifier(tableModel ?? model, kernel.Instantiate());
-        sbyte[][] expected = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
-        sbyte[][] actual = model.Layers.Select(l => new sbyte[l.OutputLength]).ToArray();
+        short[][] expected = model.Layers.Select(l => new short[l.OutputLength]).ToArray();
+        short[][] actual = model.Layers.Select(l => new short[l.OutputLength]).ToArray();
         for (int n = 0; n < samples.Count; n++)
         {
             generic.Classify(samples[n], expected);

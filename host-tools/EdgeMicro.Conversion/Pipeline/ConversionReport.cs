@@ -166,6 +166,9 @@ public sealed class LayerReport
     /// <summary>Output range calibration method.</summary>
     public required string RangeMethod { get; init; }
 
+    /// <summary>Width of the layer's output activations in bits: 8, or 16 (<c>--activations int16</c>).</summary>
+    public required int ActivationBits { get; init; }
+
     /// <summary>SWAR lanes (3, 2), 1 for int8 rows, or 0 for pools.</summary>
     public required int SwarLanes { get; init; }
 

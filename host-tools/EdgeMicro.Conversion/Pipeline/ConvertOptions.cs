@@ -39,6 +39,9 @@ public sealed record ConvertOptions
     /// <summary>Where the weights go: packed data in the table (default) or IL constants in the kernel.</summary>
     public WeightsMode Weights { get; init; } = WeightsMode.Data;
 
+    /// <summary>16-bit activations between layers (<c>--activations int16</c>; <see cref="Quantization.QuantizationRequest.WideActivations"/>).</summary>
+    public bool WideActivations { get; init; }
+
     /// <summary>Output directory (a new one, or one convert wrote before: see <see cref="EdgeMicro.Data.OutputDirectory"/>).</summary>
     public required string OutputDirectory { get; init; }
 

@@ -27,7 +27,7 @@ public static class ConvertPipeline
         OutputDirectory.Check(options.OutputDirectory, files, options.Force);
         var request = new QuantizationRequest(
             inputs.Model, modelId, options.ModelVersion, inputs.ClassNames, inputs.Normalization, inputs.Layout,
-            inputs.FractionBits, inputs.Calibration.Features);
+            inputs.FractionBits, inputs.Calibration.Features) { WideActivations = options.WideActivations };
         progress?.Invoke("Estimating device memory", 0);
         bool int8 = options.Weights == WeightsMode.Int8;
         BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0), int8);

@@ -40,7 +40,14 @@ public sealed record GeneratedFirmwareCode(CompiledKernel Kernel, bool[]? InCode
             layers = new Classifier(SwarPacker.PackModel(model, null, true)).Layers;
         }
 
-        var off = new bool[layers.Length];
+        bool wide = model.HasWideActivations;
+        if (wide && code)
+        {
+            throw new ArgumentException("weights compiled into code need int8 activations", nameof(mode));
+        }
+
+        // 16-bit activations run the generic WideKernels: only the input quantizer and the head are specialized.
+        bool[] off = [.. layers.Select(_ => wide)];
         while (true)
         {
             bool[] generated = [.. layers.Select((l, i) => !off[i] && (code ? CompiledWeightsGenerator.IsCompiled(l) : KernelGenerator.IsSpecialized(l)))];

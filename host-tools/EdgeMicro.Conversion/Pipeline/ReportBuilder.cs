@@ -59,6 +59,7 @@ public static class ReportBuilder
                 SqnrDb = double.IsFinite(sqnr) ? Math.Round(sqnr, 2) : null,
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
+                ActivationBits = l.WideOutput ? 16 : 8,
                 SwarLanes = p.Lanes,
                 RowsRequantizedForThreeLanes = ThreeLaneFit.RowsRequantized(l),
                 Specialized = accepted.Accepts(i, p),

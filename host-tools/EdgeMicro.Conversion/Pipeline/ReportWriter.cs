@@ -52,12 +52,12 @@ public static class ReportWriter
         sb.AppendLine();
         sb.AppendLine("## Layers");
         sb.AppendLine();
-        sb.AppendLine("| # | layer | kind | in | out | MACs | SQNR dB | saturation | range | SWAR | specialized | IL | IL/MAC |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| # | layer | kind | in | out | bits | MACs | SQNR dB | saturation | range | SWAR | specialized | IL | IL/MAC |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LayerReport l in r.Layers)
         {
             string sqnr = l.SqnrDb is { } d ? d.ToString("F1", CultureInfo.InvariantCulture) : "exact";
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {Lanes(l)} | {(l.Specialized ? "yes" : "no")} | {l.Il:N0} | {(l.IlPerMac is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {l.Index} | {l.Name} | {l.Kind} | {l.InputShape} | {l.OutputShape} | {l.ActivationBits} | {l.Macs:N0} | {sqnr} | {Pct(l.Saturation)} | {l.RangeMethod} | {Lanes(l)} | {(l.Specialized ? "yes" : "no")} | {l.Il:N0} | {(l.IlPerMac is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-")} |");
         }
 
         sb.AppendLine();

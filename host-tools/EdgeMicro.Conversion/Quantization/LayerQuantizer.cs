@@ -28,11 +28,15 @@ public static class LayerQuantizer
     /// <param name="inMax">Highest input value.</param>
     /// <param name="biasSteps">Value of every bias.</param>
     /// <param name="shift">Value of every requantization shift (1..62).</param>
+    /// <param name="wideInput">The input is 16-bit.</param>
+    /// <param name="wideOutput">The output is 16-bit (pools keep their input's width).</param>
     /// <returns>The placeholder layer.</returns>
-    public static LayerDefinition Placeholder(Stage stage, int inMin, int inMax, int biasSteps, int shift)
+    public static LayerDefinition Placeholder(Stage stage, int inMin, int inMax, int biasSteps, int shift, bool wideInput = false, bool wideOutput = false)
     {
-        var unit = new AffineQuantization(1, 0);
-        LayerDefinition def = Build(stage, Enumerable.Repeat(unit, stage.Layer.InputShape.Length).ToArray(), unit, inMin, inMax, quantizeWeights: false);
+        ArgumentNullException.ThrowIfNull(stage);
+        var unitIn = new AffineQuantization(1, 0, wideInput);
+        var unitOut = new AffineQuantization(1, 0, wideOutput);
+        LayerDefinition def = Build(stage, Enumerable.Repeat(unitIn, stage.Layer.InputShape.Length).ToArray(), unitOut, inMin, inMax, quantizeWeights: false);
         if (def.Kind is LayerKind.Dense or LayerKind.Conv)
         {
             int rows = def.OutChannels;
@@ -57,7 +61,7 @@ public static class LayerQuantizer
         {
             InChannels = i.Channels, InHeight = i.Height, InWidth = i.Width,
             OutChannels = o.Channels, OutHeight = o.Height, OutWidth = o.Width,
-            InputMin = inMin, InputMax = inMax, OutputZeroPoint = output.ZeroPoint,
+            InputMin = inMin, InputMax = inMax, OutputZeroPoint = output.ZeroPoint, WideOutput = output.Wide,
         };
         (def.ActivationMin, def.ActivationMax) = Clamp(stage.Activation, output);
         switch (stage.Layer)
@@ -68,7 +72,7 @@ public static class LayerQuantizer
                 def.InputZeroPoints = input.Select(q => q.ZeroPoint).ToArray();
                 if (quantizeWeights)
                 {
-                    QuantizeWeights(def, d.Weights, d.Bias, d.Out, d.In, k => input[k].Scale, output, stage.Activation, stage.Layer.Name);
+                    QuantizeWeights(def, d.Weights, d.Bias, d.Out, d.In, k => input[k].Scale, output, stage.Activation, stage.Layer.Name, input[0].Wide);
                     CheckAccumulators(stage, def, d.Bias);
                 }
 
@@ -83,7 +87,7 @@ public static class LayerQuantizer
                 int coutPerGroup = o.Channels / c.Group, cinPerGroup = i.Channels / c.Group;
                 if (quantizeWeights)
                 {
-                    QuantizeWeights(def, c.Weights, c.Bias, o.Channels, perOut, (row, k) => input[(((row / coutPerGroup * cinPerGroup) + (k / area)) * plane)].Scale, output, stage.Activation, stage.Layer.Name);
+                    QuantizeWeights(def, c.Weights, c.Bias, o.Channels, perOut, (row, k) => input[(((row / coutPerGroup * cinPerGroup) + (k / area)) * plane)].Scale, output, stage.Activation, stage.Layer.Name, input[0].Wide);
                     CheckAccumulators(stage, def, c.Bias);
                 }
 
@@ -106,8 +110,8 @@ public static class LayerQuantizer
         return def;
     }
 
-    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name)
-        => QuantizeWeights(def, weights, bias, rows, perRow, (_, k) => inputScale(k), output, act, name);
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name, bool wideInput)
+        => QuantizeWeights(def, weights, bias, rows, perRow, (_, k) => inputScale(k), output, act, name, wideInput);
 
     /// <summary>
     /// Every accumulator of the core's kernels (bias + sum of weight x input over the producer's clamp, zero points
@@ -128,7 +132,7 @@ public static class LayerQuantizer
         }
     }
 
-    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name)
+    private static void QuantizeWeights(LayerDefinition def, float[] weights, float[] bias, int rows, int perRow, Func<int, int, double> inputScale, AffineQuantization output, ActivationLayer? act, string name, bool wideInput)
     {
         def.Weights = new sbyte[rows * perRow];
         def.Bias = new int[rows];
@@ -157,7 +161,11 @@ public static class LayerQuantizer
             Row(r, 127);
         }
 
-        ThreeLaneFit.Apply(def, Row);
+        if (!wideInput && !output.Wide)
+        {
+            // 16-bit activations are never SWAR-packed (WideKernels): no lane to fit.
+            ThreeLaneFit.Apply(def, Row);
+        }
     }
 
     /// <summary>Quantizes one row at the scale that maps its largest weight to <paramref name="largestCode"/>: weights,
@@ -199,13 +207,13 @@ public static class LayerQuantizer
     {
         if (act == null || act.Kind == ActivationKind.LeakyRelu)
         {
-            return (-128, 127);
+            return (q.Lowest, q.Highest);
         }
 
         double lo = act.Kind == ActivationKind.Relu ? 0 : act.Min;
         double hi = act.Kind == ActivationKind.Relu ? double.PositiveInfinity : act.Max;
-        int min = double.IsNegativeInfinity(lo) ? -128 : Math.Max(-128, q.Quantize(lo));
-        int max = double.IsPositiveInfinity(hi) ? 127 : Math.Min(127, q.Quantize(hi));
+        int min = double.IsNegativeInfinity(lo) ? q.Lowest : Math.Max(q.Lowest, q.Quantize(lo));
+        int max = double.IsPositiveInfinity(hi) ? q.Highest : Math.Min(q.Highest, q.Quantize(hi));
         return (min, Math.Max(min, max));
     }
 }

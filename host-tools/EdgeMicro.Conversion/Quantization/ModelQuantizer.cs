@@ -67,6 +67,7 @@ public static class ModelQuantizer
         var methods = new List<RangeMethod>();
         AffineQuantization[] current = inputQuant;
         int inMin = -128, inMax = 127;
+        bool[] wide = request.WideOutputs(stages);
         for (int s = 0; s < stages.Count; s++)
         {
             Stage stage = stages[s];
@@ -91,8 +92,10 @@ public static class ModelQuantizer
                     throw new InputDataException($"layer '{stage.Layer.Name}': the float model computes a non-finite value ({values[bad]}) on the calibration data (its weights overflow float32)");
                 }
 
-                CalibratedRange range = RangeCalibrator.Choose(values, allowClipping: !isLast);
-                outQ = AffineQuantization.FromRange(range.Low, range.High);
+                // 16-bit outputs take the whole calibrated range (min/max: 256 times finer steps leave nothing to gain
+                // from clipping outliers).
+                CalibratedRange range = RangeCalibrator.Choose(values, allowClipping: !isLast && !wide[s]);
+                outQ = wide[s] ? AffineQuantization.FromWideRange(range.Low, range.High) : AffineQuantization.FromRange(range.Low, range.High);
                 method = range.Method;
             }
 

@@ -27,6 +27,7 @@ public sealed class HeapBytesTests
     [InlineData(typeof(ByteWriter), ByteWriter.InstanceFields)]
     [InlineData(typeof(StatsReport), StatsReport.InstanceFields)]
     [InlineData(typeof(BufferedSample), BufferedSample.InstanceFields)]
+    [InlineData(typeof(WideActivations), WideActivations.InstanceFields)]
     public void InstanceFields_WhenCountedByReflection_Match(Type type, int declared)
     {
         Assert.Equal(Fields(type).Length, declared);
@@ -40,6 +41,20 @@ public sealed class HeapBytesTests
     public void HeapBytes_WhenRandomModel_CountsEveryArrayTheClassifierAndModelAllocate(int seed)
     {
         ModelDefinition model = RandomModels.Create(seed);
+        var classifier = new Classifier(model);
+
+        Assert.Equal(Walk(model, []), model.HeapBytes);
+        Assert.Equal(Walk(classifier, [model]), classifier.HeapBytes);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40)]
+    public void HeapBytes_WhenRandomModelWith16BitActivations_CountsTheInt16BuffersAndScratch(int firstSeed)
+    {
+        // The first widened random model from the seed on that has a Conv layer and loads.
+        ModelDefinition model = Enumerable.Range(firstSeed, 200).Select(s => WideModels.Widen(RandomModels.Create(s)))
+            .First(m => m.HasWideActivations && m.Layers.Any(l => l.Kind == LayerKind.Conv) && Loads(m));
         var classifier = new Classifier(model);
 
         Assert.Equal(Walk(model, []), model.HeapBytes);
@@ -69,6 +84,19 @@ public sealed class HeapBytesTests
 
         Assert.Equal(Walk(blob, []), blob.HeapBytes);
         Assert.Equal(Walk(stats, [blob]), stats.HeapBytes);
+    }
+
+    private static bool Loads(ModelDefinition m)
+    {
+        try
+        {
+            _ = new Classifier(m);
+            return true;
+        }
+        catch (ModelFormatException)
+        {
+            return false;
+        }
     }
 
     private static FieldInfo[] Fields(Type t) => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);

@@ -2,14 +2,16 @@ using EdgeMicro.Core.Model;
 
 namespace EdgeMicro.Core.Tests.Reference;
 
-/// <summary>The reference's result: the quantized input, every layer's output and the output head.</summary>
-public sealed record ReferenceResult(sbyte[] Input, sbyte[][] Layers, int PredictedClass, int RunnerUpClass, int ConfidenceQ15, int MarginQ15);
+/// <summary>The reference's result: the quantized input, every layer's output (as int8, null for a 16-bit layer; and
+/// as values) and the output head.</summary>
+public sealed record ReferenceResult(sbyte[] Input, sbyte[]?[] Layers, int[][] Values, int PredictedClass, int RunnerUpClass, int ConfidenceQ15, int MarginQ15);
 
 /// <summary>
 /// Plain int8 inference written from the specification in the XML docs of <see cref="LayerDefinition"/>,
 /// <see cref="ModelDefinition"/>, the pool contract and the output head contract. Deliberately naive: one loop per
 /// formula, products in <see cref="Int128"/> (so the reference itself cannot wrap), no SWAR packing, no folded biases,
-/// and none of the core's kernels, packer or requantizer.
+/// and none of the core's kernels, packer or requantizer. Activations are carried as int values, so the same formulas
+/// cover 16-bit activations (<see cref="LayerDefinition.WideOutput"/>: the clamp range is the only difference).
 /// </summary>
 public static class ReferenceInt8
 {
@@ -17,16 +19,18 @@ public static class ReferenceInt8
     public static ReferenceResult Run(ModelDefinition m, int[] sample)
     {
         sbyte[] x = QuantizeInput(m, sample);
-        var outputs = new sbyte[m.Layers.Length][];
-        sbyte[] current = x;
+        var outputs = new sbyte[]?[m.Layers.Length];
+        var values = new int[m.Layers.Length][];
+        int[] current = [.. x.Select(v => (int)v)];
         for (int i = 0; i < m.Layers.Length; i++)
         {
             current = Layer(m.Layers[i], current);
-            outputs[i] = current;
+            values[i] = current;
+            outputs[i] = m.Layers[i].WideOutput ? null : [.. current.Select(v => checked((sbyte)v))];
         }
 
-        (int cls, int runnerUp, int confidence, int margin) = Head(m, current);
-        return new ReferenceResult(x, outputs, cls, runnerUp, confidence, margin);
+        (int cls, int runnerUp, int confidence, int margin) = Head(m, outputs[^1]!);
+        return new ReferenceResult(x, outputs, values, cls, runnerUp, confidence, margin);
     }
 
     /// <summary>q_in[j] = clamp(((x - off) * mul + 2^(s-1)) >> s + zp, -128, 127) with x = sample[gather[j]].</summary>
@@ -48,7 +52,7 @@ public static class ReferenceInt8
     }
 
     /// <summary>One layer, dispatched on its kind.</summary>
-    public static sbyte[] Layer(LayerDefinition l, sbyte[] input)
+    public static int[] Layer(LayerDefinition l, int[] input)
     {
         return l.Kind switch
         {
@@ -61,10 +65,10 @@ public static class ReferenceInt8
     }
 
     /// <summary>acc[o] = Bias[o] + sum_i W[o, i] * (q[i] - zp[i]), then requantized.</summary>
-    public static sbyte[] Dense(LayerDefinition l, sbyte[] input)
+    public static int[] Dense(LayerDefinition l, int[] input)
     {
         int n = l.InChannels * l.InHeight * l.InWidth;
-        var output = new sbyte[l.OutChannels];
+        var output = new int[l.OutChannels];
         for (int o = 0; o < l.OutChannels; o++)
         {
             long acc = l.Bias[o];
@@ -83,11 +87,11 @@ public static class ReferenceInt8
     /// Grouped, strided, dilated, padded 2-D convolution over CHW; W is [out, in/groups, kh, kw]; a tap outside the
     /// input is real zero, i.e. (q - zp) = 0, so it contributes nothing.
     /// </summary>
-    public static sbyte[] Conv(LayerDefinition l, sbyte[] input)
+    public static int[] Conv(LayerDefinition l, int[] input)
     {
         int inPerGroup = l.InChannels / l.Groups;
         int outPerGroup = l.OutChannels / l.Groups;
-        var output = new sbyte[l.OutChannels * l.OutHeight * l.OutWidth];
+        var output = new int[l.OutChannels * l.OutHeight * l.OutWidth];
         for (int oc = 0; oc < l.OutChannels; oc++)
         {
             int group = oc / outPerGroup;
@@ -131,9 +135,9 @@ public static class ReferenceInt8
     /// zero. Both clamp to [ActivationMin, ActivationMax]; the scale is kept. A window entirely in padding is only
     /// defined for an average that counts the padding (it is zp_in, real zero).
     /// </summary>
-    public static sbyte[] Pool(LayerDefinition l, sbyte[] input, bool max)
+    public static int[] Pool(LayerDefinition l, int[] input, bool max)
     {
-        var output = new sbyte[l.OutChannels * l.OutHeight * l.OutWidth];
+        var output = new int[l.OutChannels * l.OutHeight * l.OutWidth];
         for (int c = 0; c < l.InChannels; c++)
         {
             for (int oy = 0; oy < l.OutHeight; oy++)
@@ -177,7 +181,7 @@ public static class ReferenceInt8
                         value = DivideRoundHalfAwayFromZero(sum, divisor);
                     }
 
-                    output[(((c * l.OutHeight) + oy) * l.OutWidth) + ox] = (sbyte)Clamp(value, l.ActivationMin, l.ActivationMax);
+                    output[(((c * l.OutHeight) + oy) * l.OutWidth) + ox] = (int)Clamp(value, l.ActivationMin, l.ActivationMax);
                 }
             }
         }
@@ -189,7 +193,7 @@ public static class ReferenceInt8
     /// v = ((acc * M + 2^(S-1)) >> S) + zp_out, (M, S) from the negative arrays when acc &lt; 0 and they exist
     /// (LeakyRelu), then clamped to [ActivationMin, ActivationMax]. The shift floors, so ties round half up.
     /// </summary>
-    public static sbyte Requantize(LayerDefinition l, int o, long acc)
+    public static int Requantize(LayerDefinition l, int o, long acc)
     {
         if (acc < int.MinValue || acc > int.MaxValue)
         {
@@ -200,7 +204,7 @@ public static class ReferenceInt8
         Int128 m = negative ? l.NegativeMultiplier![o] : l.Multiplier[o];
         int s = negative ? l.NegativeShift![o] : l.Shift[o];
         Int128 v = (((Int128)acc * m) + (Int128.One << (s - 1))) >> s;
-        return (sbyte)Clamp(v + l.OutputZeroPoint, l.ActivationMin, l.ActivationMax);
+        return (int)Clamp(v + l.OutputZeroPoint, l.ActivationMin, l.ActivationMax);
     }
 
     /// <summary>Rounds s / d half away from zero (d &gt; 0).</summary>

@@ -11,9 +11,16 @@ public static class Blobs
     /// A blob of the seed's random model with <paramref name="vectors"/> self-test vectors whose expected results come
     /// from the classifier itself, and <paramref name="edges"/> ascending bin edges per feature (0: no bins section).
     /// </summary>
-    public static ModelBlob Create(int seed, int vectors = 3, int edges = 4)
+    public static ModelBlob Create(int seed, int vectors = 3, int edges = 4) => Create(RandomModels.Create(seed), seed, vectors, edges);
+
+    /// <summary>A blob of a given model with self-test vectors computed by the core and random feature bins.</summary>
+    /// <param name="m">The model.</param>
+    /// <param name="seed">Seed of the vectors and bins.</param>
+    /// <param name="vectors">Self-test vectors.</param>
+    /// <param name="edges">Bin edges per feature (0 for none).</param>
+    /// <returns>The blob.</returns>
+    public static ModelBlob Create(ModelDefinition m, int seed, int vectors = 3, int edges = 4)
     {
-        ModelDefinition m = RandomModels.Create(seed);
         var classifier = new Classifier(m);
         var r = new Random(seed + 1_000_003);
         var blob = new ModelBlob
