@@ -64,12 +64,15 @@ internal sealed class BenchCommand : Command
                 heap_resident_bytes = r.Memory.ResidentBytes, heap_update_peak_bytes = r.Memory.UpdatePeakBytes, heap_bytes_per_weight = Math.Round(r.Memory.BytesPerWeight, 3),
                 int8_il_per_mac = r.Int8.IlPerMac, int8_estimated_esp32_ms = r.Int8.EstimatedEsp32Ms, int8_heap_model_bytes = r.Int8.RamBytes,
                 int8_heap_bytes_per_weight = r.Int8.HeapBytesPerWeight,
+                float_accuracy = Math.Round(r.Int16.FloatAccuracy, 4), int16_activations_accuracy = Math.Round(r.Int16.Int8Accuracy, 4),
+                int16_activations_il_per_mac = r.Int16.IlPerMac, int16_activations_estimated_esp32_ms = r.Int16.EstimatedEsp32Ms,
+                int16_activations_heap_model_bytes = r.Int16.RamBytes,
             }), new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight", "int8 mode: whole IL/MAC, ms, model heap, B/weight");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight", "int8 mode: whole IL/MAC, ms, model heap, B/weight", "int16 activations: accuracy (float), IL/MAC, ms, model heap");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
@@ -80,7 +83,8 @@ internal sealed class BenchCommand : Command
                 $"{F(r.StatisticsIlPerUpdate, "N0")} ({F(100 * r.StatisticsIlPerUpdate / r.Specialized.IlPerInference, "F0")}%)",
                 $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB",
                 $"{F(r.Compiled.IlPerMac, "F2")} ({F(r.Compiled.KernelIlPerMac, "F2")}), {F(r.Compiled.EstimatedMs, "F2")}, {F(r.CompiledLimits.TotalIlBytes, "N0")}" + (r.CompiledLimits.IsWithinLimits ? string.Empty : " OVER LIMITS") + $", {F(r.CompiledMemory.BytesPerWeight, "F2")}",
-                $"{F(r.Int8.IlPerMac, "F2")}, {F(r.Int8.EstimatedEsp32Ms, "F2")}, {F(r.Int8.RamBytes / 1024.0, "F1")} KiB, {F(r.Int8.HeapBytesPerWeight, "F2")}");
+                $"{F(r.Int8.IlPerMac, "F2")}, {F(r.Int8.EstimatedEsp32Ms, "F2")}, {F(r.Int8.RamBytes / 1024.0, "F1")} KiB, {F(r.Int8.HeapBytesPerWeight, "F2")}",
+                $"{F(100 * r.Int16.Int8Accuracy, "F2")}% ({F(100 * r.Int16.FloatAccuracy, "F2")}%), {F(r.Int16.IlPerMac, "F2")}, {F(r.Int16.EstimatedEsp32Ms, "F2")}, {F(r.Int16.RamBytes / 1024.0, "F1")} KiB");
         }
 
         CommandRunner.Console(stdout).Write(table);

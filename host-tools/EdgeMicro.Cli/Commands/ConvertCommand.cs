@@ -51,8 +51,8 @@ internal sealed class ConvertCommand : Command
     internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 2.3x slower on MLPs; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
         .OneOf("data", "code", "int8");
 
-    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "Width of the activations between layers: 'int8' (SWAR kernels, fastest) or 'int16' (16-bit symmetric activations, int8 weights, generic int16 kernels: more accurate where int8 activations lose precision, slower, twice the activation buffers; the model input and the logits stay int8).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16" }
-        .OneOf("int8", "int16");
+    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "Width of the activations between layers: 'int8' (SWAR kernels, fastest) or 'int16' (16-bit symmetric activations, int8 weights, generic int16 kernels: more accurate where int8 activations lose precision, slower, twice the activation buffers; the model input and the logits stay int8) or 'auto' (int16 only when int8 loses more than 0.5 point of accuracy against float on the test set and int16 does better).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16|auto" }
+        .OneOf("int8", "int16", "auto");
 
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };
 
@@ -78,6 +78,7 @@ internal sealed class ConvertCommand : Command
             RamBudgetBytes = parse.GetValue(RamBudget) * 1024L,
             Weights = parse.GetValue(Weights) switch { "code" => WeightsMode.Code, "int8" => WeightsMode.Int8, _ => WeightsMode.Data },
             WideActivations = parse.GetValue(Activations) == "int16",
+            AutoActivations = parse.GetValue(Activations) == "auto",
             OutputDirectory = parse.GetValue(Out)!,
             Force = parse.GetValue(Force),
         };
@@ -100,6 +101,7 @@ internal sealed class ConvertCommand : Command
         table.AddRow("float top-1 accuracy", ReportWriter.Pct(r.FloatAccuracy));
         table.AddRow("int8 top-1 accuracy (device)", ReportWriter.Pct(r.Int8Accuracy));
         table.AddRow("float/int8 agreement", ReportWriter.Pct(r.Agreement));
+        table.AddRow("activations", Markup.Escape(r.Activations));
         table.AddRow("weights (int8 + bias)", ReportWriter.Bytes(r.WeightsBytes) + (r.WeightsMode switch { "code" => "; --weights code: IL constants of the kernel (flash), starred layers", "int8" => "; --weights int8: Dense rows as int8 in the weight table", _ => "; --weights data: packed in the weight table" }));
         table.AddRow("device heap for the model", $"{ReportWriter.Bytes(r.RamBytes)} ({r.HeapBytesPerWeight:F2} B/weight); resident with statistics {ReportWriter.Bytes(r.ResidentHeapBytes)}, update peak {ReportWriter.Bytes(r.UpdatePeakHeapBytes)}");
         table.AddRow("peak activation RAM", ReportWriter.Bytes(r.ActivationBytes));

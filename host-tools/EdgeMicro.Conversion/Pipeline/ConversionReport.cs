@@ -12,6 +12,10 @@ public sealed class ConversionReport
     /// <summary>Where the weights are: "data" (packed in the weight table) or "code" (IL constants of the kernel).</summary>
     public required string WeightsMode { get; init; }
 
+    /// <summary>Activation width between layers and, with <c>--activations auto</c>, why it was chosen (e.g. "auto:
+    /// int16 (int8 was 1.20 pp below float, int16 0.10 pp)").</summary>
+    public required string Activations { get; init; }
+
     /// <summary>Source ONNX file name and SHA-256.</summary>
     public required string Source { get; init; }
 

@@ -42,6 +42,10 @@ public sealed record ConvertOptions
     /// <summary>16-bit activations between layers (<c>--activations int16</c>; <see cref="Quantization.QuantizationRequest.WideActivations"/>).</summary>
     public bool WideActivations { get; init; }
 
+    /// <summary>Choose the activation width (<c>--activations auto</c>, <see cref="ActivationChoice"/>): int16 when int8
+    /// loses more than <see cref="ActivationChoice.AllowedLoss"/> of accuracy against float and int16 does better.</summary>
+    public bool AutoActivations { get; init; }
+
     /// <summary>Output directory (a new one, or one convert wrote before: see <see cref="EdgeMicro.Data.OutputDirectory"/>).</summary>
     public required string OutputDirectory { get; init; }
 

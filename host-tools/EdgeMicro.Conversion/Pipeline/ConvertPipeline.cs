@@ -30,18 +30,28 @@ public static class ConvertPipeline
             inputs.FractionBits, inputs.Calibration.Features) { WideActivations = options.WideActivations };
         progress?.Invoke("Estimating device memory", 0);
         bool int8 = options.Weights == WeightsMode.Int8;
-        BudgetedModel budgeted = BudgetedQuantizer.Quantize(request, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing", 0), int8);
-        QuantizedModel q = budgeted.Quantized;
-        Classifier classifier = budgeted.Classifier;
-        long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
-
         LabeledDataset eval = inputs.Test ?? inputs.Calibration;
         if (inputs.Test == null && eval.Labels.Any(l => l < 0))
         {
             throw new InputDataException($"{eval.Path}: no --test given and the calibration set has no labels to report accuracy on");
         }
 
-        TwinEvaluation evaluation = TwinEvaluator.Evaluate(q, eval, inputs.Normalization, inputs.Layout, n => progress?.Invoke("Evaluating float and int8 (host twin)", (double)n / eval.Count));
+        (BudgetedModel Model, TwinEvaluation Evaluation) Quantize(QuantizationRequest r)
+        {
+            BudgetedModel m = BudgetedQuantizer.Quantize(r, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing" + (r.WideActivations ? " (16-bit activations)" : string.Empty), 0), int8);
+            return (m, TwinEvaluator.Evaluate(m.Quantized, eval, inputs.Normalization, inputs.Layout, n => progress?.Invoke("Evaluating float and quantized (host twin)", (double)n / eval.Count)));
+        }
+
+        (BudgetedModel budgeted, TwinEvaluation evaluation) = Quantize(request);
+        string activations = options.WideActivations ? "int16" : "int8";
+        if (options.AutoActivations)
+        {
+            (budgeted, evaluation, activations) = ActivationChoice.Choose(budgeted, evaluation, options.Weights, () => Quantize(request with { WideActivations = true }));
+        }
+
+        QuantizedModel q = budgeted.Quantized;
+        Classifier classifier = budgeted.Classifier;
+        long tableBytes = ModelSerializer.ToBytes(q.Definition).Length;
 
         progress?.Invoke("Generating and checking the specialized kernel", 0);
         string provenance = $"Model {modelId} v{options.ModelVersion} from {Path.GetFileName(options.ModelPath)} (sha256 {inputs.ModelSha256}); format {ModelBlobFormat.Version}.";
@@ -64,7 +74,7 @@ public static class ConvertPipeline
 
         ConversionReport report = ReportBuilder.Build(new ReportInputs(
             q, evaluation, classifier, kernel, special, generic, eval.Path, Path.GetFileName(options.ModelPath) + " sha256 " + inputs.ModelSha256,
-            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate(), int8), [.. files, OutputDirectory.ManifestName], options.Weights));
+            tableBytes, blobBytes.Length, DeviceMemory.Of(q.Definition, blobBytes, inCode, kernel.Instantiate(), int8), [.. files, OutputDirectory.ManifestName], options.Weights, activations));
 
         progress?.Invoke("Writing " + options.OutputDirectory, 0);
         using (var output = new OutputDirectory(options.OutputDirectory, "edgemicro convert", files, options.Force))

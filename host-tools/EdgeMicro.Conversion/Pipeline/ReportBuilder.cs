@@ -21,10 +21,11 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <param name="Memory">Device heap figures.</param>
 /// <param name="Files">Output files.</param>
 /// <param name="Weights">Where the weights are (convert --weights).</param>
+/// <param name="Activations">Activation width and, for --activations auto, why (<see cref="ActivationChoice"/>).</param>
 public sealed record ReportInputs(
     QuantizedModel Quantized, TwinEvaluation Evaluation, Classifier Classifier, CompiledKernel Kernel,
     InterpreterCost Special, InterpreterCost Generic, string EvaluatedOn, string Source,
-    long TableBytes, long BlobBytes, DeviceMemory Memory, string[] Files, WeightsMode Weights = WeightsMode.Data);
+    long TableBytes, long BlobBytes, DeviceMemory Memory, string[] Files, WeightsMode Weights = WeightsMode.Data, string Activations = "int8");
 
 /// <summary>Builds the <see cref="ConversionReport"/>.</summary>
 public static class ReportBuilder
@@ -73,6 +74,7 @@ public static class ReportBuilder
             ModelId = m.ModelId,
             ModelVersion = m.ModelVersion,
             WeightsMode = FirmwareAssemblyCheck.Name(r.Weights),
+            Activations = r.Activations,
             Source = r.Source,
             EvaluatedOn = Path.GetFileName(r.EvaluatedOn),
             Samples = (int)e.Int8.Count,

@@ -36,6 +36,7 @@ public static class ReportWriter
         Row(sb, "float/int8 agreement", Pct(r.Agreement));
         Row(sb, "weights (int8 + int32 bias)", Bytes(r.WeightsBytes));
         Row(sb, "weight table data / blob", Bytes(r.TableBytes) + " / " + Bytes(r.BlobBytes));
+        Row(sb, "activations between layers", r.Activations);
         Row(sb, "device heap for the model (weight table + classifier)", Bytes(r.RamBytes) + $" ({Bytes(r.ModelHeapBytes)} + {Bytes(r.ClassifierHeapBytes)}: packed weights {Bytes(r.PackedWeightsBytes)}, activations {Bytes(r.ActivationBytes)}); weights {r.HeapBytesPerWeight:F2} B each ({r.WeightsMode} mode: the one copy the kernels read)");
         Row(sb, "device heap resident / peak during an update", $"{Bytes(r.ResidentHeapBytes)} (statistics {Bytes(r.StatisticsHeapBytes)}) / {Bytes(r.UpdatePeakHeapBytes)}");
         Row(sb, "MACs per inference", r.Macs.ToString("N0", CultureInfo.InvariantCulture));
