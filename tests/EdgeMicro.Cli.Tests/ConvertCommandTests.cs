@@ -105,7 +105,7 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.InRange(report.RootElement.GetProperty("int8_accuracy").GetDouble(), report.RootElement.GetProperty("float_accuracy").GetDouble() - 0.005, 1.0);
         string table = File.ReadAllText(Path.Combine(outDir, "DigitsModel.g.cs"));
         Assert.Contains("public static readonly sbyte[] Layer0Weights = new sbyte[]", table, StringComparison.Ordinal);
-        Assert.Contains("new int[] { 16, 8 },", table, StringComparison.Ordinal);
+        Assert.Contains("public static readonly long[] Layer0PackedWeights = null;", table, StringComparison.Ordinal);
         Assert.Contains("| 16 |", File.ReadAllText(Path.Combine(outDir, "report.md")), StringComparison.Ordinal);
     }
 

@@ -14,7 +14,6 @@ namespace EdgeMicro.Core.Format
     /// u16 layerCount; per layer: i32 x 24 shape fields (order of ModelTable.ToShape),
     ///     i32[] inputZeroPoints; sbyte[] weights (a packed layer writes its unpacked int8 weights); i32[] bias; i32[] multiplier; i32[] shift;
     ///     i32[] negativeMultiplier; i32[] negativeShift
-    /// only when some layer has 16-bit outputs: i32[layerCount] output width in bits (8 or 16)
     /// arrays: i32 count then elements; count 0 means absent; strings: u16 byte count then UTF-8
     /// </code>
     /// </summary>
@@ -58,19 +57,6 @@ namespace EdgeMicro.Core.Format
             for (int i = 0; i < layers; i++)
             {
                 WriteLayer(model.Layers[i], writer);
-            }
-
-            if (model.HasWideActivations)
-            {
-                // Trailer of a model with 16-bit activations (absent otherwise, so the canonical form and CRC of an
-                // int8 model are unchanged): i32[layerCount] output widths in bits.
-                int[] bits = new int[layers];
-                for (int i = 0; i < layers; i++)
-                {
-                    bits[i] = model.Layers[i].WideOutput ? 16 : 8;
-                }
-
-                writer.WriteInt32Array(bits);
             }
         }
 
@@ -145,25 +131,6 @@ namespace EdgeMicro.Core.Format
             for (int i = 0; i < layers; i++)
             {
                 m.Layers[i] = ReadLayer(reader);
-            }
-
-            if (reader.Remaining > 0)
-            {
-                int[] bits = reader.ReadInt32Array("layer output widths", MaxLayers);
-                if (bits == null || bits.Length != layers)
-                {
-                    throw reader.Error("layer output widths: " + (bits == null ? 0 : bits.Length).ToString() + " values for " + layers.ToString() + " layers");
-                }
-
-                for (int i = 0; i < layers; i++)
-                {
-                    if (bits[i] != 8 && bits[i] != 16)
-                    {
-                        throw reader.Error("layer " + i.ToString() + " output width " + bits[i].ToString() + " bits, expected 8 or 16");
-                    }
-
-                    m.Layers[i].WideOutput = bits[i] == 16;
-                }
             }
 
             return m;

@@ -61,52 +61,6 @@ namespace EdgeMicro.Core.Format
             int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[] packedTailRows, sbyte[][] weights, int[][] bias, int[][] multiplier,
             int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, uint checksum, uint modelChecksum)
         {
-            return Build(
-                modelId, modelVersion, classNames, header, inputGather, inputOffset, inputMultiplier, inputShift, inputZeroPoint, outputTable,
-                shapes, inputZeroPoints, packedWeights, packedBias, packedLanes, packedTailRows, weights, bias, multiplier, shift, negativeMultiplier, negativeShift,
-                null, checksum, modelChecksum);
-        }
-
-        /// <summary>As the other overload, for a model with 16-bit activations: <paramref name="outputBits"/> gives each
-        /// layer's output width (8 or 16; <see cref="LayerDefinition.WideOutput"/>), and <paramref name="weights"/> holds
-        /// every Dense and Conv layer's int8 weights (nothing is packed).</summary>
-        /// <param name="modelId">Model id.</param>
-        /// <param name="modelVersion">Model version.</param>
-        /// <param name="classNames">Class names.</param>
-        /// <param name="header">Feature count, input fraction bits, output kind, class count.</param>
-        /// <param name="inputGather">Input layout or null.</param>
-        /// <param name="inputOffset">Per-element offsets.</param>
-        /// <param name="inputMultiplier">Per-element multipliers.</param>
-        /// <param name="inputShift">Per-element shifts.</param>
-        /// <param name="inputZeroPoint">Per-element zero points.</param>
-        /// <param name="outputTable">Output lookup table.</param>
-        /// <param name="shapes">One shape row per layer.</param>
-        /// <param name="inputZeroPoints">Per layer input zero points.</param>
-        /// <param name="packedWeights">Per layer packed weights (null entries in a model with 16-bit activations).</param>
-        /// <param name="packedBias">Per layer packed bias (null entries likewise).</param>
-        /// <param name="packedLanes">Per layer rows per packed word (0).</param>
-        /// <param name="packedTailRows">Per layer tail rows (0).</param>
-        /// <param name="weights">Per layer int8 weights (null for pools).</param>
-        /// <param name="bias">Per layer bias (null for pools).</param>
-        /// <param name="multiplier">Per layer multipliers.</param>
-        /// <param name="shift">Per layer shifts.</param>
-        /// <param name="negativeMultiplier">Per layer LeakyRelu multipliers or null entries.</param>
-        /// <param name="negativeShift">Per layer LeakyRelu shifts or null entries.</param>
-        /// <param name="outputBits">Per layer output width in bits (8 or 16), or null for an int8 model.</param>
-        /// <param name="checksum">CRC-32 of the table's canonical form.</param>
-        /// <param name="modelChecksum">CRC-32 of the whole model's canonical form (the blob's).</param>
-        /// <returns>The verified, validated model.</returns>
-        public static ModelDefinition Build(
-            string modelId, uint modelVersion, string[] classNames, int[] header, short[] inputGather,
-            int[] inputOffset, int[] inputMultiplier, int[] inputShift, int[] inputZeroPoint, int[] outputTable,
-            int[][] shapes, int[][] inputZeroPoints, long[][] packedWeights, long[][] packedBias, int[] packedLanes, int[] packedTailRows, sbyte[][] weights, int[][] bias, int[][] multiplier,
-            int[][] shift, int[][] negativeMultiplier, int[][] negativeShift, int[] outputBits, uint checksum, uint modelChecksum)
-        {
-            if (outputBits != null && outputBits.Length != shapes.Length)
-            {
-                throw new ModelFormatException("weight table " + modelId + " gives " + outputBits.Length.ToString() + " output widths for " + shapes.Length.ToString() + " layers");
-            }
-
             ModelDefinition m = new ModelDefinition();
             m.ModelId = modelId;
             m.ModelVersion = modelVersion;
@@ -137,16 +91,6 @@ namespace EdgeMicro.Core.Format
                 l.Shift = shift[i];
                 l.NegativeMultiplier = negativeMultiplier[i];
                 l.NegativeShift = negativeShift[i];
-                if (outputBits != null)
-                {
-                    if (outputBits[i] != 8 && outputBits[i] != 16)
-                    {
-                        throw new ModelFormatException("weight table " + modelId + " layer " + i.ToString() + " output width " + outputBits[i].ToString() + " bits, expected 8 or 16");
-                    }
-
-                    l.WideOutput = outputBits[i] == 16;
-                }
-
                 m.Layers[i] = l;
             }
 

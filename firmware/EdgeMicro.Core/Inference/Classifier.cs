@@ -26,7 +26,6 @@ namespace EdgeMicro.Core.Inference
         private readonly sbyte[] _input;
         private readonly long[] _scratch;
         private readonly long[] _inputRounding;
-        private readonly WideActivations _wide;
         private sbyte[] _output;
         private int _predicted;
         private int _runnerUp;
@@ -66,7 +65,7 @@ namespace EdgeMicro.Core.Inference
             for (int i = 0; i < layerCount; i++)
             {
                 _layers[i] = wide ? SwarPacker.PrepareWide(model.Layers[i]) : SwarPacker.Prepare(model.Layers[i]);
-                _useSpecial[i] = !wide && special != null && special.Accepts(i, _layers[i]);
+                _useSpecial[i] = wide || (special != null && special.Accepts(i, _layers[i]));
                 if (model.Layers[i].WeightsCompiled && !_useSpecial[i])
                 {
                     throw new ModelFormatException("layer " + i.ToString() + " has its weights compiled into a kernel this classifier was not given");
@@ -94,11 +93,19 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
+            int wideBytes = 0;
             ISpecializedNetwork network = wide ? null : special as ISpecializedNetwork;
             _network = network != null && network.AcceptsNetwork(model, _layers) ? network : null;
-            _wide = wide ? new WideActivations(largest, WideActivations.LargestPatch(model)) : null;
+            if (wide)
+            {
+                // 16-bit activations: every layer runs on the int16 buffers (WideActivations as the layers' kernel).
+                WideActivations runner = new WideActivations(largest, WideActivations.LargestPatch(model), layerCount);
+                _special = runner;
+                wideBytes = runner.HeapBytes;
+            }
+
             _networkOutput = ((layerCount - 1) & 1) == 0 ? _bufferA : _bufferB;
-            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch) + (wide ? _wide.HeapBytes : 0);
+            ActivationBytes = HeapSize.Of(_input) + HeapSize.Of(_bufferA) + HeapSize.Of(_bufferB) + HeapSize.Of(_scratch) + wideBytes;
         }
 
         /// <summary>Gets the model.</summary>
@@ -118,7 +125,7 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Number of instance fields (including auto-property backing fields), for <see cref="HeapBytes"/>;
         /// a test checks it.</summary>
-        public const int InstanceFields = 22;
+        public const int InstanceFields = 21;
 
         /// <summary>Gets the managed-heap bytes the classifier allocates on nanoFramework (<see cref="HeapSize"/>):
         /// itself, the prepared layers (packed weights), activation buffers, scratch and input rounding terms. The
@@ -215,7 +222,7 @@ namespace EdgeMicro.Core.Inference
                 return;
             }
 
-            if (_wide != null)
+            if (_special is WideActivations)
             {
                 throw new ArgumentException("the model has 16-bit activations: capture them in short arrays");
             }
@@ -232,14 +239,15 @@ namespace EdgeMicro.Core.Inference
         public void Classify(int[] sample, short[][] capture)
         {
             QuantizeInput(sample);
+            WideActivations wide = _special as WideActivations;
             for (int i = 0; i < _layers.Length; i++)
             {
                 RunLayer(i);
                 int n = _layers[i].Definition.OutputLength;
                 short[] destination = capture[i];
-                if (_wide != null)
+                if (wide != null)
                 {
-                    Array.Copy(_wide.LastOutput, destination, n);
+                    Array.Copy(wide.LastOutput, destination, n);
                 }
                 else
                 {
@@ -305,13 +313,6 @@ namespace EdgeMicro.Core.Inference
         /// <param name="index">Layer index.</param>
         public void RunLayer(int index)
         {
-            if (_wide != null)
-            {
-                _wide.RunLayer(_layers, index, _input, _bufferA);
-                _output = _bufferA;
-                return;
-            }
-
             sbyte[] input = index == 0 ? _input : ((index & 1) == 1 ? _bufferA : _bufferB);
             sbyte[] output = (index & 1) == 0 ? _bufferA : _bufferB;
             PreparedLayer p = _layers[index];

@@ -117,11 +117,6 @@ namespace EdgeMicro.Core.Model
         /// can run it.</summary>
         public bool WeightsCompiled { get; set; }
 
-        /// <summary>Gets or sets a value indicating whether the layer's output is int16 (16-bit activations, symmetric:
-        /// zero point 0, clamp within [-32767, 32767]) rather than int8. A model with such a layer runs every layer on
-        /// int16 buffers (<c>WideKernels</c>); its last layer stays int8 (the output head's input).</summary>
-        public bool WideOutput { get; set; }
-
         /// <summary>Gets or sets the int32 bias per output channel (input and weight scale). Null for pools.</summary>
         public int[] Bias { get; set; }
 
@@ -145,7 +140,7 @@ namespace EdgeMicro.Core.Model
         }
 
         /// <summary>Number of instance fields (auto-property backing fields), for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 37;
+        public const int InstanceFields = 36;
 
         /// <summary>Gets the managed-heap bytes of this layer and its arrays on nanoFramework (<see cref="HeapSize"/>).</summary>
         public int HeapBytes
@@ -155,6 +150,16 @@ namespace EdgeMicro.Core.Model
                 return HeapSize.Object(InstanceFields) + HeapSize.Of(InputZeroPoints) + HeapSize.Of(Weights) + HeapSize.Of(PackedWeights) + HeapSize.Of(PackedBias) + HeapSize.Of(Bias)
                     + HeapSize.Of(Multiplier) + HeapSize.Of(Shift) + HeapSize.Of(NegativeMultiplier) + HeapSize.Of(NegativeShift);
             }
+        }
+
+        /// <summary>Gets a value indicating whether the layer's outputs are 16-bit activations: its clamp
+        /// [ActivationMin, ActivationMax] reaches beyond int8 (a 16-bit layer is symmetric, zero point 0, clamp within
+        /// [-32767, 32767]). A model with such a layer runs every layer on int16 buffers (<c>WideKernels</c>); its last
+        /// layer stays int8 (the output head's input). No field: the width is the clamp, so the canonical form and
+        /// the weight table need nothing more, and firmware that only knows int8 refuses such a model's clamp.</summary>
+        public bool WideOutput
+        {
+            get { return ActivationMin < -128 || ActivationMax > 127; }
         }
 
         /// <summary>Gets the number of input elements.</summary>

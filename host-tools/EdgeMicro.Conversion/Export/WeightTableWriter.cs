@@ -9,7 +9,7 @@ namespace EdgeMicro.Conversion.Export;
 /// <summary>
 /// Generates <c>&lt;Name&gt;Model.g.cs</c>: the firmware's compiled-in weight table. Data only (1-D static readonly
 /// short/int/long arrays, shapes, quantization parameters, format version and the CRC-32 of the canonical model),
-/// plus a one-line <c>Create()</c> that hands the arrays to <c>ModelTable.Build</c>, which verifies the CRC.
+/// plus a one-line <c>Create()</c> that hands the arrays to <see cref="ModelTable.Build"/>, which verifies the CRC.
 /// Weights are written packed (<see cref="SwarPacker.PackModel(ModelDefinition, bool[])"/>, once, here), so on the device the table's arrays
 /// are the only copy the kernels read. Deterministic: the same model gives a byte-identical file.
 /// </summary>
@@ -97,12 +97,6 @@ public static class WeightTableWriter
         foreach (string name in new[] { "Bias", "Multiplier", "Shift", "NegativeMultiplier", "NegativeShift" })
         {
             sb.Append(I).Append("        new int[][] { ").Append(Each(model, name)).AppendLine(" },");
-        }
-
-        if (wide)
-        {
-            // Output width per layer (16-bit activations; the ModelTable.Build overload that takes them).
-            sb.Append(I).Append("        new int[] { ").Append(string.Join(", ", model.Layers.Select(l => l.WideOutput ? "16" : "8"))).AppendLine(" },");
         }
 
         sb.Append(I).AppendLine("        Checksum, ModelChecksum);");

@@ -30,23 +30,28 @@ public static class ConvertPipeline
             inputs.FractionBits, inputs.Calibration.Features) { WideActivations = options.WideActivations };
         progress?.Invoke("Estimating device memory", 0);
         bool int8 = options.Weights == WeightsMode.Int8;
+        BudgetedModel Quantize(QuantizationRequest r) =>
+            BudgetedQuantizer.Quantize(r, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing" + (r.WideActivations ? " (16-bit activations)" : string.Empty), 0), int8);
+
+        BudgetedModel budgeted = Quantize(request);
         LabeledDataset eval = inputs.Test ?? inputs.Calibration;
         if (inputs.Test == null && eval.Labels.Any(l => l < 0))
         {
             throw new InputDataException($"{eval.Path}: no --test given and the calibration set has no labels to report accuracy on");
         }
 
-        (BudgetedModel Model, TwinEvaluation Evaluation) Quantize(QuantizationRequest r)
-        {
-            BudgetedModel m = BudgetedQuantizer.Quantize(r, options.ModelPath, options.RamBudgetBytes, () => progress?.Invoke("Calibrating and quantizing" + (r.WideActivations ? " (16-bit activations)" : string.Empty), 0), int8);
-            return (m, TwinEvaluator.Evaluate(m.Quantized, eval, inputs.Normalization, inputs.Layout, n => progress?.Invoke("Evaluating float and quantized (host twin)", (double)n / eval.Count)));
-        }
+        TwinEvaluation Evaluate(BudgetedModel m) =>
+            TwinEvaluator.Evaluate(m.Quantized, eval, inputs.Normalization, inputs.Layout, n => progress?.Invoke("Evaluating float and quantized (host twin)", (double)n / eval.Count));
 
-        (BudgetedModel budgeted, TwinEvaluation evaluation) = Quantize(request);
+        TwinEvaluation evaluation = Evaluate(budgeted);
         string activations = options.WideActivations ? "int16" : "int8";
         if (options.AutoActivations)
         {
-            (budgeted, evaluation, activations) = ActivationChoice.Choose(budgeted, evaluation, options.Weights, () => Quantize(request with { WideActivations = true }));
+            (budgeted, evaluation, activations) = ActivationChoice.Choose(budgeted, evaluation, options.Weights, () =>
+            {
+                BudgetedModel wide = Quantize(request with { WideActivations = true });
+                return (wide, Evaluate(wide));
+            });
         }
 
         QuantizedModel q = budgeted.Quantized;

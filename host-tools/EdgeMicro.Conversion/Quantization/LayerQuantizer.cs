@@ -61,7 +61,7 @@ public static class LayerQuantizer
         {
             InChannels = i.Channels, InHeight = i.Height, InWidth = i.Width,
             OutChannels = o.Channels, OutHeight = o.Height, OutWidth = o.Width,
-            InputMin = inMin, InputMax = inMax, OutputZeroPoint = output.ZeroPoint, WideOutput = output.Wide,
+            InputMin = inMin, InputMax = inMax, OutputZeroPoint = output.ZeroPoint,
         };
         (def.ActivationMin, def.ActivationMax) = Clamp(stage.Activation, output);
         switch (stage.Layer)

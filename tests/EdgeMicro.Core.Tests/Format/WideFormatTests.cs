@@ -5,9 +5,9 @@ using EdgeMicro.Core.Tests.Support;
 
 namespace EdgeMicro.Core.Tests.Format;
 
-/// <summary>A model with 16-bit activations in the canonical form, the .emm blob and the compiled-in table: the output
-/// widths travel with it (a trailer only such models carry), are covered by the CRC, and a corrupted or inconsistent
-/// width is refused.</summary>
+/// <summary>A model with 16-bit activations in the canonical form, the .emm blob and the compiled-in table: a layer's
+/// width is its clamp (<see cref="LayerDefinition.WideOutput"/>), so it travels in the shape fields the CRC covers, and
+/// inconsistent widths are refused.</summary>
 public sealed class WideFormatTests
 {
     public static TheoryData<int> Seeds => new(Enumerable.Range(1, 60).Where(s => Wide(s) != null).Take(12));
@@ -31,7 +31,7 @@ public sealed class WideFormatTests
     public void ModelTable_OfAModelWith16BitActivations_BuildsTheSameModelAndClassifiesAlike(int seed)
     {
         ModelDefinition m = Wide(seed)!;
-        ModelDefinition table = Build(m, [.. m.Layers.Select(l => l.WideOutput ? 16 : 8)]);
+        ModelDefinition table = Build(m);
         var expected = new Classifier(m);
         var actual = new Classifier(table);
         var random = new Random(seed);
@@ -48,36 +48,33 @@ public sealed class WideFormatTests
     }
 
     [Fact]
-    public void ModelTable_WhenAnOutputWidthIsChanged_ThrowsModelFormatException()
-    {
-        ModelDefinition m = FirstWide();
-        int[] bits = [.. m.Layers.Select(l => l.WideOutput ? 16 : 8)];
-        bits[Array.IndexOf(bits, 16)] = 8;
-
-        var e = Assert.Throws<ModelFormatException>(() => Build(m, bits));
-        Assert.Contains("corrupted", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ModelSerializer_WhenTheWidthTrailerHoldsAnUnknownWidth_ThrowsModelFormatException()
-    {
-        ModelDefinition m = FirstWide();
-        byte[] bytes = ModelSerializer.ToBytes(m);
-        // The trailer is the last array: i32 count, then one i32 per layer; make the first width 12.
-        BitConverter.GetBytes(12).CopyTo(bytes, bytes.Length - (4 * m.Layers.Length));
-
-        var e = Assert.Throws<ModelFormatException>(() => ModelSerializer.Read(new ByteReader(bytes, 0, bytes.Length)));
-        Assert.Contains("output width 12 bits", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Validator_WhenTheLastLayerHas16BitOutputs_ThrowsModelFormatException()
     {
         ModelDefinition m = FirstWide();
-        m.Layers[^1].WideOutput = true;
+        m.Layers[^1].ActivationMax = 300;
 
         var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
         Assert.Contains("output head reads int8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validator_WhenA16BitLayerHasANonZeroZeroPoint_ThrowsModelFormatException()
+    {
+        ModelDefinition m = FirstWide();
+        m.Layers[Array.FindIndex(m.Layers, l => l.WideOutput)].OutputZeroPoint = 5;
+
+        var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+        Assert.Contains("16-bit outputs are symmetric", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validator_WhenA16BitModelHoldsPackedWeights_ThrowsModelFormatException()
+    {
+        ModelDefinition m = FirstWide();
+        m.Layers[Array.FindIndex(m.Layers, l => l.Kind is LayerKind.Dense or LayerKind.Conv)].PackedLanes = 1;
+
+        var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
+        Assert.Contains("keeps int8 weights as they are", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,20 +86,6 @@ public sealed class WideFormatTests
 
         var e = Assert.Throws<ModelFormatException>(() => ModelValidator.Validate(m));
         Assert.Contains("input zero point", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ModelSerializer_OfAnInt8Model_WritesNoWidthTrailer()
-    {
-        // The trailer exists only for 16-bit models: an int8 model's canonical bytes (and CRC) are what they were.
-        ModelDefinition m = RandomModels.Create(3);
-        byte[] bytes = ModelSerializer.ToBytes(m);
-        var reader = new ByteReader(bytes, 0, bytes.Length);
-
-        ModelDefinition read = ModelSerializer.Read(reader);
-
-        Assert.Equal(0, reader.Remaining);
-        Assert.False(read.HasWideActivations);
     }
 
     private static ModelDefinition FirstWide() => Enumerable.Range(1, 60).Select(Wide).First(m => m != null)!;
@@ -126,7 +109,7 @@ public sealed class WideFormatTests
         }
     }
 
-    private static ModelDefinition Build(ModelDefinition m, int[] bits)
+    private static ModelDefinition Build(ModelDefinition m)
     {
         LayerDefinition[] layers = m.Layers;
         uint crc = ModelSerializer.Checksum(m);
@@ -138,6 +121,6 @@ public sealed class WideFormatTests
             new long[layers.Length][], new long[layers.Length][], new int[layers.Length], new int[layers.Length],
             [.. layers.Select(l => l.Weights)], [.. layers.Select(l => l.Bias)], [.. layers.Select(l => l.Multiplier)],
             [.. layers.Select(l => l.Shift)], [.. layers.Select(l => l.NegativeMultiplier)], [.. layers.Select(l => l.NegativeShift)],
-            bits, crc, crc);
+            crc, crc);
     }
 }

@@ -38,7 +38,6 @@ public static class WideModels
                 continue;
             }
 
-            l.WideOutput = true;
             if (weighted)
             {
                 bool fromZero = l.ActivationMin == l.OutputZeroPoint;
