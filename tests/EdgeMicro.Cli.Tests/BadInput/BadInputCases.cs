@@ -35,7 +35,7 @@ public static class BadInputCases
         "1 | budget | convert $wonnx --calibration $wcal --out ~/out --ram-budget 1",
         "2 | --weights must be one of data, code, int8, got flash | convert $wonnx --calibration $wcal --out ~/out --weights flash",
         "2 | --weights | convert $wonnx --calibration $wcal --out ~/out --weights",
-        "2 | --activations must be one of int8, int16, got int4 | convert $wonnx --calibration $wcal --out ~/out --activations int4",
+        "2 | --activations must be one of int8, int16, auto, got int4 | convert $wonnx --calibration $wcal --out ~/out --activations int4",
         "2 | --activations int16 cannot be combined with --weights code | convert $wonnx --calibration $wcal --out ~/out --activations int16 --weights code",
         "1 | is a file, not a directory | convert $wonnx --calibration $wcal --out ~/user.txt",
         "1 | EdgeMicro did not write | convert $wonnx --calibration $wcal --out ~/project",
