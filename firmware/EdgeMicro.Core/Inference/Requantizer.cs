@@ -41,7 +41,10 @@ namespace EdgeMicro.Core.Inference
             output[index] = (sbyte)v;
         }
 
-        /// <summary>As <see cref="Store"/>, into an int16 buffer (16-bit activations: the clamp is within int16).</summary>
+        /// <summary>As <see cref="Store"/>, into an int16 buffer (16-bit activations: the clamp is within int16). The
+        /// same statements as <see cref="Store"/> on purpose: nanoFramework neither inlines nor has generics, and a
+        /// shared helper would add a call per output to the int8 generic kernels; <c>WideFormatTests</c> and the
+        /// property tests hold both to the one reference.</summary>
         /// <param name="p">Prepared layer.</param>
         /// <param name="acc">Exact accumulator (bias and zero points included).</param>
         /// <param name="o">Output channel.</param>

@@ -28,13 +28,7 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The prepared layer.</returns>
         public static PreparedLayer Prepare(LayerDefinition l)
         {
-            PreparedLayer p = new PreparedLayer();
-            p.Definition = l;
-            p.InputLength = l.InputLength;
-            p.OutChannels = l.OutChannels;
-            p.OutputZeroPoint = l.OutputZeroPoint;
-            p.ActivationMin = l.ActivationMin;
-            p.ActivationMax = l.ActivationMax;
+            PreparedLayer p = Shape(l);
             if ((l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv) || l.WeightsCompiled)
             {
                 // Pools, and layers whose weights a generated kernel holds as constants: nothing to pack.
@@ -96,6 +90,18 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The prepared layer.</returns>
         public static PreparedLayer PrepareWide(LayerDefinition l)
         {
+            PreparedLayer p = Shape(l);
+            if (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv)
+            {
+                PrepareInt8Rows(l, p, l.WeightsPerOutput);
+            }
+
+            return p;
+        }
+
+        /// <summary>A prepared layer with the definition's sizes, output zero point and clamp, nothing packed yet.</summary>
+        private static PreparedLayer Shape(LayerDefinition l)
+        {
             PreparedLayer p = new PreparedLayer();
             p.Definition = l;
             p.InputLength = l.InputLength;
@@ -103,11 +109,6 @@ namespace EdgeMicro.Core.Inference
             p.OutputZeroPoint = l.OutputZeroPoint;
             p.ActivationMin = l.ActivationMin;
             p.ActivationMax = l.ActivationMax;
-            if (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv)
-            {
-                PrepareInt8Rows(l, p, l.WeightsPerOutput);
-            }
-
             return p;
         }
 

@@ -108,7 +108,9 @@ namespace EdgeMicro.Core.Inference
             return acc;
         }
 
-        /// <summary>Runs a max or average pool (the output keeps the input's scale and zero point).</summary>
+        /// <summary>Runs a max or average pool (the output keeps the input's scale and zero point): the loop of
+        /// <see cref="PoolKernel"/> over int16 arrays (no generics on nanoFramework; the property tests hold both to the
+        /// one reference).</summary>
         /// <param name="l">The pooling layer.</param>
         /// <param name="input">int16 input, CHW.</param>
         /// <param name="output">int16 output, CHW.</param>
