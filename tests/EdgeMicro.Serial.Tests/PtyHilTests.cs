@@ -100,6 +100,20 @@ public sealed class PtyHilTests
     }
 
     [Fact]
+    public void Hil_WhenTheDeviceRunsACnnWith16BitActivations_PassesOnEveryVector()
+    {
+        // --activations int16: the device validates the blob's 16-bit clamps and runs its int16 kernels; so does the twin.
+        using var socat = new SocatPair();
+        using var device = Devices.Serve(SystemSerialPort.Open(socat.First), "digits-cnn-int16");
+
+        var (code, output, err) = CliRunner.Run("hil", "--port", socat.Second, "--model", Models.Dir("digits-cnn-int16"), "--test", Models.TestCsv("digits"));
+
+        Assert.True(code == 0, output + err);
+        Assert.Contains("vectors      540 of 540 compared, 0 mismatches", output, StringComparison.Ordinal);
+        Assert.Contains("PASS: the device matches the host twin on every vector", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hil_WhenVirtual_PassesOnTheWineExampleAgainstTheFirmwareRuntime()
     {
         var (code, output, err) = CliRunner.Run("hil", "--virtual", "--model", Models.Dir("wine"), "--test", Models.TestCsv("wine"));

@@ -27,6 +27,7 @@ public static class Models
         ["digits-v2"] = new(() => Convert("digits_mlp_dev", "digits", "Digits", 2, normalized: true)),
         ["digits-cnn"] = new(() => Convert("digits_cnn_dev", "digits", "Digits", 1, normalized: true)),
         ["digits-int8"] = new(() => Convert("digits_mlp_dev", "digits", "Digits", 1, normalized: true, WeightsMode.Int8)),
+        ["digits-cnn-int16"] = new(() => Convert("digits_cnn_dev", "digits", "Digits", 1, normalized: true, wide: true)),
         ["wine"] = new(() => Convert("wine_mlp_raw_dev", "wine", "Wine", 1, normalized: false)),
         ["wine-v2"] = new(() => Convert("wine_mlp_raw_dev", "wine", "Wine", 2, normalized: false)),
     };
@@ -46,9 +47,9 @@ public static class Models
     /// <summary>The devkit test CSV of a dataset.</summary>
     public static string TestCsv(string dataset) => RepoPaths.Combine("models", "data", dataset + "_test.csv");
 
-    private static string Convert(string model, string dataset, string name, uint version, bool normalized, WeightsMode weights = WeightsMode.Data)
+    private static string Convert(string model, string dataset, string name, uint version, bool normalized, WeightsMode weights = WeightsMode.Data, bool wide = false)
     {
-        string output = Path.Combine(Root.Value, model + "-v" + version + (weights == WeightsMode.Int8 ? "-int8" : string.Empty));
+        string output = Path.Combine(Root.Value, model + "-v" + version + (weights == WeightsMode.Int8 ? "-int8" : string.Empty) + (wide ? "-int16" : string.Empty));
         ConvertPipeline.Run(new ConvertOptions
         {
             ModelPath = RepoPaths.Combine("models", model, "model.onnx"),
@@ -59,6 +60,7 @@ public static class Models
             ModelVersion = version,
             RamBudgetBytes = 48 * 1024,
             Weights = weights,
+            WideActivations = wide,
             OutputDirectory = output,
         });
         return output;
