@@ -127,7 +127,10 @@ public static class LayerQuantizer
             if (low < int.MinValue || high > int.MaxValue)
             {
                 long worst = high > int.MaxValue ? high : low;
-                throw new InputDataException($"layer '{stage.Layer.Name}': the int32 accumulator of output channel {r} can reach {worst} (bias {bias[r]:G6} is too large for the scale of the channel's weights; int8 weights and an int32 accumulator cannot represent it)");
+                string why = def.InputMax > 127 || def.InputMin < -128
+                    ? "its 16-bit inputs times its int8 weights overflow int32; convert with --activations int8"
+                    : $"bias {bias[r]:G6} is too large for the scale of the channel's weights; int8 weights and an int32 accumulator cannot represent it";
+                throw new InputDataException($"layer '{stage.Layer.Name}': the int32 accumulator of output channel {r} can reach {worst} ({why})");
             }
         }
     }
