@@ -69,6 +69,31 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Analyze_With16BitActivations_ReportsEachLayersWidthAndTheInt16KernelsCost()
+    {
+        string model = RepoPaths.Combine("models", "digits_cnn_dev", "model.onnx");
+
+        JsonElement Run(string activations)
+        {
+            CliResult r = CliRun.Run("analyze", model, "--activations", activations, "--json", "-v", "quiet");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return JsonDocument.Parse(r.Stdout).RootElement.Clone();
+        }
+
+        JsonElement int8 = Run("int8"), int16 = Run("int16");
+
+        Assert.Equal("int8", int8.GetProperty("activations").GetString());
+        Assert.Equal("int16", int16.GetProperty("activations").GetString());
+        int[] Bits(JsonElement a) => [.. a.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("activation_bits").GetInt32())];
+        Assert.All(Bits(int8), b => Assert.Equal(8, b));
+        int[] wide = Bits(int16);
+        Assert.Equal(8, wide[^1]);
+        Assert.All(wide[..^1], b => Assert.Equal(16, b));
+        Assert.True(int16.GetProperty("il_per_inference").GetDouble() > 3 * int8.GetProperty("il_per_inference").GetDouble(), "the generic int16 kernels cost more than the SWAR ones");
+        Assert.True(int16.GetProperty("activation_bytes").GetInt64() > int8.GetProperty("activation_bytes").GetInt64());
+    }
+
+    [Fact]
     public void Analyze_Table_ShowsTheFiguresOnStdout()
     {
         CliResult r = CliRun.Run("analyze", Devkit.WineModel, "-v", "quiet");

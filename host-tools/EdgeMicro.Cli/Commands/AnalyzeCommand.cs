@@ -15,7 +15,15 @@ internal sealed class AnalyzeCommand : Command
         Arguments.Add(Model);
         Options.Add(RamBudget);
         Options.Add(Weights);
+        Options.Add(Activations);
         Options.Add(Json);
+        Validators.Add(r =>
+        {
+            if (r.GetValue(Activations) == "int16" && r.GetValue(Weights) == "code")
+            {
+                r.AddError("--activations int16 cannot be combined with --weights code: 16-bit activations run the generic int16 kernels, which read the int8 weights as data (use --weights data)");
+            }
+        });
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
@@ -26,6 +34,9 @@ internal sealed class AnalyzeCommand : Command
     internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "The weights mode to analyze, as convert's: data, code or int8.", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
         .OneOf("data", "code", "int8");
 
+    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "The activation width to analyze, as convert's: 'int8' or 'int16' (convert's 'auto' needs labelled data).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16" }
+        .OneOf("int8", "int16");
+
     internal Option<bool> Json { get; } = new("--json") { Description = "Print the analysis as JSON to stdout instead of the tables." };
 
     private int Execute(ParseResult parse)
@@ -33,7 +44,7 @@ internal sealed class AnalyzeCommand : Command
         TextWriter stdout = parse.InvocationConfiguration.Output, stderr = parse.InvocationConfiguration.Error;
         string model = parse.GetValue(Model)!;
         WeightsMode weights = parse.GetValue(Weights) switch { "code" => WeightsMode.Code, "int8" => WeightsMode.Int8, _ => WeightsMode.Data };
-        ModelAnalysis a = ProgressHost.Run(parse, progress => ModelAnalyzer.Analyze(model, parse.GetValue(RamBudget) * 1024L, step => progress(step, 0), weights));
+        ModelAnalysis a = ProgressHost.Run(parse, progress => ModelAnalyzer.Analyze(model, parse.GetValue(RamBudget) * 1024L, step => progress(step, 0), weights, parse.GetValue(Activations) == "int16"));
         if (parse.GetValue(Json))
         {
             stdout.Write(ModelAnalyzer.ToJson(a));
@@ -73,6 +84,7 @@ internal sealed class AnalyzeCommand : Command
         t.AddRow("MACs / inference", N(a.Macs));
         t.AddRow("flash: weights (int8 + int32 bias)", $"{B(a.WeightsBytes)} ({N(a.Weights)} weights)");
         t.AddRow("flash: weight table data / .emm blob", $"{B(a.TableBytes)} / {B(a.BlobBytes)}");
+        t.AddRow("activations", a.Activations);
         t.AddRow("weights mode / firmware assembly loads", $"{a.WeightsMode} / " + (a.FitsFirmwareAssembly ? "yes" : "no: " + Markup.Escape(string.Join(" ", a.FirmwareAssemblyViolations))));
         t.AddRow("RAM: model + classifier", $"{B(a.RamBytes)} (from shapes {B(a.RamEstimateBytes[0])}-{B(a.RamEstimateBytes[1])}); fits {B(a.RamBudgetBytes)}: {a.FitsBudget}");
         t.AddRow("RAM: weight table / packed weights / activations", $"{B(a.ModelHeapBytes)} / {B(a.PackedWeightsBytes)} / {B(a.ActivationBytes)}");
@@ -80,10 +92,10 @@ internal sealed class AnalyzeCommand : Command
         t.AddRow("executed IL / inference (specialized, generic)", $"{a.IlPerInference.ToString("N0", CultureInfo.InvariantCulture)}, {a.GenericIlPerInference.ToString("N0", CultureInfo.InvariantCulture)} ({a.IlPerMac:F2} IL/MAC)");
         t.AddRow("estimated ESP32 latency (specialized, generic)", $"{a.EstimatedEsp32Ms:F2} ms ({a.EstimatedEsp32MsRange[0]:F2}-{a.EstimatedEsp32MsRange[1]:F2}), {a.GenericEstimatedEsp32Ms:F2} ms");
         console.Write(t);
-        var layers = new Table().AddColumns("#", "layer", "kind", "out", "MACs", "weights", "IL");
+        var layers = new Table().AddColumns("#", "layer", "kind", "out", "bits", "MACs", "weights", "IL");
         foreach (AnalyzedLayer l in a.Layers)
         {
-            layers.AddRow(l.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, N(l.Macs), N(l.Weights), l.Il.ToString("N0", CultureInfo.InvariantCulture));
+            layers.AddRow(l.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(l.Name), Markup.Escape(l.Kind), l.OutputShape, l.ActivationBits.ToString(CultureInfo.InvariantCulture), N(l.Macs), N(l.Weights), l.Il.ToString("N0", CultureInfo.InvariantCulture));
         }
 
         console.Write(layers);

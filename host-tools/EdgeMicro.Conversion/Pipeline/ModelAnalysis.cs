@@ -66,6 +66,9 @@ public sealed class ModelAnalysis
     /// <summary>The weights mode analyzed (data, code or int8, as convert's <c>--weights</c>).</summary>
     public string WeightsMode { get; init; } = "data";
 
+    /// <summary>The activation width analyzed (int8 or int16, as convert's <c>--activations</c>).</summary>
+    public string Activations { get; init; } = "int8";
+
     /// <summary>Whether the whole firmware assembly (table + kernel + app) of this mode loads on nanoFramework.</summary>
     public bool FitsFirmwareAssembly { get; init; }
 
@@ -111,6 +114,9 @@ public sealed class AnalyzedLayer
 
     /// <summary>Output shape.</summary>
     public string OutputShape { get; init; } = "";
+
+    /// <summary>Width of the layer's output activations: 8, or 16 with <c>--activations int16</c>.</summary>
+    public int ActivationBits { get; init; }
 
     /// <summary>MACs.</summary>
     public long Macs { get; init; }

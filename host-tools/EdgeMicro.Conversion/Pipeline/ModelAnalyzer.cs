@@ -32,9 +32,10 @@ public static class ModelAnalyzer
     /// <param name="ramBudgetBytes">The device heap budget to compare with.</param>
     /// <param name="progress">Receives step descriptions.</param>
     /// <param name="weights">The weights mode to analyze (as convert's <c>--weights</c>).</param>
+    /// <param name="wideActivations">Analyze with 16-bit activations (as convert's <c>--activations int16</c>).</param>
     /// <returns>The analysis; <see cref="ModelAnalysis.Problems"/> lists why a model cannot be converted.</returns>
     /// <exception cref="InputDataException">The file cannot be read as ONNX, or the model cannot be represented.</exception>
-    public static ModelAnalysis Analyze(string modelPath, long ramBudgetBytes, Action<string>? progress = null, WeightsMode weights = WeightsMode.Data)
+    public static ModelAnalysis Analyze(string modelPath, long ramBudgetBytes, Action<string>? progress = null, WeightsMode weights = WeightsMode.Data, bool wideActivations = false)
     {
         InputFiles.RequireFile(modelPath, "ONNX model");
         string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelPath)));
@@ -61,7 +62,7 @@ public static class ModelAnalyzer
         double[][] samples = Enumerable.Range(0, SyntheticSamples).Select(_ => Enumerable.Range(0, model.InputLength).Select(_ => (rng.NextDouble() * 2) - 1).ToArray()).ToArray();
         int fractionBits = RawSamples.ChooseFractionBits(1);
         string[] classes = Enumerable.Range(0, classCount).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var request = new QuantizationRequest(model, "analyze", 1, classes, Normalization.Identity(model.InputLength), InputLayout.Parse(null, model.InputDims, model.InputLength), fractionBits, samples);
+        var request = new QuantizationRequest(model, "analyze", 1, classes, Normalization.Identity(model.InputLength), InputLayout.Parse(null, model.InputDims, model.InputLength), fractionBits, samples) { WideActivations = wideActivations };
         bool int8 = weights == WeightsMode.Int8;
         BudgetedModel b = BudgetedQuantizer.Quantize(request, modelPath, long.MaxValue, null, int8);
         ModelDefinition m = b.Quantized.Definition;
@@ -90,6 +91,7 @@ public static class ModelAnalyzer
                 Name = b.Quantized.Stages[i].Layer.Name,
                 Kind = LayerKind.Name(l.Kind) + (b.Quantized.Stages[i].Activation is { } a ? "+" + a.Kind : string.Empty),
                 OutputShape = b.Quantized.Stages[i].Layer.OutputShape.ToString(),
+                ActivationBits = l.WideOutput ? 16 : 8,
                 Macs = l.Macs,
                 Weights = l.Weights?.Length ?? 0,
                 Il = Math.Round(special.LayerIl[i], 1),
@@ -100,6 +102,7 @@ public static class ModelAnalyzer
             TableBytes = ModelSerializer.ToBytes(m).Length,
             BlobBytes = blob.Length,
             WeightsMode = FirmwareAssemblyCheck.Name(weights),
+            Activations = m.HasWideActivations ? "int16" : "int8",
             FitsFirmwareAssembly = generated.Limits.IsWithinLimits,
             FirmwareAssemblyViolations = [.. generated.Limits.Violations],
             RamBytes = ram,

@@ -37,6 +37,8 @@ public static class BadInputCases
         "2 | --weights | convert $wonnx --calibration $wcal --out ~/out --weights",
         "2 | --activations must be one of int8, int16, auto, got int4 | convert $wonnx --calibration $wcal --out ~/out --activations int4",
         "2 | --activations int16 cannot be combined with --weights code | convert $wonnx --calibration $wcal --out ~/out --activations int16 --weights code",
+        "2 | --activations must be one of int8, int16, got auto | analyze $wonnx --activations auto",
+        "2 | --activations int16 cannot be combined with --weights code | analyze $wonnx --activations int16 --weights code",
         "1 | is a file, not a directory | convert $wonnx --calibration $wcal --out ~/user.txt",
         "1 | EdgeMicro did not write | convert $wonnx --calibration $wcal --out ~/project",
         "1 | EdgeMicro did not write | convert $wonnx --calibration $wcal --out ~/dir --json",
