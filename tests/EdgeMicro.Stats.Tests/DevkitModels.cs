@@ -14,8 +14,14 @@ public static class DevkitModels
     /// <summary>Gets the example names of the manifest.</summary>
     public static IEnumerable<object[]> Names => Manifest("unused").Select(o => new object[] { o.Name! });
 
+    /// <summary>The example names of the manifest, each also with 16-bit activations ("Name+int16").</summary>
+    public static IEnumerable<object[]> NamesWithInt16 => Names.Concat(Names.Select(n => new object[] { n[0] + WideSuffix }));
+
+    /// <summary>Suffix of an example name converted with <c>--activations int16</c>.</summary>
+    public const string WideSuffix = "+int16";
+
     /// <summary>Converts (or reuses) one example.</summary>
-    /// <param name="name">Example name.</param>
+    /// <param name="name">Example name, with <see cref="WideSuffix"/> for 16-bit activations.</param>
     /// <returns>Directory, blob, and the dataset's CSV paths.</returns>
     public static Converted Get(string name) => Cache.GetOrAdd(name, n => new Lazy<Converted>(() => Convert(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
@@ -25,7 +31,14 @@ public static class DevkitModels
     {
         string build = typeof(ConvertPipeline).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
         string root = Path.Combine(Path.GetTempPath(), "edgemicro-devkit-" + build);
-        ConvertOptions o = Manifest(root).Single(e => e.Name == name);
+        bool wide = name.EndsWith(WideSuffix, StringComparison.Ordinal);
+        string example = wide ? name[..^WideSuffix.Length] : name;
+        ConvertOptions o = Manifest(root).Single(e => e.Name == example);
+        if (wide)
+        {
+            o = o with { WideActivations = true, OutputDirectory = o.OutputDirectory + "-int16" };
+        }
+
         if (!Directory.Exists(o.OutputDirectory) || Directory.GetFiles(o.OutputDirectory, "*.emm").Length == 0)
         {
             ConvertPipeline.Run(o with { Force = true });
