@@ -82,7 +82,7 @@ namespace EdgeMicro.Core.Inference
             }
         }
 
-        /// <summary>sum_i x[i] * w[row + i] for i in [0, n), 4-way unrolled; wrapping int arithmetic is exact because
+        /// <summary>sum_i x[i] * w[row + i] for i in [0, n): blocks of 8, one of 4, then one by one; wrapping int arithmetic is exact because
         /// the layer's accumulators are checked to stay in int32.</summary>
         /// <param name="x">int16 values.</param>
         /// <param name="w">int8 rows.</param>
@@ -91,12 +91,20 @@ namespace EdgeMicro.Core.Inference
         /// <returns>The dot product.</returns>
         private static int Dot(short[] x, sbyte[] w, int row, int n)
         {
-            int acc = 0, i = 0, j = row, whole = n & ~3;
+            int acc = 0, i = 0, j = row, whole = n & ~7;
             unchecked
             {
-                for (; i < whole; i += 4, j += 4)
+                for (; i < whole; i += 8, j += 8)
+                {
+                    acc += (x[i] * w[j]) + (x[i + 1] * w[j + 1]) + (x[i + 2] * w[j + 2]) + (x[i + 3] * w[j + 3])
+                        + (x[i + 4] * w[j + 4]) + (x[i + 5] * w[j + 5]) + (x[i + 6] * w[j + 6]) + (x[i + 7] * w[j + 7]);
+                }
+
+                if (n - i >= 4)
                 {
                     acc += (x[i] * w[j]) + (x[i + 1] * w[j + 1]) + (x[i + 2] * w[j + 2]) + (x[i + 3] * w[j + 3]);
+                    i += 4;
+                    j += 4;
                 }
 
                 for (; i < n; i++, j++)
