@@ -73,14 +73,14 @@ public sealed class AnalyzeCommandTests : IDisposable
     {
         string model = RepoPaths.Combine("models", "digits_cnn_dev", "model.onnx");
 
-        JsonElement Run(string activations)
+        JsonElement Run(string activations, string weights = "data")
         {
-            CliResult r = CliRun.Run("analyze", model, "--activations", activations, "--json", "-v", "quiet");
+            CliResult r = CliRun.Run("analyze", model, "--activations", activations, "--weights", weights, "--json", "-v", "quiet");
             Assert.True(r.ExitCode == 0, r.ToString());
             return JsonDocument.Parse(r.Stdout).RootElement.Clone();
         }
 
-        JsonElement int8 = Run("int8"), int16 = Run("int16");
+        JsonElement int8 = Run("int8"), int16 = Run("int16"), int16Code = Run("int16", "code");
 
         Assert.Equal("int8", int8.GetProperty("activations").GetString());
         Assert.Equal("int16", int16.GetProperty("activations").GetString());
@@ -91,6 +91,10 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.All(wide[..^1], b => Assert.Equal(16, b));
         Assert.True(int16.GetProperty("il_per_inference").GetDouble() > 3 * int8.GetProperty("il_per_inference").GetDouble(), "the generic int16 kernels cost more than the SWAR ones");
         Assert.True(int16.GetProperty("activation_bytes").GetInt64() > int8.GetProperty("activation_bytes").GetInt64());
+
+        // Replaces the bad command line "analyze --activations int16 --weights code": the Dense head is compiled in.
+        Assert.Equal(("int16", "code", true), (int16Code.GetProperty("activations").GetString(), int16Code.GetProperty("weights_mode").GetString(), int16Code.GetProperty("fits_firmware_assembly").GetBoolean()));
+        Assert.True(int16Code.GetProperty("il_per_inference").GetDouble() < int16.GetProperty("il_per_inference").GetDouble());
     }
 
     [Fact]

@@ -109,6 +109,28 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Contains("| 16 |", File.ReadAllText(Path.Combine(outDir, "report.md")), StringComparison.Ordinal);
     }
 
+    /// <summary>Replaces the bad command line "--activations int16 cannot be combined with --weights code": the
+    /// combination now compiles the Dense layers' weights into the kernel.</summary>
+    [Fact]
+    public void Convert_WithInt16ActivationsAndCompiledWeights_WritesAKernelHoldingTheWeightsAndATableWithout()
+    {
+        string outDir = _temp.Combine("digits-int16-code");
+
+        CliResult r = CliRun.Run(
+            "convert", Devkit.DigitsModel, "--calibration", Devkit.DigitsCalibration, "--test", Devkit.DigitsTest,
+            "--normalization", Devkit.DigitsNormalization, "--name", "Digits", "--activations", "int16", "--weights", "code", "--json", "--out", outDir);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using JsonDocument report = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("int16", report.RootElement.GetProperty("activations").GetString());
+        Assert.Equal(0, report.RootElement.GetProperty("heap_bytes_per_weight").GetDouble());
+        string table = File.ReadAllText(Path.Combine(outDir, "DigitsModel.g.cs"));
+        Assert.Contains("public static readonly sbyte[] Layer0Weights = null;", table, StringComparison.Ordinal);
+        string kernel = File.ReadAllText(Path.Combine(outDir, "DigitsKernel.g.cs"));
+        Assert.Contains("ISpecializedWideKernel", kernel, StringComparison.Ordinal);
+        Assert.Contains("private static void WideDense0(short[] input, short[] output)", kernel, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Help_WhenRequested_ListsConvertAndBench()
     {

@@ -62,11 +62,18 @@ namespace EdgeMicro.Core.Inference
             _useSpecial = new bool[layerCount];
             int largest = model.InputLength;
             int scratch = 8;
+            ISpecializedWideKernel wideKernel = wide ? special as ISpecializedWideKernel : null;
+            bool[] useCompiled = wideKernel != null ? new bool[layerCount] : null;
             for (int i = 0; i < layerCount; i++)
             {
                 _layers[i] = wide ? SwarPacker.PrepareWide(model.Layers[i]) : SwarPacker.Prepare(model.Layers[i]);
                 _useSpecial[i] = wide || (special != null && special.Accepts(i, _layers[i]));
-                if (model.Layers[i].WeightsCompiled && !_useSpecial[i])
+                if (useCompiled != null)
+                {
+                    useCompiled[i] = wideKernel.AcceptsWide(i, _layers[i]);
+                }
+
+                if (model.Layers[i].WeightsCompiled && (wide ? useCompiled == null || !useCompiled[i] : !_useSpecial[i]))
                 {
                     throw new ModelFormatException("layer " + i.ToString() + " has its weights compiled into a kernel this classifier was not given");
                 }
@@ -99,9 +106,9 @@ namespace EdgeMicro.Core.Inference
             if (wide)
             {
                 // 16-bit activations: every layer runs on the int16 buffers (WideActivations as the layers' kernel).
-                WideActivations runner = new WideActivations(largest, WideActivations.LargestPatch(model), layerCount);
+                WideActivations runner = new WideActivations(largest, WideActivations.LargestPatch(model), layerCount, wideKernel, useCompiled);
                 _special = runner;
-                wideBytes = runner.HeapBytes;
+                wideBytes = runner.HeapBytes + (useCompiled == null ? 0 : HeapSize.Of(useCompiled));
             }
 
             _networkOutput = ((layerCount - 1) & 1) == 0 ? _bufferA : _bufferB;

@@ -35,9 +35,27 @@ namespace EdgeMicro.Core.Inference
         {
             if (m.HasWideActivations)
             {
-                // 16-bit activations: the kernels read the int8 weights as they are (WideKernels), nothing to pack.
+                // 16-bit activations: the kernels read the int8 weights as they are (WideKernels), nothing to pack;
+                // Dense layers compiled into a generated kernel (ISpecializedWideKernel) drop them.
                 ModelDefinition same = m.ShallowCopy();
                 same.Checksum = 0;
+                if (inCode != null)
+                {
+                    same.Layers = new LayerDefinition[m.Layers.Length];
+                    for (int i = 0; i < m.Layers.Length; i++)
+                    {
+                        LayerDefinition l = m.Layers[i];
+                        if (inCode[i] && l.Kind == LayerKind.Dense && l.Weights != null)
+                        {
+                            l = l.ShallowCopy();
+                            l.Weights = null;
+                            l.WeightsCompiled = true;
+                        }
+
+                        same.Layers[i] = l;
+                    }
+                }
+
                 return same;
             }
 

@@ -85,12 +85,20 @@ namespace EdgeMicro.Core.Inference
 
         /// <summary>Prepares a layer of a model with 16-bit activations (<see cref="WideKernels"/>): Dense and Conv read their
         /// int8 weights as they are (folded biases and rounding terms only, every row's accumulator checked to stay in
-        /// int32 over the input box); pools need nothing.</summary>
+        /// int32 over the input box); pools, and Dense layers whose weights a generated kernel holds, need nothing.</summary>
         /// <param name="l">A validated layer of a model with <see cref="ModelDefinition.HasWideActivations"/>.</param>
         /// <returns>The prepared layer.</returns>
         public static PreparedLayer PrepareWide(LayerDefinition l)
         {
             PreparedLayer p = Shape(l);
+            if (l.WeightsCompiled)
+            {
+                // A Dense layer whose weights, folded biases and requantization constants a generated kernel holds
+                // (ISpecializedWideKernel): nothing to prepare.
+                p.Stride = l.WeightsPerOutput;
+                return p;
+            }
+
             if (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv)
             {
                 PrepareInt8Rows(l, p, l.WeightsPerOutput);

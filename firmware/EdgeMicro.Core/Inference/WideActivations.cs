@@ -16,23 +16,39 @@ namespace EdgeMicro.Core.Inference
         private readonly short[] _b;
         private readonly short[] _patch;
         private readonly int _layerCount;
+        private readonly ISpecializedWideKernel _compiled;
+        private readonly bool[] _useCompiled;
 
         /// <summary>Initializes a new instance of the <see cref="WideActivations"/> class.</summary>
         /// <param name="largest">Elements of the largest tensor (input, any layer's output).</param>
         /// <param name="taps">Largest receptive field of a Conv layer (0 without one): the gather scratch.</param>
         /// <param name="layerCount">Layers of the model (the last one's outputs are narrowed to int8).</param>
         public WideActivations(int largest, int taps, int layerCount)
+            : this(largest, taps, layerCount, null, null)
+        {
+        }
+
+        /// <summary>Initializes a new instance of the <see cref="WideActivations"/> class with generated layer kernels.</summary>
+        /// <param name="largest">Elements of the largest tensor (input, any layer's output).</param>
+        /// <param name="taps">Largest receptive field of a Conv layer (0 without one): the gather scratch.</param>
+        /// <param name="layerCount">Layers of the model (the last one's outputs are narrowed to int8).</param>
+        /// <param name="compiled">Generated kernels of some layers, or null.</param>
+        /// <param name="useCompiled">Per layer: run on <paramref name="compiled"/> (it accepted the layer), or null.</param>
+        public WideActivations(int largest, int taps, int layerCount, ISpecializedWideKernel compiled, bool[] useCompiled)
         {
             _a = new short[largest];
             _b = new short[largest];
             _patch = new short[taps];
             _layerCount = layerCount;
+            _compiled = compiled;
+            _useCompiled = useCompiled;
         }
 
         /// <summary>Number of instance fields, for <see cref="HeapBytes"/>; a test checks it.</summary>
-        public const int InstanceFields = 5;
+        public const int InstanceFields = 7;
 
-        /// <summary>Gets the heap bytes of this object and its buffers (<see cref="HeapSize"/>).</summary>
+        /// <summary>Gets the heap bytes of this object and its buffers (<see cref="HeapSize"/>; the per-layer flags
+        /// belong to the classifier, which allocates them).</summary>
         public int HeapBytes
         {
             get { return HeapSize.Object(InstanceFields) + HeapSize.Of(_a) + HeapSize.Of(_b) + HeapSize.Of(_patch); }
@@ -87,7 +103,11 @@ namespace EdgeMicro.Core.Inference
                 }
             }
 
-            if (l.Kind == LayerKind.Dense)
+            if (_useCompiled != null && _useCompiled[layerIndex])
+            {
+                _compiled.RunWide(layerIndex, layer, from, to);
+            }
+            else if (l.Kind == LayerKind.Dense)
             {
                 WideKernels.Dense(layer, from, to);
             }

@@ -17,13 +17,6 @@ internal sealed class AnalyzeCommand : Command
         Options.Add(Weights);
         Options.Add(Activations);
         Options.Add(Json);
-        Validators.Add(r =>
-        {
-            if (r.GetValue(Activations) == "int16" && r.GetValue(Weights) == "code")
-            {
-                r.AddError("--activations int16 cannot be combined with --weights code: 16-bit activations run the generic int16 kernels, which read the int8 weights as data (use --weights data)");
-            }
-        });
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 

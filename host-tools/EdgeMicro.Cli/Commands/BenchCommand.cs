@@ -67,12 +67,14 @@ internal sealed class BenchCommand : Command
                 float_accuracy = Math.Round(r.Int16.FloatAccuracy, 4), int16_activations_accuracy = Math.Round(r.Int16.Int8Accuracy, 4),
                 int16_activations_il_per_mac = r.Int16.IlPerMac, int16_activations_estimated_esp32_ms = r.Int16.EstimatedEsp32Ms,
                 int16_activations_heap_model_bytes = r.Int16.RamBytes,
+                int16_activations_code_il_per_mac = r.Int16Code.IlPerMac, int16_activations_code_estimated_esp32_ms = r.Int16Code.EstimatedEsp32Ms,
+                int16_activations_code_heap_model_bytes = r.Int16Code.RamBytes, int16_activations_code_heap_bytes_per_weight = r.Int16Code.HeapBytesPerWeight,
             }), new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         var table = new Table().Title("EdgeMicro bench (IL counts are exact; host timings are informative)")
-            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight", "int8 mode: whole IL/MAC, ms, model heap, B/weight", "int16 activations: accuracy (float), IL/MAC, ms, model heap");
+            .AddColumns("model", "MACs", "host inf/s gen/spec", "host MAC/s spec", "IL/inference gen/spec", "whole IL/MAC gen/spec", "kernel-only IL/MAC gen/spec", "outside kernels (input, head IL)", "ESP32 est. ms", "firmware assembly IL B, init. data B", "stats IL/update", "heap B/weight, resident, update peak", "code mode: whole (kernel) IL/MAC, ms, assembly IL B, heap B/weight", "int8 mode: whole IL/MAC, ms, model heap, B/weight", "int16 activations: accuracy (float), IL/MAC, ms, model heap", "int16 + code: IL/MAC, ms, model heap, B/weight");
         foreach (BenchmarkResult r in results)
         {
             table.AddRow(r.Name, F(r.Macs, "N0"), $"{F(r.GenericPerSecond, "N0")} / {F(r.SpecializedPerSecond, "N0")}", F(r.SpecializedMacsPerSecond / 1e6, "F0") + " M",
@@ -84,7 +86,8 @@ internal sealed class BenchCommand : Command
                 $"{F(r.Memory.BytesPerWeight, "F2")}, {F(r.Memory.ResidentBytes / 1024.0, "F1")} KiB, {F(r.Memory.UpdatePeakBytes / 1024.0, "F1")} KiB",
                 $"{F(r.Compiled.IlPerMac, "F2")} ({F(r.Compiled.KernelIlPerMac, "F2")}), {F(r.Compiled.EstimatedMs, "F2")}, {F(r.CompiledLimits.TotalIlBytes, "N0")}" + (r.CompiledLimits.IsWithinLimits ? string.Empty : " OVER LIMITS") + $", {F(r.CompiledMemory.BytesPerWeight, "F2")}",
                 $"{F(r.Int8.IlPerMac, "F2")}, {F(r.Int8.EstimatedEsp32Ms, "F2")}, {F(r.Int8.RamBytes / 1024.0, "F1")} KiB, {F(r.Int8.HeapBytesPerWeight, "F2")}",
-                $"{F(100 * r.Int16.Int8Accuracy, "F2")}% ({F(100 * r.Int16.FloatAccuracy, "F2")}%), {F(r.Int16.IlPerMac, "F2")}, {F(r.Int16.EstimatedEsp32Ms, "F2")}, {F(r.Int16.RamBytes / 1024.0, "F1")} KiB");
+                $"{F(100 * r.Int16.Int8Accuracy, "F2")}% ({F(100 * r.Int16.FloatAccuracy, "F2")}%), {F(r.Int16.IlPerMac, "F2")}, {F(r.Int16.EstimatedEsp32Ms, "F2")}, {F(r.Int16.RamBytes / 1024.0, "F1")} KiB",
+                $"{F(r.Int16Code.IlPerMac, "F2")}, {F(r.Int16Code.EstimatedEsp32Ms, "F2")}, {F(r.Int16Code.RamBytes / 1024.0, "F1")} KiB, {F(r.Int16Code.HeapBytesPerWeight, "F2")}");
         }
 
         CommandRunner.Console(stdout).Write(table);

@@ -16,13 +16,6 @@ internal sealed class ConvertCommand : Command
             Options.Add(o);
         }
 
-        Validators.Add(r =>
-        {
-            if (r.GetValue(Activations) == "int16" && r.GetValue(Weights) == "code")
-            {
-                r.AddError("--activations int16 cannot be combined with --weights code: 16-bit activations run the generic int16 kernels, which read the int8 weights as data (use --weights data)");
-            }
-        });
         SetAction(parse => CommandRunner.Guard(parse, () => Execute(parse)));
     }
 
@@ -51,7 +44,7 @@ internal sealed class ConvertCommand : Command
     internal Option<string> Weights { get; } = new Option<string>("--weights") { Description = "Where the weights go: 'data' (packed in the weight table, one copy on the heap; loadable from a blob too) or 'code' (IL constants of the generated kernel: flash, no heap; fastest) or 'int8' (Dense layers' int8 rows in the weight table: 1 B of heap and of assembly data per weight, about 2.3x slower on MLPs; for models too large for the other two).", DefaultValueFactory = _ => "data", HelpName = "data|code|int8" }
         .OneOf("data", "code", "int8");
 
-    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "Width of the activations between layers: 'int8' (SWAR kernels, fastest) or 'int16' (16-bit symmetric activations, int8 weights, generic int16 kernels: more accurate where int8 activations lose precision, slower, twice the activation buffers; the model input and the logits stay int8) or 'auto' (int16 only when int8 loses more than 0.5 point of accuracy against float on the test set and int16 does better).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16|auto" }
+    internal Option<string> Activations { get; } = new Option<string>("--activations") { Description = "Width of the activations between layers: 'int8' (SWAR kernels, fastest) or 'int16' (16-bit symmetric activations, int8 weights: more accurate where int8 activations lose precision, slower (generic int16 kernels; with --weights code the Dense layers' weights are compiled in, two rows per 64-bit constant), twice the activation buffers; the model input and the logits stay int8) or 'auto' (int16 only when int8 loses more than 0.5 point of accuracy against float on the test set and int16 does better).", DefaultValueFactory = _ => "int8", HelpName = "int8|int16|auto" }
         .OneOf("int8", "int16", "auto");
 
     internal Option<string> Out { get; } = new("--out", "-o") { Description = "Output directory: a new or empty one, or one convert wrote before (its edgemicro-output.json lists what it may replace). Other files in it are never touched.", Required = true, HelpName = "DIR" };

@@ -24,10 +24,11 @@ namespace EdgeMicro.Conversion.Benchmarks;
 /// <param name="CompiledMemory">Device heap figures in code mode.</param>
 /// <param name="Int8">The conversion with the Dense rows kept int8 (<c>--weights int8</c>): its IL, latency and heap.</param>
 /// <param name="Int16">The conversion with 16-bit activations (<c>--activations int16</c>): accuracy, IL, latency, heap.</param>
+/// <param name="Int16Code">The same with the Dense layers' weights compiled in (<c>--activations int16 --weights code</c>).</param>
 public sealed record BenchmarkResult(
     string Name, long Macs, double GenericPerSecond, double SpecializedPerSecond,
     InterpreterCost Generic, InterpreterCost Specialized, NanoFrameworkLimitsReport KernelLimits, double StatisticsIlPerUpdate, DeviceMemory Memory,
-    InterpreterCost Compiled, NanoFrameworkLimitsReport CompiledLimits, DeviceMemory CompiledMemory, ConversionReport Int8, ConversionReport Int16)
+    InterpreterCost Compiled, NanoFrameworkLimitsReport CompiledLimits, DeviceMemory CompiledMemory, ConversionReport Int8, ConversionReport Int16, ConversionReport Int16Code)
 {
     /// <summary>Host-twin MAC/s with the specialized kernel.</summary>
     public double SpecializedMacsPerSecond => SpecializedPerSecond * Macs;
@@ -38,8 +39,8 @@ public sealed record BenchmarkResult(
 /// only) and counts the IL instructions the firmware core executes per inference - the figure that predicts
 /// nanoFramework speed - for the generic kernels, the generated specialized kernel (weights as data) and the kernel
 /// with the weights compiled in (<c>--weights code</c>, converted into a sibling directory), and the reports of the
-/// int8-row conversion (<c>--weights int8</c>) and of the 16-bit activation conversion (<c>--activations int16</c>),
-/// two more siblings.
+/// int8-row conversion (<c>--weights int8</c>) and of the 16-bit activation conversion (<c>--activations int16</c>,
+/// with the weights as data and compiled in), three more siblings.
 /// </summary>
 public static class ModelBenchmark
 {
@@ -76,9 +77,10 @@ public static class ModelBenchmark
             "EdgeMicro.Firmware", File.ReadAllText(Directory.GetFiles(codeOptions.OutputDirectory, "*Model.g.cs").Single()), codeSource);
         ConversionReport int8 = ConvertPipeline.Run(options with { Weights = WeightsMode.Int8, OutputDirectory = options.OutputDirectory + "-int8" });
         ConversionReport int16 = ConvertPipeline.Run(options with { WideActivations = true, OutputDirectory = options.OutputDirectory + "-int16" });
+        ConversionReport int16Code = ConvertPipeline.Run(options with { WideActivations = true, Weights = WeightsMode.Code, OutputDirectory = options.OutputDirectory + "-int16-code" });
         return new BenchmarkResult(
             options.Name ?? className, specialCost.Macs, generic, special, genericCost, specialCost, limits, statistics, DeviceMemory.Of(blob.Model, blobBytes),
-            compiledCost, compiledLimits, DeviceMemory.Of(blob.Model, blobBytes, inCode, compiled.Instantiate()), int8, int16);
+            compiledCost, compiledLimits, DeviceMemory.Of(blob.Model, blobBytes, inCode, compiled.Instantiate()), int8, int16, int16Code);
     }
 
     private static double Throughput(Classifier classifier, int[][] samples, double seconds)

@@ -41,7 +41,9 @@ public static class CompiledWeightsGenerator
     /// <returns>C# source.</returns>
     public static string Generate(PreparedLayer[] layers, string className, string provenance, ModelDefinition? model = null, bool[]? asData = null)
     {
-        bool IsCompiled(PreparedLayer p) => CompiledWeightsGenerator.IsCompiled(p) && !(asData?[Array.IndexOf(layers, p)] ?? false);
+        bool wide = model?.HasWideActivations == true;
+        bool IsCompiled(PreparedLayer p) => !wide && CompiledWeightsGenerator.IsCompiled(p) && !(asData?[Array.IndexOf(layers, p)] ?? false);
+        bool[] wideCompiled = [.. layers.Select((p, i) => wide && WideDenseGenerator.IsCompiled(p) && !(asData?[i] ?? false))];
 
         bool fused = NetworkKernelGenerator.IsFused(layers, model, IsCompiled);
         var sb = new StringBuilder();
@@ -49,7 +51,7 @@ public static class CompiledWeightsGenerator
             sb, "EdgeMicro kernel with the weights compiled in (edgemicro convert --weights code); do not edit.", provenance,
             "Bit-exact with EdgeMicro.Core.Inference.DenseKernel/ConvKernel (same SWAR words, lanes and rounding).",
             "Layer kernels with this model's weights as IL constants (flash, not heap).", className,
-            KernelSource.Interfaces(model != null, fused), "EdgeMicro.Core.Format", "EdgeMicro.Core.Inference", "EdgeMicro.Core.Model");
+            KernelSource.Interfaces(model != null, fused) + (wide ? ", ISpecializedWideKernel" : string.Empty), "EdgeMicro.Core.Format", "EdgeMicro.Core.Inference", "EdgeMicro.Core.Model");
         var padded = new List<int>();
         for (int i = 0; i < layers.Length; i++)
         {
@@ -89,7 +91,7 @@ public static class CompiledWeightsGenerator
                     + " && (layer.Definition.WeightsCompiled || ModelSerializer.LayerChecksum(layer.Definition) == 0x" + crc.ToString("X8", CultureInfo.InvariantCulture) + "u)";
                 runs[i] = (p.Definition.Kind == LayerKind.Dense ? "Dense" : "Conv") + N(i) + "(input, output)";
             }
-            else if (PoolKernelGenerator.IsSpecialized(p.Definition))
+            else if (!wide && PoolKernelGenerator.IsSpecialized(p.Definition))
             {
                 accepts[i] = PoolKernelGenerator.AcceptsCondition(p);
                 runs[i] = "Pool" + N(i) + "(layer, input, output)";
@@ -97,7 +99,7 @@ public static class CompiledWeightsGenerator
         }
 
         KernelSource.Dispatch(sb, accepts, runs);
-        if (layers.Any(l => PoolKernelGenerator.IsSpecialized(l.Definition)))
+        if (!wide && layers.Any(l => PoolKernelGenerator.IsSpecialized(l.Definition)))
         {
             sb.AppendLine(ConvKernelGenerator.SameShapeMethod);
             foreach (int i in Enumerable.Range(0, layers.Length).Where(i => PoolKernelGenerator.IsSpecialized(layers[i].Definition)))
@@ -105,6 +107,11 @@ public static class CompiledWeightsGenerator
                 sb.AppendLine();
                 PoolKernelGenerator.Pool(sb, i, layers[i]);
             }
+        }
+
+        if (wide)
+        {
+            WideDenseGenerator.Emit(sb, layers, wideCompiled);
         }
 
         if (model != null)

@@ -6,8 +6,8 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <summary>
 /// <c>convert --activations auto</c>: keeps int8 activations (the SWAR kernels, several times faster) unless they cost
 /// more than <see cref="AllowedLoss"/> of accuracy against the float model on the evaluation set; then quantizes
-/// again with 16-bit activations and keeps that model if it is more accurate. Weights compiled into code need int8
-/// activations, so with <c>--weights code</c> the choice stays int8 and says why.
+/// again with 16-bit activations and keeps that model if it is more accurate. The weights mode does not change the
+/// rule: with <c>--weights code</c> a 16-bit model has its Dense layers compiled in (<see cref="Export.WideDenseGenerator"/>).
 /// </summary>
 public static class ActivationChoice
 {
@@ -17,11 +17,10 @@ public static class ActivationChoice
     /// <summary>Chooses between the int8 model and, when it loses too much, the 16-bit one.</summary>
     /// <param name="int8">The model with int8 activations.</param>
     /// <param name="int8Evaluation">Its evaluation.</param>
-    /// <param name="weights">The weights mode.</param>
     /// <param name="quantizeWide">Quantizes and evaluates with 16-bit activations.</param>
     /// <returns>The chosen model, its evaluation and the reason, for the report.</returns>
     public static (BudgetedModel Model, TwinEvaluation Evaluation, string Reason) Choose(
-        BudgetedModel int8, TwinEvaluation int8Evaluation, WeightsMode weights, Func<(BudgetedModel Model, TwinEvaluation Evaluation)> quantizeWide)
+        BudgetedModel int8, TwinEvaluation int8Evaluation, Func<(BudgetedModel Model, TwinEvaluation Evaluation)> quantizeWide)
     {
         ArgumentNullException.ThrowIfNull(int8Evaluation);
         ArgumentNullException.ThrowIfNull(quantizeWide);
@@ -29,11 +28,6 @@ public static class ActivationChoice
         if (loss8 <= AllowedLoss)
         {
             return (int8, int8Evaluation, $"auto: int8 ({Pp(loss8)} pp below float, within {Pp(AllowedLoss)})");
-        }
-
-        if (weights == WeightsMode.Code)
-        {
-            return (int8, int8Evaluation, $"auto: int8 ({Pp(loss8)} pp below float; --weights code needs int8 activations)");
         }
 
         (BudgetedModel wide, TwinEvaluation wideEvaluation) = quantizeWide();

@@ -173,7 +173,7 @@ public sealed class LayerReport
     /// <summary>Width of the layer's output activations in bits: 8, or 16 (<c>--activations int16</c>).</summary>
     public required int ActivationBits { get; init; }
 
-    /// <summary>SWAR lanes (3, 2), 1 for int8 rows, or 0 for pools.</summary>
+    /// <summary>SWAR lanes (3, 2; 2 for a Dense layer of a 16-bit-activation model compiled in, two rows per constant), 1 for int8 rows, or 0 for pools.</summary>
     public required int SwarLanes { get; init; }
 
     /// <summary>Rows whose weights were requantized to a slightly coarser grid (largest code 113-126) so that the layer

@@ -47,7 +47,7 @@ public static class ConvertPipeline
         string activations = options.WideActivations ? "int16" : "int8";
         if (options.AutoActivations)
         {
-            (budgeted, evaluation, activations) = ActivationChoice.Choose(budgeted, evaluation, options.Weights, () =>
+            (budgeted, evaluation, activations) = ActivationChoice.Choose(budgeted, evaluation, () =>
             {
                 BudgetedModel wide = Quantize(request with { WideActivations = true });
                 return (wide, Evaluate(wide));

@@ -41,16 +41,13 @@ public sealed record GeneratedFirmwareCode(CompiledKernel Kernel, bool[]? InCode
         }
 
         bool wide = model.HasWideActivations;
-        if (wide && code)
-        {
-            throw new ArgumentException("weights compiled into code need int8 activations", nameof(mode));
-        }
 
-        // 16-bit activations run the generic WideKernels: only the input quantizer and the head are specialized.
-        bool[] off = [.. layers.Select(_ => wide)];
+        // 16-bit activations run the generic WideKernels (only the input quantizer and the head are specialized), or,
+        // in code mode, the Dense layers with their weights compiled in (WideDenseGenerator).
+        bool[] off = [.. layers.Select(_ => wide && !code)];
         while (true)
         {
-            bool[] generated = [.. layers.Select((l, i) => !off[i] && (code ? CompiledWeightsGenerator.IsCompiled(l) : KernelGenerator.IsSpecialized(l)))];
+            bool[] generated = [.. layers.Select((l, i) => !off[i] && (wide ? WideDenseGenerator.IsCompiled(l) : code ? CompiledWeightsGenerator.IsCompiled(l) : KernelGenerator.IsSpecialized(l)))];
             CompiledKernel kernel = code
                 ? CompiledKernel.CreateCompiledWeights(layers, name + "Kernel", provenance, model, off)
                 : CompiledKernel.Create(layers, name + "Kernel", provenance, model, off);

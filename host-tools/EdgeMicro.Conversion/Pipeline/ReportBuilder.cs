@@ -61,9 +61,9 @@ public static class ReportBuilder
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 ActivationBits = l.WideOutput ? 16 : 8,
-                SwarLanes = p.Lanes,
+                SwarLanes = WideCompiled(accepted, i, p) ? 2 : p.Lanes,
                 RowsRequantizedForThreeLanes = ThreeLaneFit.RowsRequantized(l),
-                Specialized = accepted.Accepts(i, p),
+                Specialized = m.HasWideActivations ? WideCompiled(accepted, i, p) : accepted.Accepts(i, p),
                 Il = Math.Round(r.Special.LayerIl[i], 1),
                 IlPerMac = l.Macs == 0 ? null : Math.Round(r.Special.LayerIl[i] / l.Macs, 3),
             };
@@ -118,4 +118,7 @@ public static class ReportBuilder
     }
 
     private static double?[] Nullable(double[] values) => values.Select(v => double.IsNaN(v) ? (double?)null : Math.Round(v, 6)).ToArray();
+
+    /// <summary>Whether a layer of a model with 16-bit activations runs with its weights compiled in (two rows per word).</summary>
+    private static bool WideCompiled(ISpecializedKernel kernel, int i, PreparedLayer p) => kernel is ISpecializedWideKernel w && w.AcceptsWide(i, p);
 }

@@ -39,11 +39,14 @@ public sealed class ActivationChoiceTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public void Convert_WithAutoActivationsAndCompiledWeights_KeepsInt8AndSaysWhy()
+    public void Convert_WithAutoActivationsAndCompiledWeights_ChoosesInt16WithTheDenseWeightsInCode()
     {
         ConversionReport auto = ConvertPipeline.Run(SmallUnitModel() with { AutoActivations = true, Weights = WeightsMode.Code, OutputDirectory = _dir.Combine("code") });
 
-        Assert.Contains("--weights code needs int8 activations", auto.Activations, StringComparison.Ordinal);
+        Assert.StartsWith("auto: int16 (int8 was ", auto.Activations, StringComparison.Ordinal);
+        Assert.Equal([16, 8], auto.Layers.Select(l => l.ActivationBits));
+        Assert.All(auto.Layers, l => Assert.True(l.Specialized && l.SwarLanes == 2, $"layer {l.Index}: specialized {l.Specialized}, lanes {l.SwarLanes}"));
+        Assert.Equal(0, auto.HeapBytesPerWeight);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -19,15 +19,16 @@ public static class SyntheticConversion
     /// <param name="features">Input values.</param>
     /// <param name="rows">Calibration rows; as many saturating rows are added to the samples.</param>
     /// <param name="rng">Random source (the caller's seed).</param>
+    /// <param name="wideActivations">Quantize with 16-bit activations (<c>--activations int16</c>).</param>
     /// <returns>The quantized model, its classifier and the fixed-point samples.</returns>
-    public static (QuantizedModel Q, Classifier Classifier, int[][] Samples) Quantize(OnnxGraph graph, string name, int features, int rows, Random rng)
+    public static (QuantizedModel Q, Classifier Classifier, int[][] Samples) Quantize(OnnxGraph graph, string name, int features, int rows, Random rng, bool wideActivations = false)
     {
         ArgumentNullException.ThrowIfNull(rng);
         double[][] calibration = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => (rng.NextDouble() * 4) - 2).ToArray()).ToArray();
         FloatModel model = ConversionInputs.Lower(() => graph, name + ".onnx");
         InputLayout layout = InputLayout.Parse(null, model.InputDims, features);
         int fractionBits = RawSamples.ChooseFractionBits(calibration.SelectMany(r => r).Max(Math.Abs));
-        var request = new QuantizationRequest(model, name, 1, ["a", "b", "c"], Normalization.Identity(features), layout, fractionBits, calibration);
+        var request = new QuantizationRequest(model, name, 1, ["a", "b", "c"], Normalization.Identity(features), layout, fractionBits, calibration) { WideActivations = wideActivations };
         BudgetedModel m = BudgetedQuantizer.Quantize(request, name + ".onnx", long.MaxValue);
         double big = calibration.SelectMany(r => r).Max(Math.Abs);
         double[][] extreme = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, features).Select(_ => rng.Next(2) == 0 ? -big : big).ToArray()).ToArray();
