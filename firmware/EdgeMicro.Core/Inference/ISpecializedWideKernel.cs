@@ -1,7 +1,7 @@
 namespace EdgeMicro.Core.Inference
 {
     /// <summary>
-    /// Layer kernels generated for a model with 16-bit activations (<c>--activations int16 --weights code</c>): Dense
+    /// Layer kernels generated for a model with 16-bit activations (<c>--activations int16 --weights code</c>): Dense and Conv
     /// layers whose int8 weights are IL constants of the generated code. <see cref="WideActivations"/> asks once per
     /// layer at load time; layers not accepted run on <see cref="WideKernels"/>. Generated kernels must be bit-exact
     /// with <see cref="WideKernels"/>.

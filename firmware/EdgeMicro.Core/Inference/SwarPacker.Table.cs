@@ -36,7 +36,7 @@ namespace EdgeMicro.Core.Inference
             if (m.HasWideActivations)
             {
                 // 16-bit activations: the kernels read the int8 weights as they are (WideKernels), nothing to pack;
-                // Dense layers compiled into a generated kernel (ISpecializedWideKernel) drop them.
+                // Dense and Conv layers compiled into a generated kernel (ISpecializedWideKernel) drop them.
                 ModelDefinition same = m.ShallowCopy();
                 same.Checksum = 0;
                 if (inCode != null)
@@ -45,7 +45,7 @@ namespace EdgeMicro.Core.Inference
                     for (int i = 0; i < m.Layers.Length; i++)
                     {
                         LayerDefinition l = m.Layers[i];
-                        if (inCode[i] && l.Kind == LayerKind.Dense && l.Weights != null)
+                        if (inCode[i] && (l.Kind == LayerKind.Dense || l.Kind == LayerKind.Conv) && l.Weights != null)
                         {
                             l = l.ShallowCopy();
                             l.Weights = null;

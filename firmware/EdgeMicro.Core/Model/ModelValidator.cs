@@ -151,9 +151,9 @@ namespace EdgeMicro.Core.Model
                     Range(at + " input zero point", l.InputZeroPoints[c], prevWide ? 0 : -128, prevWide ? 0 : 127);
                 }
 
-                if (wide && (l.PackedWeights != null || l.PackedLanes != 0 || (l.WeightsCompiled && l.Kind != LayerKind.Dense)))
+                if (wide && (l.PackedWeights != null || l.PackedLanes != 0))
                 {
-                    throw new ModelFormatException(at + " is packed or a compiled non-Dense layer, but a model with 16-bit activations keeps int8 weights as they are (only Dense layers may be compiled into a kernel)");
+                    throw new ModelFormatException(at + " is packed, but a model with 16-bit activations keeps int8 weights as they are (or compiled into a kernel)");
                 }
 
                 if (l.Kind != LayerKind.Dense && l.Kind != LayerKind.Conv && l.WideOutput != prevWide)

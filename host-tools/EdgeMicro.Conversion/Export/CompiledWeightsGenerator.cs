@@ -43,7 +43,7 @@ public static class CompiledWeightsGenerator
     {
         bool wide = model?.HasWideActivations == true;
         bool IsCompiled(PreparedLayer p) => !wide && CompiledWeightsGenerator.IsCompiled(p) && !(asData?[Array.IndexOf(layers, p)] ?? false);
-        bool[] wideCompiled = [.. layers.Select((p, i) => wide && WideDenseGenerator.IsCompiled(p) && !(asData?[i] ?? false))];
+        bool[] wideCompiled = [.. layers.Select((p, i) => wide && WideKernelGenerator.IsCompiled(p) && !(asData?[i] ?? false))];
 
         bool fused = NetworkKernelGenerator.IsFused(layers, model, IsCompiled);
         var sb = new StringBuilder();
@@ -62,6 +62,11 @@ public static class CompiledWeightsGenerator
             }
         }
 
+        if (wide)
+        {
+            WideKernelGenerator.Fields(sb, layers, wideCompiled);
+        }
+
         sb.AppendLine();
         sb.AppendLine("        /// <summary>Initializes a new instance: fills the padded input borders with the input zero points.</summary>");
         sb.Append("        public ").Append(className).AppendLine("()");
@@ -75,6 +80,11 @@ public static class CompiledWeightsGenerator
                 sb.Append("            for (int k = ").Append(N(c * plane)).Append("; k < ").Append(N((c + 1) * plane)).Append("; k++) { _padded").Append(N(i))
                     .Append("[k] = ").Append(N(l.InputZeroPoints[c])).AppendLine("; }");
             }
+        }
+
+        if (wide)
+        {
+            WideKernelGenerator.Fill(sb, layers, wideCompiled);
         }
 
         sb.AppendLine("        }");
@@ -111,7 +121,7 @@ public static class CompiledWeightsGenerator
 
         if (wide)
         {
-            WideDenseGenerator.Emit(sb, layers, wideCompiled);
+            WideKernelGenerator.Emit(sb, layers, wideCompiled);
         }
 
         if (model != null)

@@ -7,7 +7,7 @@ namespace EdgeMicro.Conversion.Pipeline;
 /// <c>convert --activations auto</c>: keeps int8 activations (the SWAR kernels, several times faster) unless they cost
 /// more than <see cref="AllowedLoss"/> of accuracy against the float model on the evaluation set; then quantizes
 /// again with 16-bit activations and keeps that model if it is more accurate. The weights mode does not change the
-/// rule: with <c>--weights code</c> a 16-bit model has its Dense layers compiled in (<see cref="Export.WideDenseGenerator"/>).
+/// rule: with <c>--weights code</c> a 16-bit model has its Dense layers compiled in (<see cref="Export.WideKernelGenerator"/>).
 /// </summary>
 public static class ActivationChoice
 {

@@ -43,11 +43,11 @@ public sealed record GeneratedFirmwareCode(CompiledKernel Kernel, bool[]? InCode
         bool wide = model.HasWideActivations;
 
         // 16-bit activations run the generic WideKernels (only the input quantizer and the head are specialized), or,
-        // in code mode, the Dense layers with their weights compiled in (WideDenseGenerator).
+        // in code mode, the Dense layers with their weights compiled in (WideKernelGenerator).
         bool[] off = [.. layers.Select(_ => wide && !code)];
         while (true)
         {
-            bool[] generated = [.. layers.Select((l, i) => !off[i] && (wide ? WideDenseGenerator.IsCompiled(l) : code ? CompiledWeightsGenerator.IsCompiled(l) : KernelGenerator.IsSpecialized(l)))];
+            bool[] generated = [.. layers.Select((l, i) => !off[i] && (wide ? WideKernelGenerator.IsCompiled(l) : code ? CompiledWeightsGenerator.IsCompiled(l) : KernelGenerator.IsSpecialized(l)))];
             CompiledKernel kernel = code
                 ? CompiledKernel.CreateCompiledWeights(layers, name + "Kernel", provenance, model, off)
                 : CompiledKernel.Create(layers, name + "Kernel", provenance, model, off);

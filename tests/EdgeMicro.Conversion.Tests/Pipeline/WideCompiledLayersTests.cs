@@ -13,10 +13,10 @@ using B = EdgeMicro.TestKit.OnnxModelBuilder;
 
 namespace EdgeMicro.Conversion.Tests.Pipeline;
 
-/// <summary><c>--activations int16 --weights code</c>: the Dense layers of a 16-bit-activation model with their int8
-/// weights compiled in, two rows per 64-bit constant (<see cref="WideDenseGenerator"/>), bit-exact with the generic
+/// <summary><c>--activations int16 --weights code</c>: the Dense and Conv layers of a 16-bit-activation model with their int8
+/// weights compiled in, two rows per 64-bit constant (<see cref="WideKernelGenerator"/>), bit-exact with the generic
 /// int16 kernels; the table holds no weights and a blob of the same model (over-the-air) runs on the same kernel.</summary>
-public sealed class WideCompiledDenseTests(ITestOutputHelper output)
+public sealed class WideCompiledLayersTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(1, 1, 2)]
@@ -47,8 +47,42 @@ public sealed class WideCompiledDenseTests(ITestOutputHelper output)
         Assert.True(generated.Limits.IsWithinLimits, string.Join(" ", generated.Limits.Violations));
     }
 
-    /// <summary>Every devkit model: MLPs run at under half the IL of int16 data mode with no weight on the heap; the
-    /// CNNs compile their Dense head only (Conv layers stay on the generic int16 kernels) and get no slower.</summary>
+    [Theory]
+    [InlineData(1, 3, 1, 1, 1)]
+    [InlineData(2, 4, 2, 1, 1)]
+    [InlineData(3, 5, 1, 2, 2)]
+    [InlineData(2, 2, 2, 2, 0)]
+    [InlineData(4, 1, 1, 1, 0)]
+    public void RandomCnn_WithCompiledWeights_IsBitExactWithTheGenericInt16Kernels(int inC, int outC, int stride, int dilation, int pad)
+    {
+        var rng = new Random((inC * 31) + (outC * 7) + stride + (dilation * 3) + pad);
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        const int H = 7, W = 6, K = 3;
+        int span = ((K - 1) * dilation) + 1;
+        int outH = ((H + (2 * pad) - span) / stride) + 1, outW = ((W + (2 * pad) - span) / stride) + 1;
+        int flat = 3 * outH * outW;
+        var graph = new B().Input("x", 1, inC, H, W).Output("y", 1, 3)
+            .Initializer("w", [outC, inC, K, K], R(outC * inC * K * K)).Initializer("cb", [outC], R(outC))
+            .Initializer("w2", [3, outC, K, K], R(3 * outC * K * K)).Initializer("cb2", [3], R(3))
+            .Initializer("fw", [flat, 3], R(flat * 3))
+            .Node("Conv", ["x", "w", "cb"], "c", B.Ints("pads", pad, pad, pad, pad), B.Ints("strides", stride, stride),
+                B.Ints("dilations", dilation, dilation), B.Ints("kernel_shape", K, K))
+            .Node("Relu", ["c"], "r")
+            .Node("Conv", ["r", "w2", "cb2"], "c2", B.Ints("pads", 1, 1, 1, 1), B.Ints("kernel_shape", K, K))
+            .Node("Relu", ["c2"], "r2")
+            .Node("Flatten", ["r2"], "f", B.Attr("axis", 1L))
+            .Node("MatMul", ["f", "fw"], "y")
+            .Load();
+        (QuantizedModel q, Classifier classifier, int[][] samples) = SyntheticConversion.Quantize(graph, "widecnn", inC * H * W, 40, rng, wideActivations: true);
+        (GeneratedFirmwareCode generated, ModelDefinition table, Classifier device) = SyntheticConversion.Generate(WeightsMode.Code, q, classifier, "WideCnn");
+
+        var kernel = (ISpecializedWideKernel)generated.Kernel.Instantiate();
+        Assert.All(Enumerable.Range(0, table.Layers.Length), i => Assert.True(kernel.AcceptsWide(i, device.Layers[i]) && table.Layers[i].WeightsCompiled, $"layer {i} is not compiled"));
+        SpecializedKernelCheck.AssertBitExact(q.Definition, generated.Kernel, samples, table);
+    }
+
+    /// <summary>Every devkit model runs at under half the IL of int16 data mode, every Dense and Conv layer compiled;
+    /// MLPs keep no weight on the heap.</summary>
     /// <param name="key">Devkit model.</param>
     [Theory]
     [InlineData("digits_mlp")]
@@ -70,11 +104,10 @@ public sealed class WideCompiledDenseTests(ITestOutputHelper output)
         output.WriteLine($"{key}: int16 data {data.IlPerMac} IL/MAC, {data.HeapBytesPerWeight} B/weight; code {code.IlPerMac} IL/MAC, {code.HeapBytesPerWeight} B/weight; accuracy {code.Int8Accuracy:P2}");
 
         Assert.Equal(data.Int8Accuracy, code.Int8Accuracy);
-        bool mlp = table.Layers.All(l => l.Kind == LayerKind.Dense);
-        Assert.True(mlp ? code.IlPerMac < data.IlPerMac / 2 : code.IlPerMac <= data.IlPerMac, $"{code.IlPerMac} IL/MAC with the weights in code against {data.IlPerMac} as data");
-        Assert.True(!mlp || code.HeapBytesPerWeight == 0, $"{code.HeapBytesPerWeight} B of heap per weight in code mode");
-        int[] dense = [.. Enumerable.Range(0, table.Layers.Length).Where(i => table.Layers[i].Kind == LayerKind.Dense)];
-        Assert.All(dense, i => Assert.True(table.Layers[i].WeightsCompiled && code.Layers[i].Specialized, $"Dense layer {i} is not compiled"));
+        Assert.True(code.IlPerMac < data.IlPerMac / 2, $"{code.IlPerMac} IL/MAC with the weights in code against {data.IlPerMac} as data");
+        Assert.Equal(0, code.HeapBytesPerWeight);
+        int[] weighted = [.. Enumerable.Range(0, table.Layers.Length).Where(i => table.Layers[i].Kind is LayerKind.Dense or LayerKind.Conv)];
+        Assert.All(weighted, i => Assert.True(table.Layers[i].WeightsCompiled && code.Layers[i].Specialized, $"layer {i} is not compiled"));
         Assert.Null(SelfTest.Run(blob, new Classifier(table, kernel)));
         Assert.Null(SelfTest.Run(blob, new Classifier(blob.Model, kernel)));
         Assert.Null(SelfTest.Run(blob, new Classifier(blob.Model)));
