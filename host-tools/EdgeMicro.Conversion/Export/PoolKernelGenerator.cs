@@ -13,7 +13,8 @@ namespace EdgeMicro.Conversion.Export;
 /// in-bounds taps plus zp_in[c] per padded tap when CountIncludePad, divided by the window size (CountIncludePad) or
 /// the in-bounds count, rounded half away from zero by truncating division; then clamp to [ActivationMin,
 /// ActivationMax]. The clamp bounds are part of the accepted shape; the clamp is left out when it is [-128, 127]
-/// (an int8 maximum or rounded average cannot leave that range).</para>
+/// (an int8 maximum or rounded average cannot leave that range). With <c>wide</c> the method reads and writes int16
+/// (<see cref="WideKernels.Pool"/>, run through <see cref="ISpecializedWideKernel"/>) and always clamps.</para>
 /// </summary>
 internal static class PoolKernelGenerator
 {
@@ -40,12 +41,14 @@ internal static class PoolKernelGenerator
     /// <param name="sb">Destination.</param>
     /// <param name="index">Layer index.</param>
     /// <param name="p">Prepared layer.</param>
-    public static void Pool(StringBuilder sb, int index, PreparedLayer p)
+    /// <param name="wide">Emit <c>WidePool{index}</c> over int16 arrays (a model with 16-bit activations).</param>
+    public static void Pool(StringBuilder sb, int index, PreparedLayer p, bool wide = false)
     {
         LayerDefinition l = p.Definition;
         const string I = "            ";
-        bool clamp = l.ActivationMin > -128 || l.ActivationMax < 127;
-        sb.Append("        private static void Pool").Append(N(index)).AppendLine("(PreparedLayer p, sbyte[] input, sbyte[] output)");
+        bool clamp = wide || l.ActivationMin > -128 || l.ActivationMax < 127;
+        string element = wide ? "short" : "sbyte";
+        sb.Append("        private static void ").Append(wide ? "WidePool" : "Pool").Append(N(index)).Append("(PreparedLayer p, ").Append(element).Append("[] input, ").Append(element).AppendLine("[] output)");
         sb.AppendLine("        {");
         sb.Append(I).AppendLine("int[] zp = p.Definition.InputZeroPoints;");
         bool max = l.Kind == LayerKind.MaxPool;
@@ -80,7 +83,7 @@ internal static class PoolKernelGenerator
                         Average(body, I, l, c, taps, padded);
                     }
 
-                    string result = clamp ? "(sbyte)(r < lo ? lo : (r > hi ? hi : r))" : (max ? "r" : "(sbyte)r");
+                    string result = clamp ? "(" + element + ")(r < lo ? lo : (r > hi ? hi : r))" : (max ? "r" : "(sbyte)r");
                     body.Append(I).Append("output[").Append(N(at)).Append("] = ").Append(result).AppendLine(";");
                 }
             }

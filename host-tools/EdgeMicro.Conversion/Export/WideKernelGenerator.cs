@@ -8,7 +8,7 @@ namespace EdgeMicro.Conversion.Export;
 /// <summary>
 /// Generates the Dense and one-group Conv layers of a model with 16-bit activations under <c>--weights code</c>
 /// (<see cref="ISpecializedWideKernel"/>): each layer's int8 weights become IL constants, two rows to a 64-bit word
-/// (Conv: <see cref="WideConvGenerator"/>).
+/// (Conv: <see cref="WideConvGenerator"/>); pools get the straight-line methods of <see cref="PoolKernelGenerator"/> over int16.
 /// <para>Contract: bit-exact with <see cref="WideKernels.Dense"/> and <see cref="WideKernels.Conv"/>. Word W_{g,i} = w[2g, i] + w[2g+1, i] 2^32 and the bias
 /// word B_g = b'[2g] + b'[2g+1] 2^32 (folded biases, <see cref="SwarPacker.FoldedBias"/>); a = B_g + sum_i x_i W_{g,i}
 /// in wrapping 64-bit arithmetic equals S_0 + S_1 2^32 with S_0, S_1 the two rows' exact accumulators, which the
@@ -78,7 +78,11 @@ public static class WideKernelGenerator
         sb.AppendLine("            {");
         for (int i = 0; i < layers.Length; i++)
         {
-            if (compiled[i])
+            if (!compiled[i] && PoolKernelGenerator.IsSpecialized(layers[i].Definition))
+            {
+                sb.Append("                case ").Append(N(i)).Append(": return ").Append(PoolKernelGenerator.AcceptsCondition(layers[i])).AppendLine(";");
+            }
+            else if (compiled[i])
             {
                 PreparedLayer p = layers[i];
                 uint crc = EdgeMicro.Core.Format.ModelSerializer.LayerChecksum(p.Definition);
@@ -99,7 +103,11 @@ public static class WideKernelGenerator
         sb.AppendLine("            {");
         for (int i = 0; i < layers.Length; i++)
         {
-            if (compiled[i])
+            if (!compiled[i] && PoolKernelGenerator.IsSpecialized(layers[i].Definition))
+            {
+                sb.Append("                case ").Append(N(i)).Append(": WidePool").Append(N(i)).AppendLine("(layer, input, output); break;");
+            }
+            else if (compiled[i])
             {
                 sb.Append("                case ").Append(N(i)).Append(": Wide").Append(layers[i].Definition.Kind == LayerKind.Dense ? "Dense" : "Conv").Append(N(i)).AppendLine("(input, output); break;");
             }
@@ -107,9 +115,19 @@ public static class WideKernelGenerator
 
         sb.AppendLine("            }");
         sb.AppendLine("        }");
+        if (layers.Any(l => PoolKernelGenerator.IsSpecialized(l.Definition)))
+        {
+            sb.AppendLine(ConvKernelGenerator.SameShapeMethod);
+        }
+
         for (int i = 0; i < layers.Length; i++)
         {
-            if (compiled[i])
+            if (PoolKernelGenerator.IsSpecialized(layers[i].Definition))
+            {
+                sb.AppendLine();
+                PoolKernelGenerator.Pool(sb, i, layers[i], wide: true);
+            }
+            else if (compiled[i])
             {
                 sb.AppendLine();
                 if (layers[i].Definition.Kind == LayerKind.Dense)

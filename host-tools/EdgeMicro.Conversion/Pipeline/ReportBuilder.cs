@@ -61,7 +61,7 @@ public static class ReportBuilder
                 Saturation = e.Layers[i].SaturationFraction,
                 RangeMethod = r.Quantized.RangeMethods[i].ToString(),
                 ActivationBits = l.WideOutput ? 16 : 8,
-                SwarLanes = WideCompiled(accepted, i, p) ? 2 : p.Lanes,
+                SwarLanes = l.Kind is LayerKind.Dense or LayerKind.Conv && WideCompiled(accepted, i, p) ? 2 : p.Lanes,
                 RowsRequantizedForThreeLanes = ThreeLaneFit.RowsRequantized(l),
                 Specialized = m.HasWideActivations ? WideCompiled(accepted, i, p) : accepted.Accepts(i, p),
                 Il = Math.Round(r.Special.LayerIl[i], 1),
