@@ -29,15 +29,41 @@ internal static class CompiledConvGenerator
             return;
         }
 
+        sb.Append("        private void Conv").Append(N(index)).AppendLine("(sbyte[] input, sbyte[] output)");
+        sb.AppendLine("        {");
+        int plane = l.OutHeight * l.OutWidth;
+        Windows(sb, l, padded, "sbyte", "_padded" + N(index), p.ActivationMin, p.ActivationMax, p.OutChannels > 1, J =>
+        {
+            for (int g = 0; g < p.RowGroups; g++)
+            {
+                Dot(sb, J, p, g, l.WeightsPerOutput);
+                Lanes(sb, J, p, g, o => o == 0 ? "pos" : "pos + " + N(o * plane));
+            }
+        });
+        sb.AppendLine("        }");
+    }
+
+    /// <summary>Emits the body of a compiled Conv method: the padded copy of the input rows (when padded), the locals,
+    /// and the loop over output positions that reads every window's taps through constant offsets into x0..x(taps-1)
+    /// and then runs <paramref name="rows"/> (which writes output channel o at <c>pos + o * plane</c>).</summary>
+    /// <param name="sb">Destination.</param>
+    /// <param name="l">The layer.</param>
+    /// <param name="padded">Whether the layer reads the padded buffer <paramref name="field"/>.</param>
+    /// <param name="element">Array element type (sbyte, or short for 16-bit activations).</param>
+    /// <param name="field">The padded buffer's field name.</param>
+    /// <param name="activationMin">Clamp low.</param>
+    /// <param name="activationMax">Clamp high.</param>
+    /// <param name="lanes">Whether a lane local <c>l</c> is needed (more than one output channel).</param>
+    /// <param name="rows">Emits the sums and stores of one position at the given indentation, inside unchecked.</param>
+    internal static void Windows(StringBuilder sb, LayerDefinition l, bool padded, string element, string field, int activationMin, int activationMax, bool lanes, Action<string> rows)
+    {
         const string I = "            ";
         int ph = padded ? l.InHeight + l.PadTop + l.PadBottom : l.InHeight;
         int pw = padded ? l.InWidth + l.PadLeft + l.PadRight : l.InWidth;
-        int taps = l.WeightsPerOutput, plane = l.OutHeight * l.OutWidth;
-        sb.Append("        private void Conv").Append(N(index)).AppendLine("(sbyte[] input, sbyte[] output)");
-        sb.AppendLine("        {");
+        int taps = l.WeightsPerOutput;
         if (padded)
         {
-            sb.Append(I).Append("sbyte[] src = _padded").Append(N(index)).AppendLine(";");
+            sb.Append(I).Append(element).Append("[] src = ").Append(field).AppendLine(";");
             for (int c = 0; c < l.InChannels; c++)
             {
                 for (int y = 0; y < l.InHeight; y++)
@@ -49,12 +75,12 @@ internal static class CompiledConvGenerator
         }
         else
         {
-            sb.Append(I).AppendLine("sbyte[] src = input;");
+            sb.Append(I).Append(element).AppendLine("[] src = input;");
         }
 
-        sb.Append(I).Append("long lo = ").Append(N(p.ActivationMin)).Append(", hi = ").Append(N(p.ActivationMax)).AppendLine(";");
+        sb.Append(I).Append("long lo = ").Append(N(activationMin)).Append(", hi = ").Append(N(activationMax)).AppendLine(";");
         sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, taps).Select(k => "x" + N(k)))).AppendLine(";");
-        sb.Append(I).AppendLine(p.OutChannels > 1 ? "long a, l, v;" : "long a, v;");
+        sb.Append(I).AppendLine(lanes ? "long a, l, v;" : "long a, v;");
         sb.Append(I).AppendLine("int pos = 0;");
         sb.Append(I).Append("for (int oy = 0; oy < ").Append(N(l.OutHeight)).AppendLine("; oy++)");
         sb.Append(I).AppendLine("{");
@@ -77,15 +103,9 @@ internal static class CompiledConvGenerator
 
         sb.Append(J).AppendLine("unchecked");
         sb.Append(J).AppendLine("{");
-        for (int g = 0; g < p.RowGroups; g++)
-        {
-            Dot(sb, J + "    ", p, g, taps);
-            Lanes(sb, J + "    ", p, g, o => o == 0 ? "pos" : "pos + " + N(o * plane));
-        }
-
+        rows(J + "    ");
         sb.Append(J).AppendLine("}");
         sb.Append(I).AppendLine("    }");
         sb.Append(I).AppendLine("}");
-        sb.AppendLine("        }");
     }
 }

@@ -64,59 +64,11 @@ internal static class WideConvGenerator
     public static void Conv(StringBuilder sb, int index, PreparedLayer p)
     {
         LayerDefinition l = p.Definition;
-        const string I = "            ";
-        bool padded = IsPadded(l);
-        int ph = l.InHeight + l.PadTop + l.PadBottom, pw = l.InWidth + l.PadLeft + l.PadRight;
-        int taps = l.WeightsPerOutput, plane = l.OutHeight * l.OutWidth, outC = l.OutChannels;
+        int plane = l.OutHeight * l.OutWidth;
         sb.Append("        private void WideConv").Append(N(index)).AppendLine("(short[] input, short[] output)");
         sb.AppendLine("        {");
-        if (padded)
-        {
-            sb.Append(I).Append("short[] src = _widePadded").Append(N(index)).AppendLine(";");
-            for (int c = 0; c < l.InChannels; c++)
-            {
-                for (int y = 0; y < l.InHeight; y++)
-                {
-                    sb.Append(I).Append("System.Array.Copy(input, ").Append(N(((c * l.InHeight) + y) * l.InWidth)).Append(", src, ")
-                        .Append(N((((c * ph) + y + l.PadTop) * pw) + l.PadLeft)).Append(", ").Append(N(l.InWidth)).AppendLine(");");
-                }
-            }
-        }
-        else
-        {
-            (ph, pw) = (l.InHeight, l.InWidth);
-            sb.Append(I).AppendLine("short[] src = input;");
-        }
-
-        sb.Append(I).Append("long lo = ").Append(N(p.ActivationMin)).Append(", hi = ").Append(N(p.ActivationMax)).AppendLine(";");
-        sb.Append(I).Append("long ").Append(string.Join(", ", Enumerable.Range(0, taps).Select(k => "x" + N(k)))).AppendLine(";");
-        sb.Append(I).AppendLine(outC > 1 ? "long a, l, v;" : "long a, v;");
-        sb.Append(I).AppendLine("int pos = 0;");
-        sb.Append(I).Append("for (int oy = 0; oy < ").Append(N(l.OutHeight)).AppendLine("; oy++)");
-        sb.Append(I).AppendLine("{");
-        sb.Append(I).Append("    int b = oy * ").Append(N(l.StrideHeight * pw)).AppendLine(";");
-        sb.Append(I).Append("    for (int ox = 0; ox < ").Append(N(l.OutWidth)).Append("; ox++, pos++, b += ").Append(N(l.StrideWidth)).AppendLine(")");
-        sb.Append(I).AppendLine("    {");
-        string J = I + "        ";
-        int k = 0;
-        for (int ic = 0; ic < l.InChannels; ic++)
-        {
-            for (int ky = 0; ky < l.KernelHeight; ky++)
-            {
-                for (int kx = 0; kx < l.KernelWidth; kx++, k++)
-                {
-                    int offset = (((ic * ph) + (ky * l.DilationHeight)) * pw) + (kx * l.DilationWidth);
-                    sb.Append(J).Append('x').Append(N(k)).Append(" = src[").Append(offset == 0 ? "b" : "b + " + N(offset)).AppendLine("];");
-                }
-            }
-        }
-
-        sb.Append(J).AppendLine("unchecked");
-        sb.Append(J).AppendLine("{");
-        WideKernelGenerator.Rows(sb, J + "    ", p, taps, o => o == 0 ? "pos" : "pos + " + N(o * plane));
-        sb.Append(J).AppendLine("}");
-        sb.Append(I).AppendLine("    }");
-        sb.Append(I).AppendLine("}");
+        CompiledConvGenerator.Windows(sb, l, IsPadded(l), "short", "_widePadded" + N(index), p.ActivationMin, p.ActivationMax, l.OutChannels > 1, J =>
+            WideKernelGenerator.Rows(sb, J, p, l.WeightsPerOutput, o => o == 0 ? "pos" : "pos + " + N(o * plane)));
         sb.AppendLine("        }");
     }
 }
